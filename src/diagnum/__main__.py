@@ -1,0 +1,5 @@
+"""Permet ``python -m diagnum``."""
+
+from diagnum.cli import main
+
+main()

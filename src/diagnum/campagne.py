@@ -1,0 +1,80 @@
+"""Le modèle d'une campagne : les réponses d'un établissement, sans positions.
+
+C'est ce que la validation produit à partir d'un fichier, et ce que le calcul
+des scores, la comparaison et les rapports consomment. Les valeurs sont déjà
+contrôlées : une réponse fautive y est absente (``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+STATUTS_ACTION = ("prevue", "en cours", "realisee", "abandonnee")
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Une action du plan décidé par le groupe de pilotage."""
+
+    libelle: str
+    responsable: str | None = None
+    echeance: dt.date | None = None
+    statut: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Objectif:
+    """Un objectif : un score à atteindre dans un domaine, à une échéance."""
+
+    domaine: str
+    cible: float
+    echeance: dt.date | None = None
+    actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Etablissement:
+    """Identification de l'établissement (aucune donnée personnelle)."""
+
+    nom: str | None = None
+    uai: str | None = None
+    commune: str | None = None
+
+
+@dataclass(slots=True)
+class Campagne:
+    """Une campagne validée.
+
+    ``reponses[domaine][item]`` vaut : pour une affirmation « oui », « non »,
+    « sans objet » ; pour un nombre un ``int`` ; pour une proportion un
+    nombre de 0 à 100 ; pour une répartition un ``dict`` jamais /
+    occasionnellement / regulierement ; pour une matrice un ``dict`` ligne →
+    colonne → affirmation. ``None`` : sans réponse.
+    """
+
+    referentiel: str
+    chemin: str = ""
+    etablissement: Etablissement = field(default_factory=Etablissement)
+    campagne: str | None = None
+    date: dt.date | None = None
+    reference: dict[str, int | None] = field(default_factory=dict)
+    obligations: dict[str, str | None] = field(default_factory=dict)
+    reponses: dict[str, dict[str, object]] = field(default_factory=dict)
+    commentaires: str | None = None
+    objectifs: tuple[Objectif, ...] = ()
+
+    @property
+    def libelle(self) -> str:
+        """Le nom court de la campagne (légende des graphiques)."""
+        if self.campagne:
+            return self.campagne
+        if self.date:
+            return self.date.isoformat()
+        from pathlib import Path
+
+        return Path(self.chemin).stem or "campagne"
+
+    def reponse(self, domaine: str, item: str) -> object:
+        """La réponse à un item, ou ``None``."""
+        return self.reponses.get(domaine, {}).get(item)

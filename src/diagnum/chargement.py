@@ -1,0 +1,54 @@
+"""Charger une campagne depuis un fichier : lecture, analyse YAML, validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from diagnum.campagne import Campagne
+from diagnum.diagnostics import Diagnostic
+from diagnum.erreurs import ErreurProbleme
+from diagnum.fichiers import lire_octets
+from diagnum.lecture_yaml import ErreurLecture, decoder, lire_yaml
+from diagnum.referentiel import Referentiel, charger_referentiel
+from diagnum.validation import Resultat, valider_arbre
+
+
+def valider_texte(contenu: bytes, chemin: str = "", *, complet: bool = False) -> Resultat:
+    """Valide le contenu d'un fichier de campagne (octets) ; pure, sans I/O
+    hormis la lecture du référentiel (en cache)."""
+    try:
+        texte = decoder(contenu)
+    except ErreurLecture as exc:
+        return Resultat([exc.diagnostic])
+    racine, constats = lire_yaml(texte)
+    if any(d.est_erreur for d in constats):
+        return Resultat(constats)
+    resultat = valider_arbre(racine, charger_referentiel, complet=complet, chemin=chemin)
+    resultat.diagnostics = constats + resultat.diagnostics
+    return resultat
+
+
+def valider_fichier(chemin: Path, *, complet: bool = False) -> Resultat:
+    """Valide un fichier ; lève ``ErreurFichier`` (code 2) s'il est illisible."""
+    return valider_texte(lire_octets(Path(chemin)), str(chemin), complet=complet)
+
+
+@dataclass
+class CampagneInvalide(ErreurProbleme):
+    """Une campagne comporte des erreurs : on ne peut pas en calculer le score."""
+
+    chemin: str
+    diagnostics: list[Diagnostic]
+
+    def __post_init__(self) -> None:
+        nombre = sum(1 for d in self.diagnostics if d.est_erreur)
+        super().__init__(f"{self.chemin} : {nombre} erreur(s) ; corrigez-les d'abord (diagnum valider {self.chemin})")
+
+
+def charger_campagne(chemin: Path) -> tuple[Campagne, Referentiel]:
+    """Charge une campagne valide, ou lève ``CampagneInvalide`` / ``ErreurFichier``."""
+    resultat = valider_fichier(chemin)
+    if resultat.a_des_erreurs or resultat.campagne is None:
+        raise CampagneInvalide(str(chemin), resultat.diagnostics)
+    return resultat.campagne, resultat.referentiel

@@ -1,0 +1,55 @@
+"""Ce que les sous-commandes partagent : erreurs, console, options communes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+
+from diagnum.erreurs import SORTIE_IMPOSSIBLE, ErreurDiagnum, message_systeme
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def afficher_erreur(message: str) -> None:
+    """Une ligne sur la sortie d'erreur, préfixée par « diagnum : »."""
+    print(f"diagnum : {message}", file=sys.stderr)
+
+
+def gerer_erreurs(fonction: F) -> F:
+    """Transforme les erreurs attendues en message français et code de sortie."""
+
+    @functools.wraps(fonction)
+    def enveloppe(*args: object, **kwargs: object) -> object:
+        try:
+            return fonction(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ErreurDiagnum as exc:
+            diagnostics = getattr(exc, "diagnostics", None)
+            if diagnostics:
+                from diagnum.sorties import format_parsable
+
+                sys.stderr.write(format_parsable([(exc.chemin, diagnostics)]))
+            afficher_erreur(exc.message)
+            raise typer.Exit(exc.code_sortie) from None
+        except OSError as exc:
+            afficher_erreur(message_systeme(exc, exc.filename or "fichier"))
+            raise typer.Exit(SORTIE_IMPOSSIBLE) from None
+        except KeyboardInterrupt:
+            afficher_erreur("interrompu")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("DIAGNUM_DEBUG"):
+                raise
+            afficher_erreur(
+                f"erreur interne ({type(exc).__name__} : {exc}) ; relancez avec DIAGNUM_DEBUG=1 "
+                "pour le détail et signalez-la"
+            )
+            raise typer.Exit(SORTIE_IMPOSSIBLE) from None
+
+    return enveloppe  # type: ignore[return-value]

@@ -1,0 +1,34 @@
+"""``diagnum init`` : écrire le gabarit d'une campagne."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+
+
+@gerer_erreurs
+def init(
+    fichier: Path = typer.Argument(
+        ..., help="Fichier de campagne à créer (par exemple 2025.yaml).", show_default=False
+    ),
+    referentiel: str | None = typer.Option(
+        None, "--referentiel", "-r", help="Version du référentiel (par défaut la plus récente)."
+    ),
+    etablissement: str | None = typer.Option(None, "--etablissement", help="Nom de l'établissement."),
+    uai: str | None = typer.Option(None, "--uai", help="Code UAI (7 chiffres et une lettre)."),
+    commune: str | None = typer.Option(None, "--commune", help="Commune de l'établissement."),
+    campagne: str | None = typer.Option(None, "--campagne", help="Nom de la campagne, par exemple 2024-2025."),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace le fichier s'il existe déjà."),
+) -> None:
+    """Crée une campagne à remplir : chaque question en commentaire, chaque réponse vide."""
+    from diagnum.fichiers import ecrire_atomique
+    from diagnum.gabarit import construire_gabarit
+    from diagnum.referentiel import charger_referentiel
+
+    modele = charger_referentiel(referentiel)
+    texte = construire_gabarit(modele, etablissement=etablissement, uai=uai, commune=commune, campagne=campagne)
+    ecrire_atomique(fichier, texte, force=force)
+    print(f"{fichier} : campagne créée (référentiel {modele.version}). Remplissez-la, puis : diagnum valider {fichier}")

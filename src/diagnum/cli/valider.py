@@ -1,0 +1,61 @@
+"""``diagnum valider`` : vérifier des fichiers de campagne."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+
+
+class FormatConstats(StrEnum):
+    texte = "texte"
+    parsable = "parsable"
+    json = "json"
+    github = "github"
+
+
+@gerer_erreurs
+def valider(
+    fichiers: list[Path] = typer.Argument(..., help="Un ou plusieurs fichiers de campagne.", show_default=False),
+    format: FormatConstats = typer.Option(
+        FormatConstats.texte, "--format", help="Présentation des constats : texte, parsable, json ou github."
+    ),
+    complet: bool = typer.Option(
+        False, "--complet", help="Les items sans réponse sont des erreurs (et non des avertissements)."
+    ),
+) -> None:
+    """Vérifie des campagnes et signale chaque problème avec sa ligne et sa colonne.
+
+    Codes de sortie : 0 aucune erreur, 1 une erreur dans au moins un fichier,
+    2 impossible de travailler (fichier absent ou illisible, usage incorrect).
+    """
+    from diagnum import sorties
+    from diagnum.chargement import valider_fichier
+    from diagnum.cli.commun import afficher_erreur
+    from diagnum.erreurs import SORTIE_IMPOSSIBLE, SORTIE_OK, SORTIE_PROBLEMES, ErreurFichier
+
+    resultats = []
+    illisibles = 0
+    for chemin in fichiers:
+        try:
+            resultats.append((str(chemin), valider_fichier(chemin, complet=complet).diagnostics))
+        except ErreurFichier as exc:
+            afficher_erreur(exc.message)
+            illisibles += 1
+    if format is FormatConstats.texte:
+        sorties.ecrire_texte(resultats)
+    else:
+        ecrire = {
+            FormatConstats.parsable: sorties.format_parsable,
+            FormatConstats.json: sorties.format_json,
+            FormatConstats.github: sorties.format_github,
+        }[format]
+        sys.stdout.write(ecrire(resultats))
+    erreur = any(d.est_erreur for _, constats in resultats for d in constats)
+    if illisibles:
+        raise typer.Exit(SORTIE_IMPOSSIBLE)
+    raise typer.Exit(SORTIE_PROBLEMES if erreur else SORTIE_OK)

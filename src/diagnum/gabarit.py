@@ -1,0 +1,274 @@
+"""Le gabarit d'une campagne, écrit par ``diagnum init``.
+
+Construit à partir de ``CommentedMap`` neufs : chaque item est présent et
+vide, précédé en commentaire de sa section, de sa question, des réponses
+permises et du total auquel il est comparé. Avec une campagne précédente,
+les éléments de référence et les objectifs sont repris et la réponse
+précédente est rappelée en commentaire à côté de chaque item.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+from diagnum.campagne import Campagne
+from diagnum.referentiel import MODALITES, OUI, SANS_OBJET, Item, Referentiel
+
+LARGEUR = 88
+URL_SCHEMA = "https://diagnum.invalid/schemas/{version}.schema.json"
+
+
+def _lignes(texte: str, largeur: int) -> list[str]:
+    return textwrap.wrap(" ".join(texte.split()), width=max(largeur, 30)) or [""]
+
+
+def _commentaire(*paragraphes: str | None, retrait: int = 0) -> str:
+    lignes: list[str] = []
+    for paragraphe in paragraphes:
+        if paragraphe:
+            lignes.extend(_lignes(paragraphe, LARGEUR - retrait - 2))
+    return "\n".join(lignes)
+
+
+def _reponses_permises(item: Item, referentiel: Referentiel) -> str:
+    libelles = {i.id: i.libelle.rstrip(" :").lower() for i in referentiel.reference.items}
+    if item.nature == "affirmation":
+        return "Réponse : oui | non" + (" | sans objet" if item.sans_objet else "")
+    if item.nature == "proportion":
+        return "Réponse : un pourcentage de 0 à 100 (sans « % »)"
+    if item.nature == "repartition":
+        return (
+            "Réponse : trois effectifs (jamais, occasionnellement, regulierement) dont la somme "
+            f"est au plus reference.{item.total} ({libelles.get(item.total, item.total)})"
+        )
+    if item.nature == "matrice":
+        return (
+            "Pour chaque service : oui | non | sans objet à chacune des affirmations ci-dessus. "
+            "Un service que l'établissement ne propose pas s'écrit « sans objet »."
+        )
+    texte = "Réponse : un nombre entier positif ou nul"
+    if item.total:
+        borne = "au plus" if item.depassement == "erreur" else "en principe au plus"
+        texte += f", {borne} reference.{item.total} ({libelles.get(item.total, item.total)})"
+    return texte
+
+
+def _condition(item: Item, referentiel: Referentiel) -> str | None:
+    condition = item.condition
+    if condition is None:
+        return None
+    if condition.item:
+        return f"Ne répondez que si « {condition.item} » vaut « {condition.valeur} »."
+    matrice = referentiel.item(condition.ligne[0])
+    return (
+        f"Ne répondez que si le service « {condition.ligne[1]} » de « {matrice.domaine}.{matrice.id} » "
+        "est proposé (n'est pas « sans objet »)."
+    )
+
+
+def _rappel(valeur: object) -> str | None:
+    if valeur is None:
+        return None
+    if isinstance(valeur, dict):
+        if set(valeur) == set(MODALITES):
+            return ", ".join(f"{m} {valeur[m]}" for m in MODALITES)
+        return None
+    return str(valeur)
+
+
+def construire_gabarit(
+    referentiel: Referentiel,
+    *,
+    etablissement: str | None = None,
+    uai: str | None = None,
+    commune: str | None = None,
+    campagne: str | None = None,
+    precedente: Campagne | None = None,
+) -> str:
+    """Le texte YAML d'une nouvelle campagne, prêt à remplir."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    def vide() -> None:
+        return None
+
+    etiquette = precedente.libelle if precedente else None
+
+    def avec_rappel(carte: CommentedMap, cle: str, valeur: object) -> None:
+        rappel = _rappel(valeur)
+        if rappel is not None and etiquette:
+            carte.yaml_add_eol_comment(f"{etiquette} : {rappel}", cle, column=0)
+
+    racine = CommentedMap()
+    racine["referentiel"] = DoubleQuotedScalarString(referentiel.version)
+    prec_etab = precedente.etablissement if precedente else None
+    etab = CommentedMap()
+    etab["nom"] = etablissement or (prec_etab.nom if prec_etab else None)
+    etab["uai"] = DoubleQuotedScalarString(uai or (prec_etab.uai if prec_etab and prec_etab.uai else "")) or None
+    if etab["uai"] == "":
+        etab["uai"] = None
+    etab["commune"] = commune or (prec_etab.commune if prec_etab else None)
+    racine["etablissement"] = etab
+    racine["campagne"] = DoubleQuotedScalarString(campagne) if campagne else None
+    racine["date"] = vide()
+
+    entete = [
+        f"Campagne de diagnostic : {referentiel.titre} (version {referentiel.version})",
+        "",
+        "Écrivez chaque réponse après les deux-points, puis vérifiez le fichier avec :",
+        "  diagnum valider <ce fichier>",
+        "Un item laissé vide est « sans réponse ». N'inscrivez que des effectifs :",
+        "aucun nom d'élève, de parent ou de personnel.",
+    ]
+    if precedente:
+        entete += [
+            "",
+            f"Préparée à partir de la campagne {etiquette} : sa réponse est rappelée en",
+            "commentaire à côté de chaque item ; les éléments de référence sont repris",
+            "comme point de départ et sont à mettre à jour.",
+        ]
+    racine.yaml_set_start_comment("\n".join(entete))
+    racine.yaml_set_comment_before_after_key(
+        "date", before="Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)"
+    )
+
+    # 3.1 éléments de référence
+    partie = referentiel.reference
+    reference = CommentedMap()
+    for item in partie.items:
+        valeur = precedente.reference.get(item.id) if precedente else None
+        reference[item.id] = valeur
+        aide = f"{item.libelle.rstrip(' :')} : un nombre entier positif ou nul"
+        if valeur is not None:
+            aide += f" (valeur de {etiquette}, à mettre à jour)"
+        reference.yaml_set_comment_before_after_key(item.id, before=_commentaire(aide, retrait=2), indent=2)
+    racine["reference"] = reference
+    racine.yaml_set_comment_before_after_key("reference", before=f"\n{partie.section} {partie.titre}")
+
+    # 3.2 obligations
+    partie = referentiel.obligations
+    obligations = CommentedMap()
+    for item in partie.items:
+        obligations[item.id] = None
+        if precedente:
+            avec_rappel(obligations, item.id, precedente.obligations.get(item.id))
+        obligations.yaml_set_comment_before_after_key(
+            item.id,
+            before=_commentaire(
+                f"({item.contexte})" if item.contexte else None,
+                item.libelle,
+                _reponses_permises(item, referentiel),
+                retrait=2,
+            ),
+            indent=2,
+        )
+    racine["obligations"] = obligations
+    textes = "\n".join(f"  - {t}" for t in partie.textes)
+    racine.yaml_set_comment_before_after_key(
+        "obligations",
+        before=f"\n{partie.section} {partie.titre}\n{_commentaire(partie.introduction)}\n{textes}",
+    )
+
+    # 3.3 à 3.6 : les domaines
+    reponses = CommentedMap()
+    for domaine in referentiel.domaines:
+        carte = CommentedMap()
+        precedentes = precedente.reponses.get(domaine.id, {}) if precedente else {}
+        for rubrique in domaine.rubriques:
+            titre_rubrique = " ".join(p for p in (rubrique.section, rubrique.titre) if p)
+            premier = True
+            for item in rubrique.items:
+                avant = []
+                if premier:
+                    avant.append(f"--- {titre_rubrique} ---")
+                    premier = False
+                if item.groupe:
+                    avant.append(item.groupe)
+                avant.append(_commentaire(item.libelle, retrait=4))
+                if item.nature == "matrice":
+                    for c in item.colonnes:
+                        avant.append(_commentaire(f"[{c.id}] {c.libelle}", retrait=4))
+                cond = _condition(item, referentiel)
+                if cond:
+                    avant.append(_commentaire(cond, retrait=4))
+                avant.append(_commentaire(_reponses_permises(item, referentiel), retrait=4))
+                carte[item.id] = _valeur_vide(item, CommentedMap, precedentes.get(item.id), etiquette)
+                if item.nature not in ("repartition", "matrice"):
+                    avec_rappel(carte, item.id, precedentes.get(item.id))
+                carte.yaml_set_comment_before_after_key(item.id, before="\n".join(avant), indent=4)
+        reponses[domaine.id] = carte
+        entete_domaine = [f"\n{domaine.section} {domaine.titre}"]
+        if domaine.description:
+            entete_domaine.append(_commentaire(domaine.description, retrait=2))
+        reponses.yaml_set_comment_before_after_key(domaine.id, before="\n".join(entete_domaine), indent=2)
+    racine["reponses"] = reponses
+    racine.yaml_set_comment_before_after_key(
+        "reponses", before="\nRéponses au questionnaire, domaine par domaine (sections 3.3 à 3.6.4)"
+    )
+
+    if precedente and precedente.objectifs:
+        objectifs = CommentedSeq()
+        for objectif in precedente.objectifs:
+            o = CommentedMap()
+            o["domaine"] = objectif.domaine
+            o["cible"] = int(objectif.cible) if float(objectif.cible).is_integer() else objectif.cible
+            o["echeance"] = objectif.echeance
+            actions = CommentedSeq()
+            for action in objectif.actions:
+                a = CommentedMap()
+                a["libelle"] = action.libelle
+                a["responsable"] = action.responsable
+                a["echeance"] = action.echeance
+                a["statut"] = action.statut
+                actions.append(a)
+            o["actions"] = actions
+            objectifs.append(o)
+        racine["objectifs"] = objectifs
+        racine.yaml_set_comment_before_after_key(
+            "objectifs",
+            before=(
+                f"\nObjectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
+                "\n(prevue | en cours | realisee | abandonnee)."
+            ),
+        )
+    racine["commentaires"] = LiteralScalarString("\n") if False else None
+    racine.yaml_set_comment_before_after_key(
+        "commentaires",
+        before="\nCommentaires libres du groupe de pilotage (texte sur plusieurs lignes après « | »)",
+    )
+
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    flux = io.StringIO()
+    yaml.dump(racine, flux)
+    return flux.getvalue()
+
+
+def _valeur_vide(item: Item, CommentedMap: type, precedente: object, etiquette: str | None) -> object:
+    if item.nature == "repartition":
+        carte = CommentedMap()
+        for modalite in MODALITES:
+            carte[modalite] = None
+            if isinstance(precedente, dict) and precedente.get(modalite) is not None and etiquette:
+                carte.yaml_add_eol_comment(f"{etiquette} : {precedente[modalite]}", modalite, column=0)
+        return carte
+    if item.nature == "matrice":
+        carte = CommentedMap()
+        for ligne in item.lignes:
+            sous = CommentedMap()
+            cellules = precedente.get(ligne.id, {}) if isinstance(precedente, dict) else {}
+            for colonne in item.colonnes:
+                sous[colonne.id] = None
+                valeur = cellules.get(colonne.id)
+                if valeur is not None and etiquette:
+                    sous.yaml_add_eol_comment(f"{etiquette} : {valeur}", colonne.id, column=0)
+            carte[ligne.id] = sous
+            carte.yaml_set_comment_before_after_key(ligne.id, before=ligne.libelle, indent=6)
+        return carte
+    return None
+
+
+__all__ = ["OUI", "SANS_OBJET", "construire_gabarit"]

@@ -1,0 +1,412 @@
+"""Lecture prudente d'un texte YAML en un arbre de nœuds positionnés.
+
+On ne construit pas d'objets Python avec le constructeur de ruamel.yaml : on
+lit le flux d'événements de son analyseur et on bâtit soi-même un arbre dont
+chaque nœud connaît sa position. Cela permet de refuser, avant toute
+expansion, ce qu'un fichier de campagne n'a pas à contenir (ancres, alias,
+étiquettes explicites, clés dupliquées, imbrication excessive) et de
+transformer chaque problème en constat localisé plutôt qu'en exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass, field
+
+from diagnum.diagnostics import DEBUT, Diagnostic, Position, erreur
+
+TAILLE_MAX = 1024 * 1024
+PROFONDEUR_MAX = 8
+
+_TAG = "tag:yaml.org,2002:"
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+@dataclass(slots=True)
+class Scalaire:
+    """Une valeur simple : texte, nombre, booléen, date ou vide (None)."""
+
+    valeur: object
+    position: Position
+    texte: str = ""
+
+
+@dataclass(slots=True)
+class Cle:
+    """Une clé de tableau associatif et sa position."""
+
+    nom: str
+    position: Position
+
+
+@dataclass(slots=True)
+class Tableau:
+    """Un tableau associatif : clés (texte) vers nœuds, dans l'ordre du fichier."""
+
+    position: Position
+    entrees: dict[str, tuple[Cle, Noeud]] = field(default_factory=dict)
+
+    def get(self, nom: str) -> Noeud | None:
+        entree = self.entrees.get(nom)
+        return entree[1] if entree else None
+
+
+@dataclass(slots=True)
+class Liste:
+    """Une séquence de nœuds."""
+
+    position: Position
+    elements: list[Noeud] = field(default_factory=list)
+
+
+Noeud = Scalaire | Tableau | Liste
+
+
+class ErreurLecture(Exception):
+    """Le texte ne peut pas être lu : porte le constat qui le dit."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _position(mark: object) -> Position:
+    ligne = getattr(mark, "line", 0)
+    colonne = getattr(mark, "column", 0)
+    return Position(int(ligne) + 1, int(colonne) + 1)
+
+
+def decoder(contenu: bytes) -> str:
+    """Décode un fichier UTF-8 (avec ou sans BOM), ou lève ``ErreurLecture``."""
+    if len(contenu) > TAILLE_MAX:
+        raise ErreurLecture(
+            erreur(
+                DEBUT,
+                "fichier-trop-gros",
+                f"le fichier fait {len(contenu)} octets, plus que la limite de "
+                f"{TAILLE_MAX} octets (1 Mio) d'un fichier de campagne",
+            )
+        )
+    try:
+        texte = contenu.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        avant = contenu[: exc.start]
+        ligne = avant.count(b"\n") + 1
+        debut_ligne = avant.rfind(b"\n") + 1
+        colonne = len(avant[debut_ligne:].decode("utf-8", errors="replace")) + 1
+        raise ErreurLecture(
+            erreur(
+                Position(ligne, colonne),
+                "encodage",
+                f"octet 0x{contenu[exc.start]:02x} invalide : le fichier doit être enregistré en UTF-8",
+            )
+        ) from None
+    return texte.removeprefix("\ufeff")
+
+
+def _tabulations(texte: str) -> list[Diagnostic]:
+    constats = []
+    for numero, ligne in enumerate(texte.split("\n"), start=1):
+        retrait = len(ligne) - len(ligne.lstrip(" \t"))
+        colonne = ligne.find("\t", 0, retrait)
+        if colonne >= 0 and ligne.strip(" \t\r"):
+            constats.append(
+                erreur(
+                    Position(numero, colonne + 1),
+                    "tabulation",
+                    "tabulation dans le retrait : YAML n'accepte que des espaces",
+                )
+            )
+    return constats
+
+
+def _entier(texte: str) -> int:
+    brut = texte.replace("_", "")
+    signe = -1 if brut.startswith("-") else 1
+    brut = brut.lstrip("+-")
+    for prefixe, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if brut.lower().startswith(prefixe):
+            return signe * int(brut[2:], base)
+    return signe * int(brut, 10)
+
+
+def _flottant(texte: str) -> float:
+    brut = texte.replace("_", "").lower()
+    if brut in (".inf", "+.inf"):
+        return math.inf
+    if brut == "-.inf":
+        return -math.inf
+    if brut == ".nan":
+        return math.nan
+    return float(brut)
+
+
+class _DateImpossible(ValueError):
+    pass
+
+
+def _horodatage(texte: str) -> dt.date | dt.datetime:
+    if _DATE.match(texte):
+        annee, mois, jour = (int(p) for p in texte.split("-"))
+        try:
+            return dt.date(annee, mois, jour)
+        except ValueError:
+            raise _DateImpossible(texte) from None
+    normalise = texte.replace("t", "T").replace(" ", "T", 1).rstrip("Zz")
+    try:
+        return dt.datetime.fromisoformat(normalise)
+    except ValueError:
+        raise _DateImpossible(texte) from None
+
+
+_CONVERSIONS = {
+    _TAG + "null": lambda t: None,
+    _TAG + "bool": lambda t: t.lower() == "true",
+    _TAG + "int": _entier,
+    _TAG + "float": _flottant,
+    _TAG + "timestamp": _horodatage,
+}
+
+
+class _Constructeur:
+    """Bâtit l'arbre à partir des événements, en relevant les problèmes."""
+
+    def __init__(self, resolveur: object) -> None:
+        self.resolveur = resolveur
+        self.constats: list[Diagnostic] = []
+        from ruamel.yaml.nodes import ScalarNode
+
+        self._scalar_node = ScalarNode
+
+    def scalaire(self, evenement: object) -> Scalaire:
+        position = _position(evenement.start_mark)
+        texte = evenement.value
+        etiquette = self.resolveur.resolve(self._scalar_node, texte, evenement.implicit)
+        conversion = _CONVERSIONS.get(str(etiquette))
+        if conversion is None:
+            return Scalaire(texte, position, texte)
+        try:
+            return Scalaire(conversion(texte), position, texte)
+        except _DateImpossible:
+            self.constats.append(erreur(position, "date-impossible", f"date impossible : « {texte} »"))
+        except (ValueError, OverflowError):
+            self.constats.append(erreur(position, "valeur-illisible", f"valeur illisible : « {texte} »"))
+        return Scalaire(texte, position, texte)
+
+    def refuser_extras(self, evenement: object, implicite: bool) -> None:
+        position = _position(evenement.start_mark)
+        if getattr(evenement, "anchor", None):
+            self.constats.append(
+                erreur(
+                    position,
+                    "ancre",
+                    f"ancre « &{evenement.anchor} » : les ancres et les alias ne sont "
+                    "pas acceptés dans un fichier de campagne",
+                )
+            )
+        tag = getattr(evenement, "tag", None)
+        if tag and not implicite:
+            self.constats.append(
+                erreur(
+                    position,
+                    "etiquette",
+                    f"étiquette explicite « {tag} » : elle n'est pas acceptée dans un fichier de campagne",
+                )
+            )
+
+
+def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud | None, list[Diagnostic]]:
+    """Lit un texte YAML d'un seul document.
+
+    Renvoie la racine (``None`` si le texte ne peut être lu ou est vide) et
+    les constats. Ne lève aucune exception sur un texte, quel qu'il soit.
+    """
+    constats = _tabulations(texte)
+    if constats:
+        return None, constats
+    from ruamel.yaml import YAML
+    from ruamel.yaml import events as ev
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+    from ruamel.yaml.resolver import VersionedResolver
+
+    yaml = YAML(typ="safe", pure=True)
+    constructeur = _Constructeur(VersionedResolver(version=(1, 2)))
+    pile: list[Tableau | Liste] = []
+    cles_en_attente: list[Cle | None] = []
+    racine: Noeud | None = None
+    documents = 0
+    derniere_position = DEBUT
+
+    def placer(noeud: Noeud) -> bool:
+        """Place un nœud dans son parent ; faux si c'est une clé lue."""
+        nonlocal racine
+        if not pile:
+            racine = noeud
+            return True
+        parent = pile[-1]
+        if isinstance(parent, Liste):
+            parent.elements.append(noeud)
+            return True
+        cle = cles_en_attente[-1]
+        if cle is None:
+            if not isinstance(noeud, Scalaire) or isinstance(noeud.valeur, (Tableau, Liste)):
+                constructeur.constats.append(
+                    erreur(noeud.position, "cle-complexe", "une clé doit être un simple texte")
+                )
+                cles_en_attente[-1] = Cle("\0", noeud.position)
+                return False
+            nom = noeud.texte if isinstance(noeud.valeur, str) else str(noeud.texte)
+            if noeud.valeur is None and noeud.texte == "":
+                nom = ""
+            cles_en_attente[-1] = Cle(nom, noeud.position)
+            return False
+        cles_en_attente[-1] = None
+        if cle.nom in parent.entrees:
+            premiere = parent.entrees[cle.nom][0].position
+            constructeur.constats.append(
+                erreur(
+                    cle.position,
+                    "cle-dupliquee",
+                    f"clé « {cle.nom} » en double (déjà présente ligne {premiere.ligne})",
+                )
+            )
+        elif cle.nom != "\0":
+            parent.entrees[cle.nom] = (cle, noeud)
+        return True
+
+    try:
+        for evenement in yaml.parse(io.StringIO(texte)):
+            derniere_position = _position(getattr(evenement, "start_mark", None))
+            if isinstance(evenement, ev.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    constructeur.constats.append(
+                        erreur(
+                            derniere_position,
+                            "documents-multiples",
+                            "un fichier de campagne ne contient qu'un seul document YAML",
+                        )
+                    )
+                    break
+            elif isinstance(evenement, ev.AliasEvent):
+                constructeur.constats.append(
+                    erreur(
+                        derniere_position,
+                        "alias",
+                        f"alias « *{evenement.anchor} » : les ancres et les alias ne sont "
+                        "pas acceptés dans un fichier de campagne",
+                    )
+                )
+                placer(Scalaire(None, derniere_position, ""))
+            elif isinstance(evenement, ev.ScalarEvent):
+                constructeur.refuser_extras(evenement, any(evenement.implicit))
+                placer(constructeur.scalaire(evenement))
+            elif isinstance(evenement, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+                constructeur.refuser_extras(evenement, bool(evenement.implicit))
+                if len(pile) >= profondeur_max:
+                    constructeur.constats.append(
+                        erreur(
+                            derniere_position,
+                            "imbrication",
+                            f"imbrication trop profonde (plus de {profondeur_max} niveaux) pour ce format",
+                        )
+                    )
+                    return None, constructeur.constats
+                conteneur: Tableau | Liste
+                if isinstance(evenement, ev.MappingStartEvent):
+                    conteneur = Tableau(derniere_position)
+                else:
+                    conteneur = Liste(derniere_position)
+                est_valeur = placer(conteneur)
+                if not est_valeur:
+                    # Une clé complexe : on lit son contenu sans le garder.
+                    conteneur = Liste(derniere_position)
+                pile.append(conteneur)
+                cles_en_attente.append(None)
+            elif isinstance(evenement, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+                pile.pop()
+                cles_en_attente.pop()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        probleme = (exc.problem or exc.context or "syntaxe invalide").strip()
+        constructeur.constats.append(
+            erreur(
+                _position(mark) if mark else derniere_position,
+                "syntaxe",
+                f"YAML illisible : {_traduire(probleme)}",
+            )
+        )
+        return None, constructeur.constats
+    except ReaderError as exc:
+        avant = texte[: max(exc.position, 0)]
+        position = Position(avant.count("\n") + 1, len(avant) - (avant.rfind("\n") + 1) + 1)
+        constructeur.constats.append(
+            erreur(
+                position,
+                "caractere-interdit",
+                f"caractère de contrôle interdit (U+{exc.character:04X}) dans le fichier"
+                if isinstance(exc.character, int)
+                else f"caractère interdit ({exc.character!r}) dans le fichier",
+            )
+        )
+        return None, constructeur.constats
+    except (
+        YAMLError,
+        NotImplementedError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        AssertionError,
+        RecursionError,
+    ) as exc:
+        constructeur.constats.append(
+            erreur(
+                derniere_position,
+                "syntaxe",
+                f"YAML illisible près d'ici ({type(exc).__name__} : {exc})".replace(" : )", ")"),
+            )
+        )
+        return None, constructeur.constats
+    return racine, constructeur.constats
+
+
+_TRADUCTIONS = {
+    "found character '\\t' that cannot start any token": "tabulation inattendue",
+    "mapping values are not allowed here": "« : » inattendu à cet endroit",
+    "could not find expected ':'": "« : » attendu",
+    "found unexpected end of stream": "fin de fichier inattendue",
+    "found undefined alias": "alias non défini",
+    "found unexpected ':'": "« : » inattendu",
+    "found unknown escape character": "séquence d'échappement inconnue",
+    "expected ',' or ']', but got": "« , » ou « ] » attendu, trouvé",
+    "expected ',' or '}', but got": "« , » ou « } » attendu, trouvé",
+    "found character that cannot start any token": "caractère qui ne peut commencer aucun élément",
+    "expected a comment or a line break, but found": "commentaire ou fin de ligne attendu, trouvé",
+    "expected <block end>, but found '<block sequence start>'": (
+        "retrait incohérent : un élément de liste « - » est mal aligné"
+    ),
+    "expected <block end>, but found": "retrait incohérent : fin de bloc attendue, trouvé",
+    "expected the node content, but found": "valeur attendue, trouvé",
+    "while scanning a quoted scalar": "guillemet fermant introuvable",
+    "while scanning a simple key": "clé incomplète",
+    "found a tab character that violates indentation": "tabulation dans le retrait",
+}
+
+
+def _traduire(probleme: str) -> str:
+    for anglais, francais in _TRADUCTIONS.items():
+        if probleme.startswith(anglais):
+            probleme = francais + probleme[len(anglais) :]
+            break
+    return probleme.replace("'<stream end>'", "la fin du fichier")
+
+
+def texte_de(noeud: Noeud | None) -> str:
+    """Texte d'un nœud scalaire tel qu'écrit dans le fichier."""
+    return noeud.texte if isinstance(noeud, Scalaire) else ""

@@ -1,0 +1,546 @@
+"""Le référentiel : modèle, chargement, vérification de cohérence et cache.
+
+Le référentiel est une donnée (``referentiel/<version>.yaml``) : ce module ne
+connaît aucun identifiant d'item. Il lit le fichier, vérifie qu'il est bien
+formé (natures connues, identifiants uniques, renvois résolus) et en fait des
+objets immuables. Le résultat est mis en cache, indexé par le contenu du
+fichier, pour ne pas relire un gros YAML à chaque appel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from diagnum import __version__
+from diagnum.erreurs import ErreurReferentiel
+
+NATURES = ("affirmation", "nombre", "repartition", "proportion", "matrice")
+ROLES = ("score", "usage", "moyens")
+NATURES_DOMAINE = ("structurel", "usage")
+OUI, NON, SANS_OBJET = "oui", "non", "sans objet"
+MODALITES = ("jamais", "occasionnellement", "regulierement")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Ligne:
+    """Une ligne ou une colonne de matrice (un service, une affirmation)."""
+
+    id: str
+    libelle: str
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Un item n'est posé que si une affirmation vaut ``valeur`` ou si une
+    ligne de matrice est proposée (n'est pas « sans objet »)."""
+
+    item: str | None = None
+    valeur: str | None = None
+    ligne: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cible:
+    """Cible de calcul d'un nombre sans total naturel : facteur × référence."""
+
+    reference: str
+    facteur: float
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """Une question du référentiel."""
+
+    id: str
+    libelle: str
+    nature: str
+    section: str
+    domaine: str
+    role: str = "score"
+    sans_objet: bool = False
+    total: str | None = None
+    depassement: str = "erreur"
+    cible: Cible | None = None
+    condition: Condition | None = None
+    groupe: str | None = None
+    contexte: str | None = None
+    lignes: tuple[Ligne, ...] = ()
+    colonnes: tuple[Ligne, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rubrique:
+    """Une sous-partie d'un domaine (3.3.1…, ou indicateurs / éléments d'analyse)."""
+
+    titre: str
+    role: str
+    items: tuple[Item, ...]
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Domaine:
+    """Une des sept parties du diagramme de synthèse."""
+
+    id: str
+    section: str
+    titre: str
+    axe: str
+    nature: str
+    rubriques: tuple[Rubrique, ...]
+    description: str | None = None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for rubrique in self.rubriques for item in rubrique.items)
+
+    @property
+    def est_usage(self) -> bool:
+        return self.nature == "usage"
+
+
+@dataclass(frozen=True, slots=True)
+class Partie:
+    """Partie hors radar : éléments de référence (3.1) ou obligations (3.2)."""
+
+    section: str
+    titre: str
+    items: tuple[Item, ...]
+    introduction: str | None = None
+    textes: tuple[str, ...] = ()
+    date_libelle: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notation:
+    """Règles de calcul des scores, déclarées dans le référentiel."""
+
+    affirmation: dict[str, float]
+    repartition: dict[str, float]
+    proportion_diviseur: float
+    plafond: float
+    seuil_provisoire: float
+    point_fort: float
+    point_faible: float
+    ecart_moyens_usage: float
+    leviers: int
+
+
+@dataclass(frozen=True, slots=True)
+class Referentiel:
+    """Un référentiel chargé et vérifié."""
+
+    version: str
+    titre: str
+    source: str
+    notation: Notation
+    reference: Partie
+    obligations: Partie
+    domaines: tuple[Domaine, ...]
+    corrections: tuple[dict[str, str], ...] = ()
+    chemin: str = ""
+    _index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+
+    def domaine(self, identifiant: str) -> Domaine | None:
+        return next((d for d in self.domaines if d.id == identifiant), None)
+
+    def item(self, identifiant: str) -> Item | None:
+        return self._index.get(identifiant)
+
+
+# --------------------------------------------------------------------------
+# Où sont les référentiels
+
+
+def dossier_referentiels() -> Path:
+    """Le dossier des référentiels : celui du paquet installé, sinon celui du
+    dépôt (installation en mode éditable), sinon ``$DIAGNUM_REFERENTIELS``."""
+    env = os.environ.get("DIAGNUM_REFERENTIELS")
+    if env:
+        return Path(env)
+    paquet = Path(__file__).parent / "referentiels"
+    if paquet.is_dir():
+        return paquet
+    return Path(__file__).resolve().parents[2] / "referentiel"
+
+
+def _cle_version(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.-]", version))
+
+
+def versions_disponibles() -> list[str]:
+    """Les versions disponibles, de la plus ancienne à la plus récente."""
+    dossier = dossier_referentiels()
+    try:
+        noms = [p.stem for p in dossier.glob("*.yaml")]
+    except OSError:
+        noms = []
+    return sorted(noms, key=_cle_version)
+
+
+def version_recente() -> str:
+    """La version la plus récente disponible."""
+    versions = versions_disponibles()
+    if not versions:
+        raise ErreurReferentiel(f"aucun référentiel trouvé dans {dossier_referentiels()}")
+    return versions[-1]
+
+
+# --------------------------------------------------------------------------
+# Chargement
+
+
+def charger_referentiel(version: str | None = None) -> Referentiel:
+    """Charge la version demandée (par défaut la plus récente)."""
+    version = version or version_recente()
+    if version not in versions_disponibles():
+        disponibles = ", ".join(versions_disponibles()) or "aucune"
+        raise ErreurReferentiel(f"référentiel « {version} » inconnu (versions disponibles : {disponibles})")
+    return charger_fichier_referentiel(dossier_referentiels() / f"{version}.yaml")
+
+
+@cache
+def charger_fichier_referentiel(chemin: Path) -> Referentiel:
+    """Charge et vérifie un fichier de référentiel, via le cache sur disque."""
+    try:
+        contenu = chemin.read_bytes()
+    except OSError as exc:
+        raise ErreurReferentiel(f"{chemin} : lecture impossible ({exc.strerror})") from None
+    empreinte = hashlib.sha256(contenu + __version__.encode()).hexdigest()[:32]
+    cache_fichier = _dossier_cache() / f"referentiel-{empreinte}.pickle"
+    try:
+        with cache_fichier.open("rb") as flux:
+            referentiel = pickle.load(flux)
+        if isinstance(referentiel, Referentiel):
+            return referentiel
+    except Exception:
+        pass
+    referentiel = construire_referentiel(contenu, str(chemin))
+    _ecrire_cache(cache_fichier, referentiel)
+    return referentiel
+
+
+def _dossier_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "diagnum"
+
+
+def _ecrire_cache(chemin: Path, referentiel: Referentiel) -> None:
+    try:
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
+        with temporaire.open("wb") as flux:
+            pickle.dump(referentiel, flux, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporaire, chemin)
+    except OSError:
+        pass  # sans cache, diagnum fonctionne, simplement plus lentement
+
+
+def construire_referentiel(contenu: bytes, chemin: str = "<référentiel>") -> Referentiel:
+    """Lit le texte d'un référentiel et le vérifie ; lève ``ErreurReferentiel``."""
+    from diagnum.lecture_yaml import ErreurLecture, decoder, lire_yaml
+
+    try:
+        racine, constats = lire_yaml(decoder(contenu), profondeur_max=16)
+    except ErreurLecture as exc:
+        constats, racine = [exc.diagnostic], None
+    erreurs = [d for d in constats if d.est_erreur]
+    if erreurs:
+        d = erreurs[0]
+        raise ErreurReferentiel(f"{chemin}:{d.ligne}:{d.colonne}: référentiel illisible : {d.message}")
+    return _Constructeur(chemin).referentiel(racine)
+
+
+class _Constructeur:
+    def __init__(self, chemin: str) -> None:
+        self.chemin = chemin
+        self.ids: dict[str, str] = {}
+
+    def erreur(self, noeud: object, message: str) -> ErreurReferentiel:
+        position = getattr(noeud, "position", None)
+        lieu = f"{self.chemin}:{position.ligne}:{position.colonne}" if position else self.chemin
+        return ErreurReferentiel(f"{lieu}: référentiel défectueux : {message}")
+
+    def tableau(self, noeud: object, quoi: str):
+        from diagnum.lecture_yaml import Tableau
+
+        if not isinstance(noeud, Tableau):
+            raise self.erreur(noeud, f"{quoi} doit être un tableau associatif")
+        return noeud
+
+    def liste(self, noeud: object, quoi: str) -> list:
+        from diagnum.lecture_yaml import Liste
+
+        if not isinstance(noeud, Liste):
+            raise self.erreur(noeud, f"{quoi} doit être une liste")
+        return noeud.elements
+
+    def texte(self, tableau, cle: str, obligatoire: bool = True) -> str | None:
+        from diagnum.lecture_yaml import Scalaire
+
+        noeud = tableau.get(cle)
+        if noeud is None:
+            if obligatoire:
+                raise self.erreur(tableau, f"clé « {cle} » manquante")
+            return None
+        if not isinstance(noeud, Scalaire) or noeud.valeur is None:
+            raise self.erreur(noeud, f"« {cle} » doit être un texte")
+        return str(noeud.texte if not isinstance(noeud.valeur, str) else noeud.valeur)
+
+    def nombre(self, tableau, cle: str) -> float:
+        from diagnum.lecture_yaml import Scalaire
+
+        noeud = tableau.get(cle)
+        if (
+            not isinstance(noeud, Scalaire)
+            or isinstance(noeud.valeur, bool)
+            or not isinstance(noeud.valeur, (int, float))
+        ):
+            raise self.erreur(noeud or tableau, f"« {cle} » doit être un nombre")
+        return float(noeud.valeur)
+
+    def identifiant(self, tableau, quoi: str) -> str:
+        ident = self.texte(tableau, "id")
+        if not _ID.match(ident):
+            raise self.erreur(tableau.get("id"), f"identifiant « {ident} » invalide (snake_case ASCII)")
+        if ident in self.ids:
+            raise self.erreur(
+                tableau.get("id"), f"identifiant « {ident} » en double (déjà utilisé par {self.ids[ident]})"
+            )
+        self.ids[ident] = quoi
+        return ident
+
+    def referentiel(self, racine) -> Referentiel:
+        racine = self.tableau(racine, "le référentiel")
+        version = self.texte(racine, "version")
+        notation = self.notation(self.tableau(racine.get("notation"), "« notation »"))
+        reference = self.partie(self.tableau(racine.get("reference"), "« reference »"), "reference")
+        obligations = self.partie(self.tableau(racine.get("obligations"), "« obligations »"), "obligations")
+        domaines = tuple(
+            self.domaine(self.tableau(n, "un domaine")) for n in self.liste(racine.get("domaines"), "« domaines »")
+        )
+        if not domaines:
+            raise self.erreur(racine, "aucun domaine")
+        corrections = tuple(
+            {cle: self.texte(self.tableau(n, "une correction"), cle) for cle in ("section", "avant", "apres")}
+            for n in (self.liste(racine.get("corrections"), "« corrections »") if racine.get("corrections") else [])
+        )
+        index: dict[str, Item] = {}
+        for partie in (reference, obligations):
+            for item in partie.items:
+                index[item.id] = item
+        for domaine in domaines:
+            for item in domaine.items:
+                index[item.id] = item
+        referentiel = Referentiel(
+            version=version,
+            titre=self.texte(racine, "titre"),
+            source=self.texte(racine, "source", obligatoire=False) or "",
+            notation=notation,
+            reference=reference,
+            obligations=obligations,
+            domaines=domaines,
+            corrections=corrections,
+            chemin=self.chemin,
+            _index=index,
+        )
+        self.verifier_renvois(referentiel, racine)
+        return referentiel
+
+    def notation(self, noeud) -> Notation:
+        affirmation = self.tableau(noeud.get("affirmation"), "« notation.affirmation »")
+        repartition = self.tableau(noeud.get("repartition"), "« notation.repartition »")
+        for cle in MODALITES:
+            if repartition.get(cle) is None:
+                raise self.erreur(repartition, f"poids « {cle} » manquant")
+        return Notation(
+            affirmation={OUI: self.nombre(affirmation, OUI), NON: self.nombre(affirmation, NON)},
+            repartition={cle: self.nombre(repartition, cle) for cle in MODALITES},
+            proportion_diviseur=self.nombre(noeud, "proportion_diviseur"),
+            plafond=self.nombre(noeud, "plafond"),
+            seuil_provisoire=self.nombre(noeud, "seuil_provisoire"),
+            point_fort=self.nombre(noeud, "point_fort"),
+            point_faible=self.nombre(noeud, "point_faible"),
+            ecart_moyens_usage=self.nombre(noeud, "ecart_moyens_usage"),
+            leviers=int(self.nombre(noeud, "leviers")),
+        )
+
+    def partie(self, noeud, nom: str) -> Partie:
+        section = self.texte(noeud, "section")
+        items = tuple(
+            self.item(self.tableau(n, "un item"), section, nom, "score")
+            for n in self.liste(noeud.get("items"), f"« {nom}.items »")
+        )
+        textes = noeud.get("textes")
+        date = noeud.get("date")
+        return Partie(
+            section=section,
+            titre=self.texte(noeud, "titre"),
+            items=items,
+            introduction=self.texte(noeud, "introduction", obligatoire=False),
+            textes=tuple(str(t.valeur) for t in self.liste(textes, "« textes »")) if textes else (),
+            date_libelle=self.texte(self.tableau(date, "« date »"), "libelle") if date else None,
+        )
+
+    def domaine(self, noeud) -> Domaine:
+        ident = self.identifiant(noeud, "un domaine")
+        nature = self.texte(noeud, "nature")
+        if nature not in NATURES_DOMAINE:
+            raise self.erreur(noeud.get("nature"), f"nature de domaine « {nature} » inconnue")
+        section = self.texte(noeud, "section")
+        rubriques = []
+        for n in self.liste(noeud.get("rubriques"), "« rubriques »"):
+            n = self.tableau(n, "une rubrique")
+            role = self.texte(n, "role", obligatoire=False) or "score"
+            if role not in ROLES:
+                raise self.erreur(n.get("role"), f"rôle « {role} » inconnu")
+            sous_section = self.texte(n, "section", obligatoire=False)
+            items = tuple(
+                self.item(self.tableau(i, "un item"), sous_section or section, ident, role)
+                for i in self.liste(n.get("items"), "« items »")
+            )
+            rubriques.append(Rubrique(self.texte(n, "titre"), role, items, sous_section))
+        roles = {r.role for r in rubriques}
+        if nature == "usage" and roles != {"usage", "moyens"}:
+            raise self.erreur(noeud, f"le domaine d'usage « {ident} » doit avoir des rubriques usage et moyens")
+        if nature == "structurel" and roles != {"score"}:
+            raise self.erreur(noeud, f"le domaine structurel « {ident} » n'a que des rubriques de rôle score")
+        return Domaine(
+            id=ident,
+            section=section,
+            titre=self.texte(noeud, "titre"),
+            axe=self.texte(noeud, "axe"),
+            nature=nature,
+            rubriques=tuple(rubriques),
+            description=self.texte(noeud, "description", obligatoire=False),
+        )
+
+    def item(self, noeud, section: str, domaine: str, role: str) -> Item:
+        ident = self.identifiant(noeud, f"un item de « {domaine} »")
+        nature = self.texte(noeud, "nature")
+        if nature not in NATURES:
+            raise self.erreur(noeud.get("nature"), f"nature « {nature} » inconnue (attendu : {', '.join(NATURES)})")
+        connues = {
+            "id",
+            "libelle",
+            "nature",
+            "total",
+            "depassement",
+            "cible",
+            "condition",
+            "sans_objet",
+            "groupe",
+            "contexte",
+            "lignes",
+            "colonnes",
+        }
+        for cle, (position_cle, _) in noeud.entrees.items():
+            if cle not in connues:
+                raise self.erreur(position_cle, f"clé d'item « {cle} » inconnue")
+        depassement = self.texte(noeud, "depassement", obligatoire=False) or "erreur"
+        if depassement not in ("erreur", "avertissement"):
+            raise self.erreur(noeud.get("depassement"), "« depassement » vaut erreur ou avertissement")
+        cible = None
+        if noeud.get("cible") is not None:
+            c = self.tableau(noeud.get("cible"), "« cible »")
+            cible = Cible(self.texte(c, "reference"), self.nombre(c, "facteur"))
+        condition = None
+        if noeud.get("condition") is not None:
+            c = self.tableau(noeud.get("condition"), "« condition »")
+            if c.get("ligne") is not None:
+                ligne = [str(e.valeur) for e in self.liste(c.get("ligne"), "« ligne »")]
+                if len(ligne) != 2:
+                    raise self.erreur(c.get("ligne"), "« ligne » : [matrice, ligne] attendu")
+                condition = Condition(ligne=(ligne[0], ligne[1]))
+            else:
+                condition = Condition(item=self.texte(c, "item"), valeur=self.texte(c, "valeur"))
+        sans_objet = noeud.get("sans_objet")
+        lignes: tuple[Ligne, ...] = ()
+        colonnes: tuple[Ligne, ...] = ()
+        if nature == "matrice":
+            lignes = self.lignes(noeud, "lignes")
+            colonnes = self.lignes(noeud, "colonnes")
+        if (nature in ("nombre", "repartition") and role != "score") or nature == "repartition":
+            pass
+        if nature == "repartition" and not self.texte(noeud, "total", obligatoire=False):
+            raise self.erreur(noeud, f"la répartition « {ident} » doit nommer son total")
+        return Item(
+            id=ident,
+            libelle=self.texte(noeud, "libelle"),
+            nature=nature,
+            section=section,
+            domaine=domaine,
+            role=role,
+            sans_objet=bool(getattr(sans_objet, "valeur", False)) or nature == "matrice",
+            total=self.texte(noeud, "total", obligatoire=False),
+            depassement=depassement,
+            cible=cible,
+            condition=condition,
+            groupe=self.texte(noeud, "groupe", obligatoire=False),
+            contexte=self.texte(noeud, "contexte", obligatoire=False),
+            lignes=lignes,
+            colonnes=colonnes,
+        )
+
+    def lignes(self, noeud, cle: str) -> tuple[Ligne, ...]:
+        resultat = []
+        vus: set[str] = set()
+        for n in self.liste(noeud.get(cle), f"« {cle} »"):
+            n = self.tableau(n, f"une entrée de « {cle} »")
+            ident = self.texte(n, "id")
+            if not _ID.match(ident) or ident in vus:
+                raise self.erreur(n.get("id"), f"identifiant « {ident} » invalide ou en double")
+            vus.add(ident)
+            resultat.append(Ligne(ident, self.texte(n, "libelle")))
+        if not resultat:
+            raise self.erreur(noeud, f"« {cle} » est vide")
+        return tuple(resultat)
+
+    def verifier_renvois(self, referentiel: Referentiel, racine) -> None:
+        references = {item.id for item in referentiel.reference.items}
+        for item in referentiel.reference.items + referentiel.obligations.items:
+            attendue = "nombre" if item in referentiel.reference.items else "affirmation"
+            if item.nature != attendue:
+                raise self.erreur(racine, f"l'item « {item.id} » doit être de nature {attendue}")
+        for domaine in referentiel.domaines:
+            ids_domaine = {item.id: item for item in domaine.items}
+            for item in domaine.items:
+                if item.total is not None and item.total not in references:
+                    raise self.erreur(racine, f"« {item.id} » : total « {item.total} » inconnu")
+                if item.cible is not None and item.cible.reference not in references:
+                    raise self.erreur(racine, f"« {item.id} » : cible « {item.cible.reference} » inconnue")
+                if item.nature in ("nombre",) and item.total is None and item.cible is None:
+                    raise self.erreur(racine, f"le nombre « {item.id} » n'a ni total ni cible")
+                condition = item.condition
+                if condition is None:
+                    continue
+                if condition.ligne is not None:
+                    matrice = ids_domaine.get(condition.ligne[0])
+                    if (
+                        matrice is None
+                        or matrice.nature != "matrice"
+                        or condition.ligne[1] not in {ligne.id for ligne in matrice.lignes}
+                    ):
+                        # La matrice peut appartenir à un autre domaine.
+                        matrice = referentiel.item(condition.ligne[0])
+                        if (
+                            matrice is None
+                            or matrice.nature != "matrice"
+                            or condition.ligne[1] not in {ligne.id for ligne in matrice.lignes}
+                        ):
+                            raise self.erreur(racine, f"« {item.id} » : condition sur une ligne inconnue")
+                else:
+                    cible = ids_domaine.get(condition.item or "")
+                    if cible is None or cible.nature != "affirmation":
+                        raise self.erreur(
+                            racine, f"« {item.id} » : la condition doit viser une affirmation du même domaine"
+                        )
+                    if condition.valeur not in (OUI, NON):
+                        raise self.erreur(racine, f"« {item.id} » : valeur de condition « {condition.valeur} »")

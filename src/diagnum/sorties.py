@@ -1,0 +1,108 @@
+"""Mise en forme des constats : une petite fonction par format.
+
+Formats : ``texte`` (Rich, groupé par fichier), ``parsable``
+(``fichier:ligne:colonne: [gravité] message (code)``), ``json`` et
+``github`` (commandes de workflow GitHub Actions).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TextIO
+
+from diagnum.diagnostics import Diagnostic
+
+FichierConstats = tuple[str, Sequence[Diagnostic]]
+FORMATS = ("texte", "parsable", "json", "github")
+
+
+def format_parsable(fichiers: Sequence[FichierConstats]) -> str:
+    """Une ligne par constat, lisible par les éditeurs (errorformat, problem matcher)."""
+    lignes = []
+    for chemin, constats in fichiers:
+        for d in constats:
+            message = " ".join(d.message.split())
+            lignes.append(f"{chemin}:{d.ligne}:{d.colonne}: [{d.gravite.value}] {message} ({d.code})")
+    return "\n".join(lignes) + ("\n" if lignes else "")
+
+
+def format_json(fichiers: Sequence[FichierConstats]) -> str:
+    """Le document JSON ``{"fichiers": [...]}``."""
+    document = {
+        "fichiers": [
+            {
+                "fichier": chemin,
+                "diagnostics": [
+                    {
+                        "ligne": d.ligne,
+                        "colonne": d.colonne,
+                        "gravite": d.gravite.value,
+                        "code": d.code,
+                        "message": d.message,
+                    }
+                    for d in constats
+                ],
+            }
+            for chemin, constats in fichiers
+        ]
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _echapper_github(texte: str, propriete: bool = False) -> str:
+    texte = texte.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if propriete:
+        texte = texte.replace(":", "%3A").replace(",", "%2C")
+    return texte
+
+
+def format_github(fichiers: Sequence[FichierConstats]) -> str:
+    """Commandes de workflow : ``::error file=…,line=…,col=…::message``."""
+    lignes = []
+    for chemin, constats in fichiers:
+        for d in constats:
+            niveau = "error" if d.est_erreur else "warning"
+            lignes.append(
+                f"::{niveau} file={_echapper_github(chemin, True)},line={d.ligne},col={d.colonne},"
+                f"title={_echapper_github('diagnum ' + d.code, True)}::"
+                f"{_echapper_github(d.message)} ({d.code})"
+            )
+    return "\n".join(lignes) + ("\n" if lignes else "")
+
+
+def bilan(fichiers: Sequence[FichierConstats]) -> str:
+    """« 2 erreurs, 3 avertissements dans 1 fichier sur 4 »."""
+    erreurs = sum(1 for _, cs in fichiers for d in cs if d.est_erreur)
+    avertissements = sum(1 for _, cs in fichiers for d in cs if not d.est_erreur)
+    touches = sum(1 for _, cs in fichiers if cs)
+
+    def pluriel(n: int, mot: str) -> str:
+        return f"{n} {mot}{'s' if n > 1 else ''}"
+
+    if not erreurs and not avertissements:
+        return f"aucun problème ({pluriel(len(fichiers), 'fichier')} vérifié{'s' if len(fichiers) > 1 else ''})"
+    return (
+        f"{pluriel(erreurs, 'erreur')}, {pluriel(avertissements, 'avertissement')} "
+        f"dans {pluriel(touches, 'fichier')} sur {len(fichiers)}"
+    )
+
+
+def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None) -> None:
+    """Sortie lisible, groupée par fichier (couleurs seulement sur un terminal)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=flux, highlight=False, soft_wrap=True)
+    for chemin, constats in fichiers:
+        if not constats:
+            continue
+        console.print(f"[bold]{escape(chemin)}[/bold]")
+        for d in constats:
+            style = "red" if d.est_erreur else "yellow"
+            console.print(
+                f"  {d.ligne}:{d.colonne}\t[{style}]{d.gravite.value}[/{style}]\t"
+                f"{escape(d.message)}  [dim]({escape(d.code)})[/dim]"
+            )
+        console.print()
+    console.print(bilan(fichiers))

@@ -1,0 +1,622 @@
+"""Validation d'une campagne contre son référentiel : une fonction pure.
+
+Entrée : l'arbre positionné lu par ``lecture_yaml`` et une fonction qui
+fournit un référentiel par version. Sortie : la liste des constats et la
+campagne nettoyée (``Campagne``), que le calcul des scores consomme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from diagnum.campagne import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
+from diagnum.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
+from diagnum.erreurs import ErreurReferentiel
+from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
+from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Item, Referentiel
+
+CLES_RACINE = (
+    "referentiel",
+    "etablissement",
+    "campagne",
+    "date",
+    "reference",
+    "obligations",
+    "reponses",
+    "commentaires",
+    "objectifs",
+)
+CLES_ETABLISSEMENT = ("nom", "uai", "commune")
+CLES_OBJECTIF = ("domaine", "cible", "echeance", "actions")
+CLES_ACTION = ("libelle", "responsable", "echeance", "statut")
+ALPHABET_UAI = "ABCDEFGHJKLMNPRSTUVWXYZ"
+_UAI = re.compile(r"^(\d{7})([A-Za-z])$")
+
+
+@dataclass(slots=True)
+class Resultat:
+    """Ce que la validation d'un fichier produit."""
+
+    diagnostics: list[Diagnostic]
+    campagne: Campagne | None = None
+    referentiel: Referentiel | None = None
+
+    @property
+    def a_des_erreurs(self) -> bool:
+        return any(d.est_erreur for d in self.diagnostics)
+
+
+def uai_valide(uai: str) -> bool:
+    """Vrai si l'UAI a 7 chiffres et la bonne lettre de contrôle (modulo 23)."""
+    m = _UAI.match(uai)
+    return bool(m) and ALPHABET_UAI[int(m.group(1)) % 23] == m.group(2)
+
+
+def lettre_uai(chiffres: str) -> str:
+    """La lettre de contrôle attendue pour 7 chiffres d'UAI."""
+    return ALPHABET_UAI[int(chiffres) % 23]
+
+
+def suggestion(nom: str, possibles: list[str] | tuple[str, ...]) -> str:
+    """« (vouliez-vous dire « x » ?) », ou rien si aucune clé n'est proche."""
+    proches = difflib.get_close_matches(nom, list(possibles), n=1, cutoff=0.6)
+    return f" (vouliez-vous dire « {proches[0]} » ?)" if proches else ""
+
+
+def _affiche(noeud: Noeud | None) -> str:
+    if isinstance(noeud, Scalaire):
+        return noeud.texte if noeud.texte != "" else "(vide)"
+    if isinstance(noeud, Tableau):
+        return "un tableau associatif"
+    return "une liste"
+
+
+def _vide(noeud: Noeud | None) -> bool:
+    return noeud is None or (isinstance(noeud, Scalaire) and noeud.valeur is None)
+
+
+@dataclass
+class _Validateur:
+    referentiel: Referentiel
+    complet: bool
+    constats: list[Diagnostic] = field(default_factory=list)
+    sans_reponse: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
+
+    # -- utilitaires ------------------------------------------------------
+    def err(self, position: Position, code: str, message: str) -> None:
+        self.constats.append(erreur(position, code, message))
+
+    def avert(self, position: Position, code: str, message: str) -> None:
+        self.constats.append(avertissement(position, code, message))
+
+    def tableau(self, noeud: Noeud | None, quoi: str) -> Tableau | None:
+        if _vide(noeud):
+            return None
+        if not isinstance(noeud, Tableau):
+            self.err(noeud.position, "type", f"{quoi} : un tableau associatif est attendu, trouvé {_affiche(noeud)}")
+            return None
+        return noeud
+
+    def cles_inconnues(self, tableau: Tableau, connues: list[str] | tuple[str, ...], ou: str) -> None:
+        for nom, (cle, _) in tableau.entrees.items():
+            if nom not in connues:
+                self.err(
+                    cle.position,
+                    "cle-inconnue",
+                    f"clé « {nom} » inconnue {ou}{suggestion(nom, connues)}",
+                )
+
+    def manque(self, domaine: str, item: str, position: Position) -> None:
+        self.sans_reponse.setdefault(domaine, []).append((item, position))
+
+    # -- valeurs ------------------------------------------------------------
+    def texte(self, noeud: Noeud | None, quoi: str) -> str | None:
+        if _vide(noeud):
+            return None
+        if not isinstance(noeud, Scalaire):
+            self.err(noeud.position, "type", f"{quoi} : un texte est attendu, trouvé {_affiche(noeud)}")
+            return None
+        return noeud.valeur if isinstance(noeud.valeur, str) else noeud.texte
+
+    def date(self, noeud: Noeud | None, quoi: str) -> dt.date | None:
+        if _vide(noeud):
+            return None
+        if isinstance(noeud, Scalaire) and type(noeud.valeur) is dt.date:
+            return noeud.valeur
+        if isinstance(noeud, Scalaire) and isinstance(noeud.valeur, dt.datetime):
+            return noeud.valeur.date()
+        if (
+            isinstance(noeud, Scalaire)
+            and isinstance(noeud.valeur, str)
+            and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", noeud.valeur)
+        ):
+            return None  # déjà signalée par la lecture (date impossible)
+        self.err(
+            noeud.position,
+            "type",
+            f"{quoi} : une date AAAA-MM-JJ est attendue, trouvé « {_affiche(noeud)} »",
+        )
+        return None
+
+    def entier(self, noeud: Noeud, quoi: str) -> int | None:
+        if not isinstance(noeud, Scalaire):
+            self.err(noeud.position, "type", f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}")
+            return None
+        valeur = noeud.valeur
+        if isinstance(valeur, bool) or not isinstance(valeur, (int, float)):
+            self.err(
+                noeud.position,
+                "type",
+                f"{quoi} : un nombre entier est attendu, trouvé « {_affiche(noeud)} »",
+            )
+            return None
+        if isinstance(valeur, float):
+            if not math.isfinite(valeur):
+                self.err(noeud.position, "type", f"{quoi} : un nombre fini est attendu, trouvé « {noeud.texte} »")
+            else:
+                self.err(
+                    noeud.position,
+                    "type",
+                    f"{quoi} : un nombre entier est attendu, trouvé « {noeud.texte} » (un effectif n'a pas de décimales)",
+                )
+            return None
+        if valeur < 0:
+            self.err(noeud.position, "negatif", f"{quoi} : un effectif ne peut pas être négatif ({valeur})")
+            return None
+        return valeur
+
+    def affirmation(self, noeud: Noeud, quoi: str, sans_objet: bool) -> str | None:
+        permis = (OUI, NON, SANS_OBJET) if sans_objet else (OUI, NON)
+        liste = " ou ".join(f"« {p} »" for p in permis)
+        if isinstance(noeud, Scalaire) and isinstance(noeud.valeur, str):
+            valeur = noeud.valeur
+            if valeur in permis:
+                return valeur
+            if valeur == SANS_OBJET:
+                self.err(
+                    noeud.position,
+                    "sans-objet-interdit",
+                    f"{quoi} : « sans objet » n'est pas permis ici ; répondez {liste}",
+                )
+                return None
+            proche = " ".join(valeur.lower().split())
+            if proche in permis:
+                conseil = f" (écrivez « {proche} »)"
+            else:
+                conseil = {"yes": " (écrivez « oui »)", "no": " (écrivez « non »)"}.get(proche, "")
+            self.err(
+                noeud.position, "affirmation", f"{quoi} : réponse « {valeur} » non reconnue ; répondez {liste}{conseil}"
+            )
+            return None
+        conseil = ""
+        if isinstance(noeud, Scalaire) and isinstance(noeud.valeur, bool):
+            conseil = f" (écrivez « {OUI if noeud.valeur else NON} »)"
+        self.err(noeud.position, "affirmation", f"{quoi} : répondez {liste}, trouvé « {_affiche(noeud)} »{conseil}")
+        return None
+
+    def proportion(self, noeud: Noeud, quoi: str) -> float | None:
+        valeur = noeud.valeur if isinstance(noeud, Scalaire) else None
+        if isinstance(valeur, bool) or not isinstance(valeur, (int, float)):
+            conseil = ""
+            if isinstance(valeur, str) and re.match(r"^\s*\d+([.,]\d+)?\s*%\s*$", valeur):
+                conseil = f" (écrivez {valeur.strip().rstrip('%').strip().replace(',', '.')}, sans « % »)"
+            self.err(
+                noeud.position,
+                "type",
+                f"{quoi} : un pourcentage de 0 à 100 est attendu, trouvé « {_affiche(noeud)} »{conseil}",
+            )
+            return None
+        if not math.isfinite(valeur) or not 0 <= valeur <= 100:
+            self.err(
+                noeud.position,
+                "hors-bornes",
+                f"{quoi} : un pourcentage est compris entre 0 et 100, trouvé « {noeud.texte} »",
+            )
+            return None
+        return valeur
+
+    # -- parties --------------------------------------------------------------
+    def etablissement(self, noeud: Noeud | None) -> Etablissement:
+        tableau = self.tableau(noeud, "etablissement")
+        if tableau is None:
+            return Etablissement()
+        self.cles_inconnues(tableau, CLES_ETABLISSEMENT, "dans « etablissement »")
+        uai = self.texte(tableau.get("uai"), "etablissement.uai")
+        if uai is not None:
+            noeud_uai = tableau.get("uai")
+            m = _UAI.match(uai)
+            if m is None:
+                self.err(
+                    noeud_uai.position,
+                    "uai-invalide",
+                    f"UAI « {uai} » invalide : 7 chiffres puis une lettre de contrôle sont attendus (par exemple 0750654D)",
+                )
+                uai = None
+            elif not uai_valide(uai):
+                attendue = lettre_uai(m.group(1))
+                casse = " (en majuscule)" if m.group(2).upper() == attendue else ""
+                self.err(
+                    noeud_uai.position,
+                    "uai-invalide",
+                    f"UAI « {uai} » invalide : la lettre de contrôle de {m.group(1)} est « {attendue} »{casse}",
+                )
+                uai = None
+        return Etablissement(
+            nom=self.texte(tableau.get("nom"), "etablissement.nom"),
+            uai=uai,
+            commune=self.texte(tableau.get("commune"), "etablissement.commune"),
+        )
+
+    def reference(self, noeud: Noeud | None, position: Position) -> dict[str, int | None]:
+        tableau = self.tableau(noeud, "reference")
+        items = self.referentiel.reference.items
+        valeurs: dict[str, int | None] = {}
+        if tableau is not None:
+            self.cles_inconnues(tableau, [i.id for i in items], "dans « reference »")
+        for item in items:
+            fils = tableau.get(item.id) if tableau else None
+            if _vide(fils):
+                valeurs[item.id] = None
+                self.manque("reference", item.id, self._position_cle(tableau, item.id, position))
+            else:
+                valeurs[item.id] = self.entier(fils, item.libelle)
+        return valeurs
+
+    def obligations(self, noeud: Noeud | None, position: Position) -> dict[str, str | None]:
+        tableau = self.tableau(noeud, "obligations")
+        items = self.referentiel.obligations.items
+        valeurs: dict[str, str | None] = {}
+        if tableau is not None:
+            self.cles_inconnues(tableau, [i.id for i in items], "dans « obligations »")
+        for item in items:
+            fils = tableau.get(item.id) if tableau else None
+            if _vide(fils):
+                valeurs[item.id] = None
+                self.manque("obligations", item.id, self._position_cle(tableau, item.id, position))
+            else:
+                valeurs[item.id] = self.affirmation(fils, item.id, item.sans_objet)
+        return valeurs
+
+    @staticmethod
+    def _position_cle(tableau: Tableau | None, nom: str, defaut: Position) -> Position:
+        if tableau is not None and nom in tableau.entrees:
+            return tableau.entrees[nom][0].position
+        return tableau.position if tableau is not None else defaut
+
+    def reponses(
+        self, noeud: Noeud | None, position: Position, reference: dict[str, int | None]
+    ) -> dict[str, dict[str, object]]:
+        tableau = self.tableau(noeud, "reponses")
+        domaines = self.referentiel.domaines
+        if tableau is not None:
+            self.cles_inconnues(tableau, [d.id for d in domaines], "dans « reponses » (domaine)")
+        reponses: dict[str, dict[str, object]] = {}
+        positions: dict[str, dict[str, Position]] = {}
+        for domaine in domaines:
+            fils = self.tableau(tableau.get(domaine.id) if tableau else None, f"reponses.{domaine.id}")
+            pos_domaine = self._position_cle(tableau, domaine.id, position)
+            if fils is not None:
+                self.cles_inconnues(fils, [i.id for i in domaine.items], f"dans le domaine « {domaine.id} »")
+            valeurs: dict[str, object] = {}
+            positions[domaine.id] = {}
+            for item in domaine.items:
+                noeud_item = fils.get(item.id) if fils else None
+                positions[domaine.id][item.id] = self._position_cle(fils, item.id, pos_domaine)
+                if _vide(noeud_item):
+                    valeurs[item.id] = None
+                    continue
+                valeurs[item.id] = self.valeur(item, noeud_item, reference)
+            reponses[domaine.id] = valeurs
+        self.conditions(reponses, positions)
+        return reponses
+
+    def valeur(self, item: Item, noeud: Noeud, reference: dict[str, int | None]) -> object:
+        if item.nature == "affirmation":
+            return self.affirmation(noeud, item.id, item.sans_objet)
+        if item.nature == "proportion":
+            return self.proportion(noeud, item.id)
+        if item.nature == "nombre":
+            valeur = self.entier(noeud, item.id)
+            if valeur is not None and item.total:
+                total = reference.get(item.total)
+                if total is not None and valeur > total:
+                    message = f"{item.id} : {valeur} dépasse le nombre de référence « {item.total} » ({total})"
+                    if item.depassement == "erreur":
+                        self.err(noeud.position, "depasse-total", message)
+                    else:
+                        self.avert(noeud.position, "depasse-total", message + " ; vérifiez ce nombre")
+            return valeur
+        if item.nature == "repartition":
+            return self.repartition(item, noeud, reference)
+        return self.matrice(item, noeud)
+
+    def repartition(self, item: Item, noeud: Noeud, reference: dict[str, int | None]) -> dict[str, int] | None:
+        tableau = self.tableau(noeud, item.id)
+        if tableau is None:
+            if isinstance(noeud, Scalaire):
+                pass  # déjà signalé par self.tableau
+            return None
+        self.cles_inconnues(tableau, MODALITES, f"dans la répartition « {item.id} »")
+        valeurs: dict[str, int] = {}
+        manquantes = []
+        for modalite in MODALITES:
+            fils = tableau.get(modalite)
+            if _vide(fils):
+                manquantes.append(modalite)
+                continue
+            valeur = self.entier(fils, f"{item.id}.{modalite}")
+            if valeur is None:
+                return None
+            valeurs[modalite] = valeur
+        if len(manquantes) == len(MODALITES):
+            return None
+        if manquantes:
+            self.err(
+                tableau.position,
+                "repartition-incomplete",
+                f"{item.id} : répartition incomplète, il manque {', '.join(manquantes)} (écrivez 0 s'il n'y en a pas)",
+            )
+            return None
+        somme = sum(valeurs.values())
+        total = reference.get(item.total or "")
+        if total is not None:
+            if somme > total:
+                self.err(
+                    tableau.position,
+                    "repartition-excede",
+                    f"{item.id} : la répartition compte {somme} {item.total}, plus que le nombre de référence ({total})",
+                )
+            elif somme < total:
+                self.avert(
+                    tableau.position,
+                    "repartition-incomplete",
+                    f"{item.id} : {total - somme} {item.total} ne sont pas comptés ({somme} sur {total})",
+                )
+        return valeurs
+
+    def matrice(self, item: Item, noeud: Noeud) -> dict[str, dict[str, str | None]] | None:
+        tableau = self.tableau(noeud, item.id)
+        if tableau is None:
+            return None
+        ids_lignes = [ligne.id for ligne in item.lignes]
+        ids_colonnes = [colonne.id for colonne in item.colonnes]
+        self.cles_inconnues(tableau, ids_lignes, f"dans « {item.id} »")
+        resultat: dict[str, dict[str, str | None]] = {}
+        for ligne in item.lignes:
+            fils = tableau.get(ligne.id)
+            if _vide(fils):
+                resultat[ligne.id] = {c: None for c in ids_colonnes}
+                continue
+            if isinstance(fils, Scalaire):
+                valeur = self.affirmation(fils, f"{item.id}.{ligne.id}", sans_objet=True)
+                if valeur is not None and valeur != SANS_OBJET:
+                    # « oui » pour une ligne entière : les trois affirmations.
+                    pass
+                resultat[ligne.id] = {c: valeur for c in ids_colonnes}
+                continue
+            sous = self.tableau(fils, f"{item.id}.{ligne.id}")
+            if sous is None:
+                resultat[ligne.id] = {c: None for c in ids_colonnes}
+                continue
+            self.cles_inconnues(sous, ids_colonnes, f"dans « {item.id}.{ligne.id} »")
+            resultat[ligne.id] = {
+                c: None if _vide(sous.get(c)) else self.affirmation(sous.get(c), f"{item.id}.{ligne.id}.{c}", True)
+                for c in ids_colonnes
+            }
+        return resultat
+
+    def conditions(self, reponses: dict[str, dict[str, object]], positions: dict[str, dict[str, Position]]) -> None:
+        for domaine in self.referentiel.domaines:
+            for item in domaine.items:
+                etat = condition_remplie(self.referentiel, reponses, item)
+                valeur = reponses[domaine.id][item.id]
+                position = positions[domaine.id][item.id]
+                if etat is False and valeur is not None:
+                    cond = item.condition
+                    if cond.item:
+                        raison = f"« {cond.item} » vaut « {reponses[domaine.id].get(cond.item)} »"
+                    else:
+                        raison = f"le service « {cond.ligne[1]} » est « sans objet »"
+                    self.avert(
+                        position,
+                        "condition-non-remplie",
+                        f"{item.id} : cette question ne se pose que sous condition, or {raison} ; la réponse n'est pas comptée",
+                    )
+                if etat is not True:
+                    continue  # question non posée (ou pas encore) : ni manquante, ni comptée
+                if item.nature == "matrice" and isinstance(valeur, dict):
+                    for ligne, cellules in valeur.items():
+                        for colonne, cellule in cellules.items():
+                            if cellule is None:
+                                self.manque(domaine.id, f"{item.id}.{ligne}.{colonne}", position)
+                elif valeur is None:
+                    self.manque(domaine.id, item.id, position)
+
+    def rapporter_sans_reponse(self, racine_position: Position) -> None:
+        titres = {d.id: d.axe for d in self.referentiel.domaines}
+        titres["reference"] = self.referentiel.reference.titre
+        titres["obligations"] = self.referentiel.obligations.titre
+        for partie, manquants in self.sans_reponse.items():
+            if self.complet:
+                for ident, position in manquants:
+                    self.err(position, "sans-reponse", f"{ident} : sans réponse")
+            else:
+                position = min(p for _, p in manquants)
+                exemples = ", ".join(ident for ident, _ in manquants[:3])
+                suite = ", …" if len(manquants) > 3 else ""
+                self.avert(
+                    position,
+                    "sans-reponse",
+                    f"{len(manquants)} item(s) sans réponse dans « {titres.get(partie, partie)} » ({exemples}{suite})",
+                )
+
+    def objectifs(self, noeud: Noeud | None) -> tuple[Objectif, ...]:
+        if _vide(noeud):
+            return ()
+        if not isinstance(noeud, Liste):
+            self.err(noeud.position, "type", f"objectifs : une liste est attendue, trouvé {_affiche(noeud)}")
+            return ()
+        ids_domaines = [d.id for d in self.referentiel.domaines]
+        resultat = []
+        for element in noeud.elements:
+            tableau = self.tableau(element, "un objectif")
+            if tableau is None:
+                if _vide(element):
+                    self.err(element.position, "type", "objectif vide")
+                continue
+            self.cles_inconnues(tableau, CLES_OBJECTIF, "dans un objectif")
+            domaine = self.texte(tableau.get("domaine"), "objectif.domaine")
+            if domaine is None:
+                self.err(tableau.position, "objectif-incomplet", "objectif sans « domaine »")
+            elif domaine not in ids_domaines:
+                self.err(
+                    tableau.get("domaine").position,
+                    "domaine-inconnu",
+                    f"domaine « {domaine} » inconnu{suggestion(domaine, ids_domaines)}",
+                )
+                domaine = None
+            cible = None
+            noeud_cible = tableau.get("cible")
+            if _vide(noeud_cible):
+                self.err(
+                    tableau.position, "objectif-incomplet", "objectif sans « cible » (score à atteindre, de 0 à 100)"
+                )
+            else:
+                cible = self.proportion(noeud_cible, "objectif.cible")
+            echeance = self.date(tableau.get("echeance"), "objectif.echeance")
+            actions = self.actions(tableau.get("actions"))
+            if domaine is not None and cible is not None:
+                resultat.append(Objectif(domaine, float(cible), echeance, actions))
+        return tuple(resultat)
+
+    def actions(self, noeud: Noeud | None) -> tuple[Action, ...]:
+        if _vide(noeud):
+            return ()
+        if not isinstance(noeud, Liste):
+            self.err(noeud.position, "type", f"actions : une liste est attendue, trouvé {_affiche(noeud)}")
+            return ()
+        resultat = []
+        for element in noeud.elements:
+            tableau = self.tableau(element, "une action")
+            if tableau is None:
+                continue
+            self.cles_inconnues(tableau, CLES_ACTION, "dans une action")
+            libelle = self.texte(tableau.get("libelle"), "action.libelle")
+            if not libelle:
+                self.err(tableau.position, "action-incomplete", "action sans « libelle »")
+                continue
+            statut = self.texte(tableau.get("statut"), "action.statut")
+            if statut is not None and statut not in STATUTS_ACTION:
+                permis = ", ".join(STATUTS_ACTION)
+                self.err(
+                    tableau.get("statut").position,
+                    "statut-inconnu",
+                    f"statut « {statut} » inconnu (attendu : {permis}){suggestion(statut, STATUTS_ACTION)}",
+                )
+                statut = None
+            resultat.append(
+                Action(
+                    libelle=libelle,
+                    responsable=self.texte(tableau.get("responsable"), "action.responsable"),
+                    echeance=self.date(tableau.get("echeance"), "action.echeance"),
+                    statut=statut,
+                )
+            )
+        return tuple(resultat)
+
+
+def condition_remplie(referentiel: Referentiel, reponses: dict[str, dict[str, object]], item: Item) -> bool | None:
+    """Vrai si la question est posée, faux si sa condition l'écarte, ``None``
+    si la condition elle-même est sans réponse."""
+    condition = item.condition
+    if condition is None:
+        return True
+    if condition.item is not None:
+        valeur = reponses.get(item.domaine, {}).get(condition.item)
+        if valeur is None:
+            return None
+        return valeur == condition.valeur
+    matrice = referentiel.item(condition.ligne[0])
+    cellules = (reponses.get(matrice.domaine, {}).get(matrice.id) or {}).get(condition.ligne[1])
+    if not cellules or all(v is None for v in cellules.values()):
+        return None
+    return not all(v == SANS_OBJET for v in cellules.values() if v is not None)
+
+
+def _date_campagne(v: _Validateur, racine: Tableau) -> dt.date | None:
+    noeud = racine.get("date")
+    if _vide(noeud):
+        position = racine.entrees["date"][0].position if "date" in racine.entrees else racine.position
+        v.manque("reference", "date", position)
+        return None
+    return v.date(noeud, "date")
+
+
+def valider_arbre(
+    racine: Noeud | None,
+    referentiels: Callable[[str], Referentiel],
+    *,
+    complet: bool = False,
+    chemin: str = "",
+) -> Resultat:
+    """Valide l'arbre d'un fichier de campagne ; ne lève pas d'exception pour
+    un contenu fautif (un référentiel introuvable devient un constat)."""
+    if racine is None:
+        return Resultat(
+            [erreur(DEBUT, "vide", "le fichier est vide : lancez « diagnum init » pour créer une campagne")]
+        )
+    if not isinstance(racine, Tableau):
+        return Resultat(
+            [
+                erreur(
+                    racine.position,
+                    "racine",
+                    f"une campagne est un tableau associatif de clés, trouvé {_affiche(racine)}",
+                )
+            ]
+        )
+    noeud_version = racine.get("referentiel")
+    if _vide(noeud_version):
+        position = racine.entrees["referentiel"][0].position if "referentiel" in racine.entrees else DEBUT
+        return Resultat(
+            [
+                erreur(
+                    position,
+                    "referentiel-absent",
+                    'clé « referentiel » manquante : indiquez la version du référentiel, par exemple "2011"',
+                )
+            ]
+        )
+    version = noeud_version.texte if isinstance(noeud_version, Scalaire) else ""
+    try:
+        referentiel = referentiels(version)
+    except ErreurReferentiel as exc:
+        return Resultat([erreur(noeud_version.position, "referentiel-inconnu", exc.message)])
+    v = _Validateur(referentiel, complet)
+    v.cles_inconnues(racine, CLES_RACINE, "à la racine")
+
+    def position(cle: str) -> Position:
+        return racine.entrees[cle][0].position if cle in racine.entrees else DEBUT
+
+    etablissement = v.etablissement(racine.get("etablissement"))
+    noeud_campagne = racine.get("campagne")
+    reference = v.reference(racine.get("reference"), position("reference"))
+    campagne = Campagne(
+        referentiel=referentiel.version,
+        chemin=chemin,
+        etablissement=etablissement,
+        campagne=v.texte(noeud_campagne, "campagne"),
+        date=_date_campagne(v, racine),
+        reference=reference,
+        obligations=v.obligations(racine.get("obligations"), position("obligations")),
+        reponses=v.reponses(racine.get("reponses"), position("reponses"), reference),
+        commentaires=v.texte(racine.get("commentaires"), "commentaires"),
+        objectifs=v.objectifs(racine.get("objectifs")),
+    )
+    v.rapporter_sans_reponse(racine.position)
+    return Resultat(trier(v.constats), campagne, referentiel)
