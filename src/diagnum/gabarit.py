@@ -173,6 +173,7 @@ def construire_gabarit(
 
     # 3.3 à 3.6 : les domaines
     reponses = CommentedMap()
+    usages_presentes = False
     for domaine in referentiel.domaines:
         carte = CommentedMap()
         precedentes = precedente.reponses.get(domaine.id, {}) if precedente else {}
@@ -199,7 +200,12 @@ def construire_gabarit(
                     avec_rappel(carte, item.id, precedentes.get(item.id))
                 carte.yaml_set_comment_before_after_key(item.id, before="\n".join(avant), indent=4)
         reponses[domaine.id] = carte
-        entete_domaine = [f"\n{domaine.section} {domaine.titre}"]
+        entete_domaine = []
+        usages = referentiel.usages
+        if usages and domaine.section.startswith(f"{usages.section}.") and not usages_presentes:
+            usages_presentes = True
+            entete_domaine += [f"\n{usages.section} {usages.titre}", _commentaire(usages.introduction, retrait=2)]
+        entete_domaine.append(f"\n{domaine.section} {domaine.titre}")
         if domaine.description:
             entete_domaine.append(_commentaire(domaine.description, retrait=2))
         reponses.yaml_set_comment_before_after_key(domaine.id, before="\n".join(entete_domaine), indent=2)

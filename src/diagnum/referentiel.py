@@ -119,6 +119,15 @@ class Partie:
 
 
 @dataclass(frozen=True, slots=True)
+class Chapitre:
+    """Un texte d'introduction numéroté (3.6 « Les usages »)."""
+
+    section: str
+    titre: str
+    introduction: str
+
+
+@dataclass(frozen=True, slots=True)
 class Notation:
     """Règles de calcul des scores, déclarées dans le référentiel."""
 
@@ -145,6 +154,7 @@ class Referentiel:
     obligations: Partie
     domaines: tuple[Domaine, ...]
     corrections: tuple[dict[str, str], ...] = ()
+    usages: Chapitre | None = None
     chemin: str = ""
     _index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
 
@@ -332,6 +342,14 @@ class _Constructeur:
             {cle: self.texte(self.tableau(n, "une correction"), cle) for cle in ("section", "avant", "apres")}
             for n in (self.liste(racine.get("corrections"), "« corrections »") if racine.get("corrections") else [])
         )
+        usages = None
+        if racine.get("usages") is not None:
+            noeud_usages = self.tableau(racine.get("usages"), "« usages »")
+            usages = Chapitre(
+                self.texte(noeud_usages, "section"),
+                self.texte(noeud_usages, "titre"),
+                self.texte(noeud_usages, "introduction"),
+            )
         index: dict[str, Item] = {}
         for partie in (reference, obligations):
             for item in partie.items:
@@ -348,6 +366,7 @@ class _Constructeur:
             obligations=obligations,
             domaines=domaines,
             corrections=corrections,
+            usages=usages,
             chemin=self.chemin,
             _index=index,
         )

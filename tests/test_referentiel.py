@@ -1,0 +1,217 @@
+"""Le référentiel 2011 : transcription fidèle, vérification au chargement, versions."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from diagnum.erreurs import ErreurReferentiel
+from diagnum.referentiel import (
+    NATURES,
+    charger_fichier_referentiel,
+    charger_referentiel,
+    construire_referentiel,
+    version_recente,
+    versions_disponibles,
+)
+
+RACINE = Path(__file__).resolve().parents[1]
+SOURCE = RACINE / "referentiel" / "2011.yaml"
+SEED = RACINE.parent / "shared" / "seed" / "referentiel-etablissement-numerique.txt"
+
+
+def normaliser(texte: str) -> str:
+    """Même texte à la typographie près : apostrophes, puces, blancs, espaces avant « : » et « ) »."""
+    texte = texte.replace("’", "'").replace("\uf0a7", " ")
+    texte = re.sub(r"\s+", " ", texte)
+    texte = re.sub(r"\s*:\s*", ": ", texte)
+    texte = re.sub(r"\s+\)", ")", texte)
+    return texte.strip()
+
+
+def textes_du_referentiel(ref) -> list[str]:
+    """Tous les textes du référentiel, dans l'ordre du questionnaire."""
+    textes: list[str] = []
+    for partie in (ref.reference, ref.obligations):
+        textes.append(partie.titre)
+        if partie.introduction:
+            textes.append(partie.introduction)
+        textes.extend(partie.textes)
+        textes.extend(item.libelle for item in partie.items)
+    for domaine in ref.domaines:
+        debut_usages = ref.usages and domaine.section.startswith(ref.usages.section + ".")
+        if debut_usages and ref.usages.titre not in textes:
+            textes += [ref.usages.titre, ref.usages.introduction]
+        textes.append(domaine.titre)
+        if domaine.description:
+            textes.append(domaine.description)
+        for rubrique in domaine.rubriques:
+            if rubrique.section:
+                textes.append(rubrique.titre)
+            groupe = None
+            for item in rubrique.items:
+                if item.groupe and item.groupe != groupe:
+                    textes.append(item.groupe)
+                groupe = item.groupe
+                textes.append(item.libelle)
+                textes.extend(ligne.libelle for ligne in item.lignes)
+                textes.extend(colonne.libelle for colonne in item.colonnes)
+    return textes
+
+
+@pytest.fixture(scope="module")
+def referentiel():
+    return charger_referentiel("2011")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="texte d'origine absent (../shared/seed)")
+def test_chaque_texte_est_celui_du_questionnaire_dans_son_ordre(referentiel):
+    seed = normaliser(SEED.read_text(encoding="utf-8"))
+    # Les seules différences admises sont les corrections listées dans le référentiel.
+    for correction in referentiel.corrections:
+        avant = normaliser(correction["avant"])
+        assert avant in seed, f"correction introuvable dans le texte d'origine : {correction['avant']}"
+        seed = seed.replace(avant, normaliser(correction["apres"]))
+    questionnaire = seed[seed.index("3. Questionnaire") : seed.index("4. Annexe")]
+    curseur = 0
+    for texte in textes_du_referentiel(referentiel):
+        cherche = normaliser(texte).rstrip(" :.")
+        if cherche in {"Indicateur", "Indicateurs", "Eléments d'analyse"}:
+            continue  # intitulés de marge du document d'origine, mis en rubriques
+        trouve = questionnaire.find(cherche, curseur)
+        assert trouve >= 0, f"absent du questionnaire ou hors d'ordre : {texte!r}"
+        curseur = trouve
+    # Les textes de loi cités en contexte d'une obligation sont ceux du questionnaire.
+    for item in referentiel.obligations.items:
+        if item.contexte:
+            assert normaliser(item.contexte).rstrip(" :.") in questionnaire
+
+
+def test_sections_et_domaines(referentiel):
+    assert referentiel.version == "2011"
+    assert [d.section for d in referentiel.domaines] == ["3.3", "3.4", "3.5", "3.6.1", "3.6.2", "3.6.3", "3.6.4"]
+    assert [d.nature for d in referentiel.domaines] == ["structurel"] * 3 + ["usage"] * 4
+    assert referentiel.reference.section == "3.1"
+    assert referentiel.obligations.section == "3.2"
+    assert len(referentiel.obligations.items) == 4
+    assert len(referentiel.obligations.textes) == 7
+    sous_sections = [r.section for d in referentiel.domaines[:3] for r in d.rubriques]
+    assert sous_sections == ["3.3.1", "3.3.2", "3.3.3", "3.3.4", "3.4.1", "3.4.2", "3.5.1", "3.5.2"]
+
+
+def test_items_bien_formes(referentiel):
+    ids = [i.id for i in referentiel.reference.items + referentiel.obligations.items]
+    ids += [i.id for d in referentiel.domaines for i in d.items]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
+    references = {i.id for i in referentiel.reference.items}
+    for domaine in referentiel.domaines:
+        for item in domaine.items:
+            assert item.nature in NATURES
+            if item.nature in ("nombre", "repartition"):
+                assert item.total in references or item.cible is not None
+            if item.condition and item.condition.item:
+                assert referentiel.item(item.condition.item).nature == "affirmation"
+    # Chaque domaine d'usage a au moins un indicateur (répartition) et des éléments d'analyse.
+    for domaine in referentiel.domaines:
+        if domaine.est_usage:
+            roles = {i.role for i in domaine.items}
+            assert roles == {"usage", "moyens"}
+            assert all(i.nature == "repartition" for i in domaine.items if i.role == "usage")
+
+
+def _casser(remplacer: str, par: str) -> bytes:
+    texte = SOURCE.read_text(encoding="utf-8")
+    assert remplacer in texte
+    return texte.replace(remplacer, par, 1).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("remplacer", "par", "attendu"),
+    [
+        ("nature: affirmation", "nature: affirmaton", "nature « affirmaton » inconnue"),
+        ("id: referent_lettre_mission", "id: comite_pilotage", "identifiant « comite_pilotage » en double"),
+        ("total: enseignants", "total: professeurs", "total « professeurs » inconnu"),
+        ("item: droits_ressources_transversales", "item: droits_inexistants", "la condition doit viser"),
+        ("ligne: [services, ent]", "ligne: [services, minitel]", "condition sur une ligne inconnue"),
+        ("id: pilotage\n", "id: Pilotage\n", "identifiant « Pilotage » invalide"),
+        ("nature: structurel", "nature: structurelle", "nature de domaine « structurelle » inconnue"),
+        ("  leviers: 3", "  leviers: trois", "« leviers » doit être un nombre"),
+    ],
+)
+def test_referentiel_defectueux_message_clair(remplacer, par, attendu):
+    with pytest.raises(ErreurReferentiel) as exc:
+        construire_referentiel(_casser(remplacer, par), "casse.yaml")
+    assert attendu in exc.value.message
+    assert exc.value.message.startswith("casse.yaml:")
+
+
+def test_referentiel_illisible_localise():
+    with pytest.raises(ErreurReferentiel) as exc:
+        construire_referentiel(b"version: '2011'\ndomaines: [\n", "illisible.yaml")
+    assert re.match(r"illisible\.yaml:\d+:\d+: référentiel illisible", exc.value.message)
+
+
+def test_une_seconde_version_prend_place_a_cote(tmp_path, monkeypatch):
+    dossier = tmp_path / "referentiels"
+    dossier.mkdir()
+    shutil.copy(SOURCE, dossier / "2011.yaml")
+    texte = SOURCE.read_text(encoding="utf-8").replace('version: "2011"', 'version: "2026"', 1)
+    (dossier / "2026.yaml").write_text(texte, encoding="utf-8")
+    monkeypatch.setenv("DIAGNUM_REFERENTIELS", str(dossier))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert versions_disponibles() == ["2011", "2026"]
+    assert version_recente() == "2026"
+    assert charger_referentiel("2026").version == "2026"
+    assert charger_referentiel("2011").version == "2011"
+    with pytest.raises(ErreurReferentiel, match=r"« 1999 » inconnu.*2011, 2026"):
+        charger_referentiel("1999")
+
+
+def test_cache_indexe_sur_le_contenu(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    copie = tmp_path / "2011.yaml"
+    shutil.copy(SOURCE, copie)
+    charger_fichier_referentiel.cache_clear()
+    premier = charger_fichier_referentiel(copie)
+    caches = list((tmp_path / "diagnum").glob("referentiel-*.pickle"))
+    assert len(caches) == 1
+    charger_fichier_referentiel.cache_clear()
+    assert charger_fichier_referentiel(copie) == premier
+    # Un contenu modifié donne une autre entrée de cache, jamais l'ancien résultat.
+    copie.write_text(SOURCE.read_text(encoding="utf-8").replace("Pilotage et organisation", "Pilotage", 1))
+    charger_fichier_referentiel.cache_clear()
+    modifie = charger_fichier_referentiel(copie)
+    assert modifie.domaines[0].titre == "Pilotage"
+    assert len(list((tmp_path / "diagnum").glob("referentiel-*.pickle"))) == 2
+    # Un cache corrompu est reconstruit sans erreur.
+    for fichier in (tmp_path / "diagnum").glob("*.pickle"):
+        fichier.write_bytes(b"pas un pickle")
+    charger_fichier_referentiel.cache_clear()
+    assert charger_fichier_referentiel(copie).domaines[0].titre == "Pilotage"
+    charger_fichier_referentiel.cache_clear()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="texte d'origine absent (../shared/seed)")
+def test_rien_du_questionnaire_n_est_oublie(referentiel):
+    """Ôter du questionnaire tous les textes du référentiel ne laisse que la mise en page."""
+    seed = normaliser(SEED.read_text(encoding="utf-8"))
+    for correction in referentiel.corrections:
+        seed = seed.replace(normaliser(correction["avant"]), normaliser(correction["apres"]))
+    reste = seed[seed.index("3. Questionnaire") : seed.index("4. Annexe")]
+    textes = textes_du_referentiel(referentiel)
+    textes += [i.contexte for i in referentiel.obligations.items if i.contexte]
+    textes += [f"{d.section} " for d in referentiel.domaines]
+    textes += [r.section for d in referentiel.domaines for r in d.rubriques if r.section]
+    textes += [referentiel.reference.section, referentiel.obligations.section, referentiel.reference.date_libelle]
+    textes.append(referentiel.usages.section)
+    for texte in sorted(textes, key=len, reverse=True):
+        reste = reste.replace(normaliser(texte).rstrip(" :."), " ")
+    # Mise en page du document d'origine : titres de parties, pointillés, modalités des
+    # répartitions, intitulés de marge écrits lettre à lettre.
+    mise_en_page = {"questionnaire", "jamais", "occasionnellement", "régulièrement", "elém", "icateu", "alyse"}
+    mots = {m.lower() for m in re.findall(r"[^\W\d_]{4,}", reste)}
+    assert mots <= mise_en_page, f"textes du questionnaire absents du référentiel : {sorted(mots - mise_en_page)}"
