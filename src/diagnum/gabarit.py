@@ -94,7 +94,8 @@ def construire_gabarit(
     def vide() -> None:
         return None
 
-    etiquette = precedente.libelle if precedente else None
+    # Sur une seule ligne : l'étiquette finit dans des commentaires YAML.
+    etiquette = " ".join(precedente.libelle.split()) if precedente else None
 
     def avec_rappel(carte: CommentedMap, cle: str, valeur: object) -> None:
         rappel = _rappel(valeur)

@@ -22,13 +22,35 @@ def init(
     commune: str | None = typer.Option(None, "--commune", help="Commune de l'établissement."),
     campagne: str | None = typer.Option(None, "--campagne", help="Nom de la campagne, par exemple 2024-2025."),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace le fichier s'il existe déjà."),
+    depuis: Path | None = typer.Option(
+        None,
+        "--depuis",
+        help=(
+            "Campagne précédente (sans erreur) dont reprendre l'établissement, les éléments de référence "
+            "(à mettre à jour) et les objectifs ; ses réponses sont rappelées en commentaire."
+        ),
+        show_default=False,
+    ),
 ) -> None:
     """Crée une campagne à remplir : chaque question en commentaire, chaque réponse vide."""
     from diagnum.fichiers import ecrire_atomique
     from diagnum.gabarit import construire_gabarit
     from diagnum.referentiel import charger_referentiel
 
+    precedente = None
+    if depuis is not None:
+        from diagnum.cli.depuis import charger_precedente
+
+        precedente = charger_precedente(depuis, fichier, referentiel)
+        referentiel = precedente.referentiel
     modele = charger_referentiel(referentiel)
-    texte = construire_gabarit(modele, etablissement=etablissement, uai=uai, commune=commune, campagne=campagne)
+    texte = construire_gabarit(
+        modele, etablissement=etablissement, uai=uai, commune=commune, campagne=campagne, precedente=precedente
+    )
     ecrire_atomique(fichier, texte, force=force)
     print(f"{fichier} : campagne créée (référentiel {modele.version}). Remplissez-la, puis : diagnum valider {fichier}")
+    if precedente is not None:
+        print(
+            f"Reprise de {depuis} : établissement, éléments de référence (à mettre à jour) et objectifs ; "
+            "réponses précédentes rappelées en commentaire."
+        )
