@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from diagnum.affichage import modalite, nombre_fr
 from diagnum.campagne import Campagne, Etablissement
-from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
+from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Domaine, Item, Notation, Referentiel
 from diagnum.validation import condition_remplie
 
 
@@ -139,21 +140,21 @@ def valeur_item(
             return None
         return notation.affirmation[reponse], str(reponse)
     if item.nature == "proportion":
-        return min(float(reponse) / notation.proportion_diviseur, notation.plafond), f"{reponse:g} %"
+        return min(float(reponse) / notation.proportion_diviseur, notation.plafond), f"{nombre_fr(reponse, 2)}\u00a0%"
     if item.nature == "nombre":
         denominateur = _denominateur(item, reference)
         if not denominateur or denominateur <= 0:
             return None
         valeur = min(reponse / denominateur, notation.plafond)
         if item.cible is not None:
-            return valeur, f"{reponse} (cible {denominateur:g})"
-        return valeur, f"{reponse} sur {denominateur:g}"
+            return valeur, f"{reponse} (cible {nombre_fr(denominateur, 2)})"
+        return valeur, f"{reponse} sur {nombre_fr(denominateur, 2)}"
     if item.nature == "repartition":
         somme = sum(reponse[m] for m in MODALITES)
         if somme <= 0:
             return None
         valeur = sum(notation.repartition[m] * reponse[m] for m in MODALITES) / somme
-        detail = ", ".join(f"{m} {reponse[m]}" for m in MODALITES)
+        detail = ", ".join(f"{modalite(m)} {reponse[m]}" for m in MODALITES)
         return valeur, detail
     return None
 
@@ -270,4 +271,32 @@ def calculer_profil(campagne: Campagne, referentiel: Referentiel) -> Profil:
             for item in referentiel.obligations.items
         ),
         reference=dict(campagne.reference),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Lecture:
+    """Ce que les seuils du référentiel (``notation``) font dire à un profil."""
+
+    forts: tuple[ScoreDomaine, ...]
+    faibles: tuple[ScoreDomaine, ...]
+    sous_utilises: tuple[ScoreDomaine, ...]
+    freines: tuple[ScoreDomaine, ...]
+    sans_score: tuple[ScoreDomaine, ...]
+    obligations_non_respectees: tuple[EtatObligation, ...]
+
+
+def lire_profil(profil: Profil, notation: Notation) -> Lecture:
+    """Points forts (score ≥ ``point_fort``), points faibles (score < ``point_faible``),
+    domaines d'usage dont les moyens dépassent l'usage d'au moins ``ecart_moyens_usage``
+    (équipement sous-utilisé) ou l'inverse (pratique freinée par l'équipement)."""
+    notes = [d for d in profil.domaines if d.score is not None]
+    ecarts = [d for d in profil.domaines if d.usage is not None and d.moyens is not None]
+    return Lecture(
+        forts=tuple(sorted((d for d in notes if d.score >= notation.point_fort), key=lambda d: -d.score)),
+        faibles=tuple(sorted((d for d in notes if d.score < notation.point_faible), key=lambda d: d.score)),
+        sous_utilises=tuple(d for d in ecarts if d.moyens - d.usage >= notation.ecart_moyens_usage),
+        freines=tuple(d for d in ecarts if d.usage - d.moyens >= notation.ecart_moyens_usage),
+        sans_score=tuple(d for d in profil.domaines if d.score is None),
+        obligations_non_respectees=tuple(o for o in profil.obligations_triees if not o.respectee),
     )

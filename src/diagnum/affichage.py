@@ -1,0 +1,45 @@
+"""Nombres, dates et modalités écrits à la française, pour tout ce que lit l'utilisateur.
+
+Fonctions pures, partagées par le tableau des scores, les rapports et les
+graphiques : virgule décimale, espace insécable avant « % », dates
+JJ/MM/AAAA, libellés accentués des modalités de répartition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from diagnum.referentiel import MODALITES
+
+# Les modalités sont des clés ASCII dans les fichiers ; voici comment les lire.
+LIBELLES_MODALITES = dict(zip(MODALITES, ("jamais", "occasionnellement", "régulièrement"), strict=True))
+ABSENT = "—"
+
+
+def nombre_fr(valeur: float | None, decimales: int = 1) -> str:
+    """``59.6`` → ``59,6`` ; ``60.0`` → ``60`` ; ``None`` → ``—``."""
+    if valeur is None:
+        return ABSENT
+    texte = f"{valeur:.{decimales}f}"
+    if "." in texte:
+        texte = texte.rstrip("0").rstrip(".")
+    if texte == "-0":
+        texte = "0"
+    return texte.replace(".", ",")
+
+
+def pourcent_fr(part: float | None, decimales: int = 0) -> str:
+    """Une part de 0 à 1 en pourcentage : ``0.855`` → ``86 %`` (espace insécable)."""
+    if part is None:
+        return ABSENT
+    return f"{nombre_fr(100 * part, decimales)}\u00a0%"
+
+
+def date_fr(date: dt.date | None) -> str:
+    """``2025-05-20`` → ``20/05/2025``."""
+    return ABSENT if date is None else date.strftime("%d/%m/%Y")
+
+
+def modalite(cle: str) -> str:
+    """Le libellé accentué d'une modalité de répartition."""
+    return LIBELLES_MODALITES.get(cle, cle)
