@@ -23,10 +23,11 @@ from diagnum.comparaison import (
     afficher_reponse,
     comparaison_json,
     comparer,
+    delta_fr,
     evolution,
     evolution_json,
-    nombre_fr,
     ordonner,
+    statut_fr,
     verifier_comparables,
 )
 from diagnum.scores import calculer_profil
@@ -347,17 +348,27 @@ def test_evolution_reprend_les_scores_de_chaque_campagne(avant, apres):
 
 
 @pytest.mark.parametrize(
-    ("valeur", "signe", "attendu"),
-    [(None, False, "—"), (42.5, False, "42,5"), (12.0, True, "+12"), (-3.3, True, "−3,3"), (0.0, True, "0")],
+    ("valeur", "attendu"),
+    [(None, "—"), (12.0, "+12"), (-3.3, "−3,3"), (0.0, "0"), (66.6, "+66,6")],
 )
-def test_nombre_fr(valeur, signe, attendu):
-    assert nombre_fr(valeur, signe=signe) == attendu
+def test_delta_fr(valeur, attendu):
+    assert delta_fr(valeur) == attendu
 
 
 def test_afficher_reponse():
     assert afficher_reponse(None) == "sans réponse"
     assert afficher_reponse({"jamais": 1, "occasionnellement": 2, "regulierement": 3}) == (
-        "jamais 1, occasionnellement 2, regulierement 3"
+        "jamais 1, occasionnellement 2, régulièrement 3"
     )
     assert afficher_reponse(12.5) == "12,5"
     assert afficher_reponse("oui") == "oui"
+
+
+def test_statut_fr():
+    assert [statut_fr(s) for s in ("prevue", "en cours", "realisee", "abandonnee", None)] == [
+        "prévue",
+        "en cours",
+        "réalisée",
+        "abandonnée",
+        "sans statut",
+    ]

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from diagnum.affichage import modalite, nombre_fr
 from diagnum.campagne import Action, Campagne, Objectif
 from diagnum.erreurs import ErreurProbleme
 from diagnum.referentiel import MODALITES, Item, Referentiel
@@ -137,9 +138,17 @@ class Comparaison:
     changements: tuple[Changement, ...]
     reference: tuple[ChangementReference, ...]
     objectifs: tuple[BilanObjectif, ...]
+    titres: dict[str, str] = field(default_factory=dict)
 
     def par_sens(self, sens: str) -> tuple[Changement, ...]:
         return tuple(c for c in self.changements if c.sens == sens)
+
+    def groupes(self, sens: str) -> list[tuple[str, list[Changement]]]:
+        """Les changements d'un sens, groupés par domaine (titre court), dans l'ordre du questionnaire."""
+        groupes: dict[str, list[Changement]] = {}
+        for changement in self.par_sens(sens):
+            groupes.setdefault(changement.domaine, []).append(changement)
+        return [(self.titres.get(domaine, domaine), liste) for domaine, liste in groupes.items()]
 
     @property
     def ameliorations(self) -> tuple[Changement, ...]:
@@ -346,6 +355,7 @@ def comparer(avant: Campagne, apres: Campagne, referentiel: Referentiel) -> Comp
         changements=changements(avant, apres, referentiel),
         reference=changements_reference(avant, apres, referentiel),
         objectifs=juger_objectifs(avant, profil_avant, apres, profil_apres),
+        titres={OBLIGATIONS: referentiel.obligations.titre} | {d.id: d.axe for d in referentiel.domaines},
     )
 
 
@@ -421,12 +431,24 @@ def evolution(campagnes: Sequence[Campagne], referentiel: Referentiel) -> Evolut
 # Présentation commune (texte, JSON, Markdown)
 
 
-def nombre_fr(valeur: float | None, *, signe: bool = False) -> str:
-    """« 42,5 », « +3 », « — » pour l'absence de valeur."""
-    if valeur is None:
-        return "—"
-    texte = f"{valeur:+g}" if signe and valeur != 0 else f"{valeur:g}"
-    return texte.replace(".", ",").replace("-", "−")
+def delta_fr(valeur: float | None) -> str:
+    """Un écart signé : « +12,5 », « −3,3 », « 0 », « — » s'il n'existe pas."""
+    if valeur is None or valeur == 0:
+        return nombre_fr(valeur)
+    return ("+" if valeur > 0 else "−") + nombre_fr(abs(valeur))
+
+
+LIBELLES_STATUTS = {"prevue": "prévue", "en cours": "en cours", "realisee": "réalisée", "abandonnee": "abandonnée"}
+LIBELLES_SENS = {
+    AMELIORATION: "Améliorations",
+    REGRESSION: "Régressions",
+    NEUTRE: "Autres changements (réponse ajoutée ou retirée, « sans objet », question non posée)",
+}
+
+
+def statut_fr(statut: str | None) -> str:
+    """Le statut d'une action, accentué (« sans statut » s'il manque)."""
+    return LIBELLES_STATUTS.get(statut, statut) if statut else "sans statut"
 
 
 def afficher_reponse(valeur: object) -> str:
@@ -434,7 +456,7 @@ def afficher_reponse(valeur: object) -> str:
     if valeur is None:
         return "sans réponse"
     if isinstance(valeur, dict) and set(valeur) == set(MODALITES):
-        return ", ".join(f"{m} {valeur[m]}" for m in MODALITES)
+        return ", ".join(f"{modalite(m)} {valeur[m]}" for m in MODALITES)
     if isinstance(valeur, float):
         return nombre_fr(valeur)
     return str(valeur)

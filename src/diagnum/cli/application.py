@@ -46,6 +46,11 @@ def _enregistrer() -> None:
     app.command("init")(init.init)
     app.command("valider")(valider.valider)
 
+    from diagnum.cli import compare, evolution
+
+    app.command("compare")(compare.compare)
+    app.command("evolution")(evolution.evolution)
+
 
 _enregistrer()
 

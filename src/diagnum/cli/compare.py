@@ -1,0 +1,218 @@
+"""``diagnum compare AVANT APRES`` : mesurer les progrès entre deux campagnes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+from diagnum.comparaison import (
+    AMELIORATION,
+    LIBELLES_SENS,
+    NEUTRE,
+    REGRESSION,
+    Comparaison,
+    afficher_reponse,
+    delta_fr,
+    statut_fr,
+)
+
+
+class FormatComparaison(StrEnum):
+    texte = "texte"
+    json = "json"
+
+
+# --------------------------------------------------------------------------
+# Présentation (pure)
+
+
+def tableau_texte(lignes: Sequence[Sequence[str]]) -> list[str]:
+    """Un tableau aligné : première colonne à gauche, les autres à droite."""
+    largeurs = [max(len(ligne[i]) for ligne in lignes) for i in range(len(lignes[0]))]
+    resultat = []
+    for ligne in lignes:
+        cellules = [ligne[0].ljust(largeurs[0])] + [c.rjust(n) for c, n in zip(ligne[1:], largeurs[1:], strict=True)]
+        resultat.append("  ".join(cellules).rstrip())
+    return resultat
+
+
+def nom_etablissement(etablissement) -> str:
+    """« Collège Jean Moulin (UAI 0750654D) », ou ce qu'on en sait."""
+    nom = etablissement.nom or "l'établissement"
+    return f"{nom} (UAI {etablissement.uai})" if etablissement.uai else nom
+
+
+def campagne_datee(profil) -> str:
+    from diagnum.affichage import date_fr
+
+    return f"{profil.campagne} ({date_fr(profil.date)})" if profil.date else profil.campagne
+
+
+def _ligne_ecart(titre: str, ecart) -> list[str]:
+    from diagnum.affichage import nombre_fr
+
+    return [titre, nombre_fr(ecart.avant), nombre_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
+
+
+def _pluriel(n: int, mot: str) -> str:
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def texte_comparaison(comparaison: Comparaison) -> str:
+    """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs."""
+    from diagnum.affichage import date_fr, nombre_fr
+
+    avant, apres = comparaison.avant, comparaison.apres
+    lignes = [
+        f"Progrès de {nom_etablissement(apres.etablissement)} : {campagne_datee(avant)} → {campagne_datee(apres)}",
+        "",
+    ]
+    rangees = [["Domaine", "Avant", "Après", "Écart"]]
+    for d in comparaison.domaines:
+        rangees.append(_ligne_ecart(d.axe, d.score))
+        if d.moyens is not None:
+            rangees.append(_ligne_ecart("  moyens", d.moyens))
+    lignes += tableau_texte(rangees)
+    lignes += [
+        "Scores de 0 à 100 ; pour un domaine d'usage, le score est celui de l'usage,",
+        "la ligne « moyens » suit les éléments d'analyse. ↑ hausse, ↓ baisse, → stable.",
+    ]
+
+    if comparaison.reference:
+        lignes += ["", "Éléments de référence modifiés"]
+        lignes += [f"  {r.libelle} : {nombre_fr(r.avant)} → {nombre_fr(r.apres)}" for r in comparaison.reference]
+
+    lignes.append("")
+    nombre = len(comparaison.changements)
+    if not nombre:
+        lignes.append("Aucune réponse n'a changé.")
+    else:
+        lignes.append(
+            f"Réponses qui ont changé : {nombre} ("
+            f"{_pluriel(len(comparaison.ameliorations), 'amélioration')}, "
+            f"{_pluriel(len(comparaison.regressions), 'régression')}, "
+            f"{_pluriel(len(comparaison.neutres), 'autre changement')})"
+        )
+    for sens in (AMELIORATION, REGRESSION, NEUTRE):
+        groupes = comparaison.groupes(sens)
+        if not groupes:
+            continue
+        lignes += ["", f"{LIBELLES_SENS[sens]} ({len(comparaison.par_sens(sens))})"]
+        for titre, changements in groupes:
+            lignes.append(f"  {titre}")
+            for c in changements:
+                lignes.append(f"    - {' '.join(c.libelle.split()).rstrip(' :')}")
+                lignes.append(f"      {c.id} : {afficher_reponse(c.avant)} → {afficher_reponse(c.apres)}")
+
+    lignes.append("")
+    if not comparaison.objectifs:
+        lignes.append(f"Aucun objectif n'était fixé dans la campagne {avant.campagne}.")
+    else:
+        lignes.append(f"Objectifs fixés en {avant.campagne}, jugés sur les scores de {apres.campagne}")
+        for b in comparaison.objectifs:
+            verdict = "atteint" if b.atteint else "non atteint"
+            score = f"score {nombre_fr(b.score)}"
+            if b.score_initial is not None:
+                score += f" ({nombre_fr(b.score_initial)} en {avant.campagne})"
+            details = [f"cible {nombre_fr(b.objectif.cible)}", score]
+            if b.objectif.echeance:
+                suite = " (pas encore passée)" if b.echeance_passee is False else ""
+                details.append(f"échéance {date_fr(b.objectif.echeance)}{suite}")
+            lignes.append(f"  {b.titre} : {verdict} — {', '.join(details)}")
+            if b.actions_non_realisees:
+                lignes.append("    Actions non réalisées :")
+                for a in b.actions_non_realisees:
+                    qui = ", ".join(
+                        p for p in (a.responsable, f"échéance {date_fr(a.echeance)}" if a.echeance else None) if p
+                    )
+                    lignes.append(f"      - {a.libelle}{f' ({qui})' if qui else ''} : {statut_fr(a.statut)}")
+            elif b.objectif.actions:
+                lignes.append("    Toutes les actions sont réalisées.")
+    return "\n".join(lignes) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Bords : chargement, écriture
+
+
+def charger_comparables(chemins: Sequence[Path], force: bool):
+    """Charge des campagnes valides du même référentiel (et du même
+    établissement, sauf ``force``) ; affiche les mises en garde sur stderr."""
+    from diagnum.chargement import charger_campagne
+    from diagnum.cli.commun import afficher_erreur
+    from diagnum.comparaison import verifier_comparables
+
+    charges = [charger_campagne(Path(c)) for c in chemins]
+    campagnes = [c for c, _ in charges]
+    for avertissement in verifier_comparables(campagnes, force=force):
+        afficher_erreur(avertissement)
+    return campagnes, charges[0][1]
+
+
+OPTION_FORMAT = typer.Option(
+    FormatComparaison.texte, "--format", help="Présentation sur la sortie standard : texte ou json."
+)
+
+
+def option_sortie(rapport: str):
+    """L'option ``-o DOSSIER`` d'une commande qui écrit un rapport."""
+    return typer.Option(
+        None,
+        "--sortie",
+        "-o",
+        help=f"Dossier où écrire le rapport {rapport} ; créé s'il manque.",
+        show_default=False,
+    )
+
+
+def option_force(ce_qui_est_permis: str):
+    """L'option ``--force`` : un refus levé, et les fichiers existants remplacés."""
+    return typer.Option(False, "--force", "-f", help=f"{ce_qui_est_permis} et remplace les fichiers existants.")
+
+
+def ecrire_json(document: dict) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+@gerer_erreurs
+def compare(
+    avant: Path = typer.Argument(..., help="La campagne la plus ancienne.", show_default=False),
+    apres: Path = typer.Argument(..., help="La campagne la plus récente.", show_default=False),
+    format: FormatComparaison = OPTION_FORMAT,
+    sortie: Path | None = option_sortie("de progression (progression.md et son diagramme)"),
+    force: bool = option_force("Compare même deux établissements différents (UAI)"),
+) -> None:
+    """Mesure les progrès entre deux campagnes d'un établissement.
+
+    AVANT est la campagne la plus ancienne. Montre l'écart de chaque domaine,
+    les réponses qui ont changé (améliorations et régressions à part) et le
+    bilan des objectifs fixés dans AVANT, jugés sur les scores de APRES.
+    Les deux campagnes doivent suivre la même version du référentiel.
+    """
+    from diagnum.cli.commun import afficher_erreur
+    from diagnum.comparaison import comparaison_json, comparer
+
+    (campagne_avant, campagne_apres), referentiel = charger_comparables([avant, apres], force)
+    if campagne_avant.date and campagne_apres.date and campagne_avant.date > campagne_apres.date:
+        afficher_erreur(
+            f"attention : {avant} est datée après {apres} ; la campagne la plus ancienne vient en premier "
+            "(diagnum compare AVANT APRES)"
+        )
+    comparaison = comparer(campagne_avant, campagne_apres, referentiel)
+    if sortie is not None:
+        from diagnum.rapport_progression import ecrire_rapport_progression
+
+        chemin = ecrire_rapport_progression(comparaison, sortie, force=force, referentiel_titre=referentiel.titre)
+        print(f"{chemin} : rapport de progression écrit")
+        return
+    if format is FormatComparaison.json:
+        ecrire_json(comparaison_json(comparaison, (str(avant), str(apres))))
+    else:
+        sys.stdout.write(texte_comparaison(comparaison))

@@ -1,0 +1,198 @@
+"""``diagnum compare AVANT APRES`` : texte, JSON, rapport de progression, refus."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diagnum.cli import app
+from diagnum.comparaison import comparer
+from diagnum.scores import calculer_profil
+from diagnum.validation import lettre_uai
+from outils_progression import APRES, AVANT, RACINE, autre_reponse, charger, copie_modifiee, items_de_nature
+
+runner = CliRunner()
+AUTRE_UAI = "0691234" + lettre_uai("0691234")
+
+
+def compare(*args: object, **kwargs):
+    return runner.invoke(app, ["compare", *map(str, args)], **kwargs)
+
+
+def compare_json(*args: object) -> dict:
+    resultat = compare(*args, "--format", "json")
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    return json.loads(resultat.stdout)
+
+
+# --------------------------------------------------------------------------
+# Texte et JSON
+
+
+def test_une_campagne_comparee_a_elle_meme_ne_change_pas():
+    resultat = compare(AVANT, AVANT)
+    assert resultat.exit_code == 0
+    assert resultat.stderr == ""
+    assert "Aucune réponse n'a changé." in resultat.stdout
+    _, referentiel = charger(AVANT)
+    for domaine in referentiel.domaines:
+        assert re.search(rf"^{re.escape(domaine.axe)}\s+\S+\s+\S+\s+0 →$", resultat.stdout, re.M), domaine.axe
+    document = compare_json(AVANT, AVANT)
+    assert document["items"] == [] and document["reference"] == []
+    assert {d["delta"] for d in document["domaines"]} == {0}
+
+
+def test_le_json_suit_le_contrat():
+    document = compare_json(AVANT, APRES)
+    assert {"domaines", "items", "objectifs"} <= set(document)
+    assert all({"id", "titre", "avant", "apres", "delta"} <= set(d) for d in document["domaines"])
+    assert all({"domaine", "id", "libelle", "avant", "apres"} <= set(i) for i in document["items"])
+    assert all({"atteint", "cible", "score"} <= set(o) for o in document["objectifs"])
+    assert (document["avant"]["fichier"], document["apres"]["fichier"]) == (str(AVANT), str(APRES))
+
+
+def test_chaque_ecart_est_la_difference_des_scores():
+    avant, referentiel = charger(AVANT)
+    apres, _ = charger(APRES)
+    p1, p2 = calculer_profil(avant, referentiel), calculer_profil(apres, referentiel)
+    document = compare_json(AVANT, APRES)
+    assert [d["id"] for d in document["domaines"]] == [d.id for d in p1.domaines]
+    for entree, d1, d2 in zip(document["domaines"], p1.domaines, p2.domaines, strict=True):
+        assert (entree["avant"], entree["apres"]) == (d1.score, d2.score)
+        assert entree["delta"] == pytest.approx(d2.score - d1.score, abs=0.05)
+    assert len(document["items"]) == len(comparer(avant, apres, referentiel).changements)
+
+
+def test_une_reponse_changee_dans_une_copie_donne_un_seul_item(tmp_path):
+    campagne, referentiel = charger(APRES)
+    item = items_de_nature(referentiel, "affirmation")[-1]
+    ancienne = campagne.reponse(item.domaine, item.id)
+    copie = copie_modifiee(
+        APRES,
+        tmp_path / "copie.yaml",
+        lambda d: d["reponses"][item.domaine].__setitem__(item.id, autre_reponse(ancienne)),
+    )
+    document = compare_json(APRES, copie)
+    assert document["items"] == [
+        {
+            "domaine": item.domaine,
+            "id": item.id,
+            "libelle": item.libelle,
+            "avant": ancienne,
+            "apres": autre_reponse(ancienne),
+            "sens": "amelioration" if ancienne == "non" else "regression",
+        }
+    ]
+    changes = [d for d in document["domaines"] if d["delta"] not in (0, None)]
+    assert [d["id"] for d in changes] in ([item.domaine], [])  # un élément d'analyse ne bouge que les moyens
+
+
+def test_le_texte_separe_ameliorations_et_regressions():
+    avant, referentiel = charger(AVANT)
+    comparaison = comparer(avant, charger(APRES)[0], referentiel)
+    resultat = compare(AVANT, APRES)
+    assert resultat.exit_code == 0 and resultat.stderr == ""
+    sortie = resultat.stdout
+    debut_regressions = sortie.index(f"Régressions ({len(comparaison.regressions)})")
+    ameliorations = sortie[sortie.index(f"Améliorations ({len(comparaison.ameliorations)})") : debut_regressions]
+    regressions = sortie[debut_regressions : sortie.index("Objectifs fixés")]
+    for changement in comparaison.regressions:
+        assert f"{changement.id} : {changement.avant} → {changement.apres}" in regressions
+        assert changement.id not in ameliorations
+    for changement in comparaison.ameliorations:
+        assert f"      {changement.id} : " in ameliorations
+    for ecart in comparaison.domaines:
+        assert re.search(rf"^{re.escape(ecart.axe)} .*{ecart.score.fleche}$", sortie, re.M)
+
+
+def test_objectifs_juges_dans_les_deux_sens():
+    atteints = compare_json(AVANT, APRES)["objectifs"]
+    rates = compare_json(AVANT, AVANT)["objectifs"]
+    assert any(o["atteint"] for o in atteints)
+    assert any(not o["atteint"] for o in rates)
+    for objectif in atteints + rates:
+        assert objectif["atteint"] is (objectif["score"] is not None and objectif["score"] >= objectif["cible"])
+    # Les actions non réalisées portent leur statut le plus récent.
+    statuts = {a["statut"] for o in atteints for a in o["actions_non_realisees"]}
+    assert statuts and "realisee" not in statuts
+    sortie = compare(AVANT, AVANT).stdout
+    assert "non atteint" in sortie and "Actions non réalisées :" in sortie
+
+
+# --------------------------------------------------------------------------
+# Refus et erreurs
+
+
+@pytest.fixture
+def autre_college(tmp_path) -> Path:
+    def changer(donnees):
+        donnees["etablissement"]["nom"] = "Collège Lucie Aubrac"
+        donnees["etablissement"]["uai"] = AUTRE_UAI
+
+    chemin = copie_modifiee(AVANT, tmp_path / "autre.yaml", changer)
+    assert charger(chemin)[0].etablissement.uai is not None
+    return chemin
+
+
+def test_deux_etablissements_sont_refuses_sans_force(autre_college):
+    resultat = compare(AVANT, autre_college)
+    assert resultat.exit_code == 1
+    assert resultat.stdout == ""
+    assert "ne concernent pas le même établissement" in resultat.stderr
+    assert (
+        charger(AVANT)[0].etablissement.uai in resultat.stderr
+        and AUTRE_UAI in resultat.stderr
+        and "--force" in resultat.stderr
+    )
+    force = compare(AVANT, autre_college, "--force")
+    assert force.exit_code == 0
+    assert "établissements différents" in force.stderr
+    assert "Domaine" in force.stdout
+
+
+def test_deux_versions_du_referentiel_sont_refusees(tmp_path, monkeypatch):
+    dossier = tmp_path / "referentiels"
+    dossier.mkdir()
+    source = RACINE / "referentiel" / "2011.yaml"
+    shutil.copy(source, dossier / "2011.yaml")
+    (dossier / "2099.yaml").write_text(
+        source.read_text(encoding="utf-8").replace('version: "2011"', 'version: "2099"', 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("DIAGNUM_REFERENTIELS", str(dossier))
+    future = copie_modifiee(APRES, tmp_path / "future.yaml", lambda d: d.__setitem__("referentiel", "2099"))
+    for options in ([], ["--force"]):
+        resultat = compare(AVANT, future, *options)
+        assert resultat.exit_code == 1
+        assert resultat.stdout == ""
+        assert "2011" in resultat.stderr and "2099" in resultat.stderr
+        assert "comparer des versions différentes n'est pas encore possible" in resultat.stderr
+
+
+def test_une_campagne_en_erreur_est_refusee_avec_ses_constats(tmp_path):
+    fautive = copie_modifiee(
+        APRES, tmp_path / "fautive.yaml", lambda d: d["reference"].__setitem__("salles", "beaucoup")
+    )
+    resultat = compare(AVANT, fautive)
+    assert resultat.exit_code == 1
+    assert resultat.stdout == ""
+    assert re.search(rf"^{re.escape(str(fautive))}:\d+:\d+: \[erreur\] ", resultat.stderr, re.M)
+
+
+def test_une_campagne_absente_empeche_de_travailler(tmp_path):
+    resultat = compare(AVANT, tmp_path / "absente.yaml")
+    assert resultat.exit_code == 2
+    assert resultat.stdout == ""
+    assert "absente.yaml : fichier ou dossier introuvable" in resultat.stderr
+
+
+def test_l_ordre_inverse_est_signale():
+    resultat = compare(APRES, AVANT)
+    assert resultat.exit_code == 0
+    assert "est datée après" in resultat.stderr
+    assert "Progrès de" in resultat.stdout
