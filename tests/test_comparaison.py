@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnum.campagne import Action, Etablissement, Objectif
+from diagnum.chargement import valider_fichier
 from diagnum.comparaison import (
     AMELIORATION,
     NEUTRE,
@@ -31,7 +32,7 @@ from diagnum.comparaison import (
     verifier_comparables,
 )
 from diagnum.scores import calculer_profil
-from outils_progression import APRES, AVANT, PLUS_ANCIENNE, autre_reponse, charger, items_de_nature
+from outils_progression import APRES, AVANT, PLUS_ANCIENNE, autre_reponse, charger, copie_modifiee, items_de_nature
 
 
 @pytest.fixture(scope="module")
@@ -372,3 +373,15 @@ def test_statut_fr():
         "abandonnée",
         "sans statut",
     ]
+
+
+def test_valider_signale_deux_objectifs_sur_un_meme_domaine(tmp_path):
+    def doubler(donnees):
+        donnees["objectifs"].append(copy.deepcopy(donnees["objectifs"][0]))
+
+    chemin = copie_modifiee(AVANT, tmp_path / "double.yaml", doubler)
+    diagnostics = valider_fichier(chemin).diagnostics
+    doubles = [d for d in diagnostics if d.code == "objectif-double"]
+    assert len(doubles) == 1 and not doubles[0].est_erreur
+    assert not [d for d in diagnostics if d.est_erreur]
+    assert not [d for d in valider_fichier(AVANT).diagnostics if d.code == "objectif-double"]

@@ -463,6 +463,7 @@ class _Validateur:
             return ()
         ids_domaines = [d.id for d in self.referentiel.domaines]
         resultat = []
+        vus: set[str | None] = set()
         for element in noeud.elements:
             tableau = self.tableau(element, "un objectif")
             if tableau is None:
@@ -490,6 +491,14 @@ class _Validateur:
                 cible = self.proportion(noeud_cible, "objectif.cible")
             echeance = self.date(tableau.get("echeance"), "objectif.echeance")
             actions = self.actions(tableau.get("actions"))
+            if domaine is not None and domaine in vus:
+                # compare juge chaque objectif : deux cibles pour un domaine se contredisent.
+                self.avert(
+                    tableau.get("domaine").position,
+                    "objectif-double",
+                    f"deux objectifs portent sur le domaine « {domaine} » ; gardez-en un seul (une cible par domaine)",
+                )
+            vus.add(domaine)
             if domaine is not None and cible is not None:
                 resultat.append(Objectif(domaine, float(cible), echeance, actions))
         return tuple(resultat)
