@@ -300,3 +300,52 @@ def lire_profil(profil: Profil, notation: Notation) -> Lecture:
         sans_score=tuple(d for d in profil.domaines if d.score is None),
         obligations_non_respectees=tuple(o for o in profil.obligations_triees if not o.respectee),
     )
+
+
+def profil_en_dict(profil: Profil) -> dict:
+    """Le profil en données JSON : scores de 0 à 100 (ou ``None``), complétude de 0 à 1,
+    obligations non respectées d'abord."""
+    etablissement = profil.etablissement
+    return {
+        "referentiel": profil.referentiel,
+        "etablissement": {
+            "nom": etablissement.nom,
+            "uai": etablissement.uai,
+            "commune": etablissement.commune,
+        },
+        "campagne": profil.campagne,
+        "date": profil.date.isoformat() if profil.date else None,
+        "domaines": [
+            {
+                "id": d.id,
+                "section": d.section,
+                "titre": d.titre,
+                "axe": d.axe,
+                "nature": d.nature,
+                "score": d.score,
+                "usage": d.usage,
+                "moyens": d.moyens,
+                "completude": d.completude,
+                "provisoire": d.provisoire,
+                "repondus": d.repondus,
+                "attendus": d.attendus,
+                "leviers": [
+                    {
+                        "item": levier.item,
+                        "ligne": levier.ligne,
+                        "libelle": levier.libelle,
+                        "role": levier.role,
+                        "gain": levier.gain,
+                        "actuel": levier.actuel,
+                    }
+                    for levier in d.leviers
+                ],
+                "sans_reponse": list(d.sans_reponse),
+            }
+            for d in profil.domaines
+        ],
+        "obligations": [
+            {"id": o.id, "libelle": o.libelle, "reponse": o.reponse, "respectee": o.respectee}
+            for o in profil.obligations_triees
+        ],
+    }

@@ -46,6 +46,12 @@ def _enregistrer() -> None:
     app.command("init")(init.init)
     app.command("valider")(valider.valider)
 
+    from diagnum.cli import radar, rapport, score
+
+    app.command("score")(score.score)
+    app.command("radar")(radar.radar)
+    app.command("rapport")(rapport.rapport)
+
     from diagnum.cli import compare, evolution
 
     app.command("compare")(compare.compare)

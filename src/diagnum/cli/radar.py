@@ -1,0 +1,43 @@
+"""``diagnum radar`` : le diagramme de synthèse d'une ou de plusieurs campagnes (PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+
+
+@gerer_erreurs
+def radar(
+    fichiers: list[Path] = typer.Argument(
+        ..., help="Un ou plusieurs fichiers de campagne (superposés sur le même diagramme).", show_default=False
+    ),
+    sortie: Path = typer.Option(Path("radar.png"), "--sortie", "-o", help="Image PNG à écrire."),
+    titre: str | None = typer.Option(
+        None,
+        "--titre",
+        help="Titre du diagramme (par défaut : « Diagramme de synthèse » et le nom de l'établissement).",
+    ),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace l'image si elle existe déjà."),
+) -> None:
+    """Dessine le diagramme de synthèse : sept axes de 0 à 100, un polygone par campagne.
+
+    Codes de sortie : 0 image écrite, 1 campagne invalide ou image existante (sans
+    --force), 2 impossible de travailler.
+    """
+    from diagnum.chargement import charger_campagne
+    from diagnum.erreurs import ErreurDiagnum, ErreurProbleme
+    from diagnum.fichiers import ecrire_atomique
+    from diagnum.graphiques import radar_png
+    from diagnum.scores import calculer_profil
+
+    if sortie.suffix.lower() != ".png":
+        raise ErreurDiagnum(f"{sortie} : le diagramme est une image PNG, donnez un nom qui finit par .png")
+    if sortie.exists() and not force:
+        raise ErreurProbleme(f"{sortie} existe déjà : rien n'a été écrit (ajoutez --force pour le remplacer)")
+    profils = [calculer_profil(*charger_campagne(fichier)) for fichier in fichiers]
+    ecrire_atomique(sortie, radar_png(profils, titre), force=force)
+    nombre = len(profils)
+    print(f"{sortie} : diagramme de synthèse écrit ({nombre} campagne{'s' if nombre > 1 else ''}).")

@@ -1,0 +1,145 @@
+"""``diagnum score`` : le profil d'une campagne, en tableau, JSON ou CSV."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+
+if TYPE_CHECKING:
+    from diagnum.referentiel import Notation
+    from diagnum.scores import Profil
+
+ENTETES_CSV = ("identifiant", "section", "domaine", "score", "usage", "moyens", "complétude (%)", "provisoire")
+
+
+class FormatScore(StrEnum):
+    tableau = "tableau"
+    json = "json"
+    csv = "csv"
+
+
+def format_json(profil: Profil) -> str:
+    """Le document JSON du profil (voir ``scores.profil_en_dict``)."""
+    import json
+
+    from diagnum.scores import profil_en_dict
+
+    return json.dumps(profil_en_dict(profil), ensure_ascii=False, indent=2) + "\n"
+
+
+def format_csv(profil: Profil) -> bytes:
+    """Une ligne par domaine, pour un tableur réglé en français : séparateur « ; »,
+    virgule décimale, UTF-8 avec BOM, fins de ligne CRLF."""
+    import csv
+    import io
+
+    from diagnum.affichage import nombre_fr
+
+    def cellule(valeur: float | None) -> str:
+        return "" if valeur is None else nombre_fr(valeur)
+
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    ecrivain.writerow(ENTETES_CSV)
+    for d in profil.domaines:
+        ecrivain.writerow(
+            (
+                d.id,
+                d.section,
+                d.axe,
+                cellule(d.score),
+                cellule(d.usage),
+                cellule(d.moyens),
+                cellule(100 * d.completude),
+                "oui" if d.provisoire else "non",
+            )
+        )
+    return ("\ufeff" + tampon.getvalue()).encode("utf-8")
+
+
+def afficher_tableau(profil: Profil, notation: Notation) -> None:
+    """Le tableau des sept domaines puis les obligations, non respectées d'abord."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from diagnum.affichage import ABSENT, nombre_fr, pourcent_fr
+
+    console = Console(highlight=False)
+    nom = profil.etablissement.nom or "Établissement sans nom"
+    console.print(Text(f"{nom} — campagne {profil.campagne} (référentiel {profil.referentiel})", style="bold"))
+    tableau = Table(show_edge=False, pad_edge=False)
+    tableau.add_column("Domaine")
+    for colonne in ("Score", "Usage", "Moyens", "Complétude"):
+        tableau.add_column(colonne, justify="right", no_wrap=True)
+    for d in profil.domaines:
+        if d.score is None:
+            score = Text("sans score", style="dim")
+        else:
+            score = Text(nombre_fr(d.score) + (" *" if d.provisoire else ""), style="bold")
+        usage_moyens = [nombre_fr(v) for v in (d.usage, d.moyens)] if d.nature == "usage" else ["", ""]
+        tableau.add_row(Text(f"{d.section} {d.axe}"), score, *usage_moyens, pourcent_fr(d.completude))
+    console.print(tableau)
+    if any(d.provisoire for d in profil.domaines):
+        seuil = pourcent_fr(notation.seuil_provisoire)
+        console.print(Text(f"* score provisoire : moins de {seuil} des items du domaine sont renseignés.", style="dim"))
+    if any(d.score is None for d in profil.domaines):
+        console.print(Text(f"{ABSENT} : aucune réponse comptée dans le domaine, donc pas de score.", style="dim"))
+    console.print()
+    obligations = Table(show_edge=False, pad_edge=False, title="Obligations réglementaires", title_justify="left")
+    obligations.add_column("Obligation")
+    obligations.add_column("Réponse", no_wrap=True)
+    for o in profil.obligations_triees:
+        if o.respectee:
+            etat = Text("respectée", style="green")
+        elif o.reponse is None:
+            etat = Text("sans réponse", style="bold yellow")
+        else:
+            etat = Text("non respectée", style="bold red")
+        obligations.add_row(Text(o.libelle), etat)
+    console.print(obligations)
+
+
+@gerer_erreurs
+def score(
+    fichier: Path = typer.Argument(..., help="Fichier de campagne.", show_default=False),
+    format: FormatScore = typer.Option(
+        FormatScore.tableau, "--format", help="Présentation : tableau, json ou csv (tableur réglé en français)."
+    ),
+    sortie: Path | None = typer.Option(
+        None, "--sortie", "-o", help="Écrit le JSON ou le CSV dans ce fichier plutôt qu'à l'écran."
+    ),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace le fichier de sortie s'il existe déjà."),
+) -> None:
+    """Calcule le profil d'une campagne : le score des sept domaines (de 0 à 100), l'usage
+    et les moyens des domaines d'usage, la complétude, puis les obligations réglementaires.
+
+    Codes de sortie : 0 profil calculé, 1 campagne invalide (corrigez-la avec diagnum
+    valider) ou fichier de sortie existant, 2 impossible de travailler.
+    """
+    from diagnum.chargement import charger_campagne
+    from diagnum.erreurs import ErreurDiagnum
+    from diagnum.fichiers import ecrire_atomique
+    from diagnum.scores import calculer_profil
+
+    if sortie is not None and format is FormatScore.tableau:
+        raise ErreurDiagnum("--sortie s'emploie avec --format json ou --format csv")
+    campagne, referentiel = charger_campagne(fichier)
+    profil = calculer_profil(campagne, referentiel)
+    if format is FormatScore.tableau:
+        afficher_tableau(profil, referentiel.notation)
+        return
+    contenu: bytes = format_json(profil).encode("utf-8") if format is FormatScore.json else format_csv(profil)
+    if sortie is not None:
+        ecrire_atomique(sortie, contenu, force=force)
+        print(f"{sortie} : profil écrit ({format.value}).")
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(contenu)
+    sys.stdout.buffer.flush()

@@ -1,0 +1,297 @@
+"""Les graphiques : une fonction par graphique, qui rend les octets d'un PNG.
+
+- ``radar_png`` : le diagramme de synthèse (sept axes de 0 à 100, un polygone
+  par campagne, superposés comme dans l'annexe 4.2 du référentiel) ;
+- ``repartition_png`` : les répartitions jamais / occasionnellement /
+  régulièrement d'un domaine d'usage, en barres horizontales empilées.
+
+Le même appel donne toujours les mêmes octets : police fixe (DejaVu Sans,
+livrée avec matplotlib), résolution fixe, aucune date ni version dans les
+métadonnées du PNG. Les textes venant de l'utilisateur (nom d'établissement,
+libellé de campagne) sont dessinés tels quels : ``$``, ``_`` ou ``<`` n'y
+sont ni des formules ni des commandes.
+
+matplotlib n'est importé que dans les fonctions qui dessinent (API
+``Figure``, pas ``pyplot`` ; canevas Agg), pour que ``diagnum valider``
+démarre vite. Pour un nouveau graphique : ``with contexte_graphique():``,
+``nouvelle_figure(...)``, puis ``figure_en_png(figure)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from diagnum.affichage import modalite, nombre_fr
+from diagnum.referentiel import MODALITES
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from diagnum.scores import Profil
+
+# Palette d'Okabe et Ito : distinguable par les daltoniens.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+COULEURS_MODALITES = dict(zip(MODALITES, ("#D55E00", "#F0E442", "#0072B2"), strict=True))
+TEXTE_SUR_MODALITE = dict(zip(MODALITES, ("white", "black", "white"), strict=True))
+GRIS = "#555555"
+DPI = 100
+POLICE = "DejaVu Sans"
+STYLE = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [POLICE],
+    "font.size": 11,
+    "text.parse_math": False,
+    "text.usetex": False,
+    "axes.unicode_minus": False,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "path.simplify": False,
+}
+
+
+def couper(texte: str, largeur: int) -> str:
+    """Un texte coupé en lignes d'au plus ``largeur`` caractères (sans couper les mots)."""
+    return "\n".join(textwrap.wrap(" ".join(texte.split()), largeur, break_long_words=True)) or " "
+
+
+@contextlib.contextmanager
+def contexte_graphique() -> Iterator[None]:
+    """Le style commun à tous les graphiques, le temps de dessiner et d'enregistrer."""
+    import warnings
+
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
+        # Un caractère absent de la police (un emoji dans un nom) devient un carré, sans bruit.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        yield
+
+
+def nouvelle_figure(largeur: float, hauteur: float) -> Figure:
+    """Une figure de ``largeur`` × ``hauteur`` pouces (100 pixels par pouce), sur canevas Agg."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(largeur, hauteur), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def figure_en_png(figure: Figure) -> bytes:
+    """Les octets du PNG, sans métadonnée variable (ni logiciel, ni date)."""
+    import io
+
+    tampon = io.BytesIO()
+    figure.savefig(tampon, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
+    return tampon.getvalue()
+
+
+def etiquette_profil(profil: Profil, avec_nom: bool) -> str:
+    """La légende d'une campagne : son libellé, précédé du nom de l'établissement si besoin."""
+    if avec_nom:
+        nom = profil.etablissement.nom if profil.etablissement and profil.etablissement.nom else "Établissement"
+        return f"{nom} — {profil.campagne}"
+    return str(profil.campagne)
+
+
+def _noms(profils: Sequence[Profil]) -> set[str | None]:
+    return {p.etablissement.nom if p.etablissement else None for p in profils}
+
+
+def _suffixe(marque: str, concernes: list[str], total: int) -> str:
+    if not concernes:
+        return ""
+    if total == 1 or len(concernes) == total:
+        return f"({marque})"
+    return f"({marque} : {len(concernes)} campagne{'s' if len(concernes) > 1 else ''} sur {total})"
+
+
+def radar_png(profils: Sequence[Profil], titre: str | None = None) -> bytes:
+    """Le diagramme de synthèse d'une ou de plusieurs campagnes, superposées (PNG).
+
+    Un domaine sans score est dessiné à 0 et son axe porte « (sans score) » ;
+    un score provisoire a un point creux et son axe porte « (provisoire) ».
+    """
+    with contexte_graphique():
+        return figure_en_png(figure_radar(profils, titre))
+
+
+def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
+    """La figure du diagramme de synthèse (voir ``radar_png``)."""
+    from matplotlib.lines import Line2D
+
+    if not profils:
+        raise ValueError("radar_png : au moins un profil est attendu")
+    domaines = profils[0].domaines
+    n = len(domaines)
+    angles = [2 * math.pi * i / n for i in range(n)]
+    avec_nom = len(_noms(profils)) > 1
+    etiquettes = [etiquette_profil(p, avec_nom) for p in profils]
+    if titre is None:
+        nom = profils[0].etablissement.nom if profils[0].etablissement else None
+        titre = "Diagramme de synthèse" + (f" — {nom}" if nom and not avec_nom else "")
+
+    with contexte_graphique():
+        figure = nouvelle_figure(10, 9.6)
+        axe = figure.add_axes((0.2, 0.185, 0.6, 0.6 * 10 / 9.6), projection="polar")
+        axe.set_theta_offset(math.pi / 2)
+        axe.set_theta_direction(-1)
+        axe.set_ylim(0, 100)
+        axe.set_yticks([20, 40, 60, 80, 100], ["20", "40", "60", "80", "100"], color=GRIS, fontsize=9)
+        axe.set_rlabel_position(180 / n)
+        axe.set_xticks(angles, [""] * n)
+        axe.grid(color="#BBBBBB", linewidth=0.8)
+        axe.spines["polar"].set_color("#999999")
+
+        for i, profil in enumerate(profils):
+            couleur = PALETTE[i % len(PALETTE)]
+            style = ("-", "--", ":", "-.")[(i // len(PALETTE)) % 4]
+            valeurs = []
+            for d in domaines:
+                sd = profil.domaine(d.id)
+                valeurs.append(sd.score if sd is not None and sd.score is not None else 0.0)
+            boucle_a, boucle_v = [*angles, angles[0]], [*valeurs, valeurs[0]]
+            axe.fill(boucle_a, boucle_v, color=couleur, alpha=0.18, zorder=2)
+            axe.plot(boucle_a, boucle_v, color=couleur, linewidth=2.2, linestyle=style, zorder=3)
+            for angle, valeur, d in zip(angles, valeurs, domaines, strict=True):
+                sd = profil.domaine(d.id)
+                if sd is None or sd.score is None:
+                    axe.plot([angle], [0], marker="x", color=couleur, markersize=9, mew=2, zorder=4)
+                elif sd.provisoire:
+                    axe.plot([angle], [valeur], marker="o", mfc="white", mec=couleur, mew=2, ms=8, zorder=4)
+                else:
+                    axe.plot([angle], [valeur], marker="o", color=couleur, ms=6, zorder=4)
+                if len(profils) == 1 and sd is not None and sd.score is not None:
+                    axe.annotate(
+                        nombre_fr(sd.score),
+                        (angle, valeur),
+                        xytext=(0, 9),
+                        textcoords="offset points",
+                        ha="center",
+                        fontsize=10,
+                        color=couleur,
+                        fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+                        zorder=5,
+                    )
+
+        for angle, d in zip(angles, domaines, strict=True):
+            scores = [(etiquette, p.domaine(d.id)) for etiquette, p in zip(etiquettes, profils, strict=True)]
+            sans = [e for e, sd in scores if sd is None or sd.score is None]
+            provisoires = [e for e, sd in scores if sd is not None and sd.score is not None and sd.provisoire]
+            texte = couper(d.axe, 18)
+            for suffixe in (
+                _suffixe("sans score", sans, len(profils)),
+                _suffixe("provisoire", provisoires, len(profils)),
+            ):
+                if suffixe:
+                    texte += "\n" + couper(suffixe, 24)
+            x, y = math.sin(angle), math.cos(angle)
+            axe.text(
+                angle,
+                112,
+                texte,
+                ha="left" if x > 0.1 else "right" if x < -0.1 else "center",
+                va="bottom" if y > 0.1 else "top" if y < -0.1 else "center",
+                fontsize=11.5,
+                clip_on=False,
+                linespacing=1.15,
+            )
+
+        poignees = [
+            Line2D([], [], color=PALETTE[i % len(PALETTE)], linewidth=2.5, marker="o") for i in range(len(profils))
+        ]
+        libelles = [couper(e, 60) for e in etiquettes]
+        if any(sd.provisoire for p in profils for sd in p.domaines if sd.score is not None):
+            poignees.append(Line2D([], [], linestyle="", marker="o", mfc="white", mec=GRIS, mew=2, ms=8))
+            libelles.append("score provisoire (moins de la moitié des réponses)")
+        if any(sd.score is None for p in profils for sd in p.domaines):
+            poignees.append(Line2D([], [], linestyle="", marker="x", color=GRIS, mew=2, ms=9))
+            libelles.append("sans score (aucune réponse comptée), placé à 0")
+        figure.legend(
+            poignees,
+            libelles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.015),
+            ncol=2 if len(libelles) > 3 else 1,
+            frameon=False,
+            fontsize=11,
+        )
+        figure.suptitle(couper(titre, 70), fontsize=15, fontweight="bold", y=0.98, va="top")
+        figure.text(0.5, 0.945, "Scores de 0 à 100", ha="center", va="top", fontsize=10, color=GRIS)
+        return figure
+
+
+def repartition_png(barres: Sequence[tuple[str, Mapping[str, int]]], titre: str | None = None) -> bytes:
+    """Barres horizontales empilées (PNG) : pour chaque indicateur (libellé, effectifs
+    par modalité), la part de jamais, d'occasionnellement et de régulièrement."""
+    with contexte_graphique():
+        return figure_en_png(figure_repartition(barres, titre))
+
+
+def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: str | None = None) -> Figure:
+    """La figure des répartitions (voir ``repartition_png``)."""
+    if not barres:
+        raise ValueError("repartition_png : au moins une barre est attendue")
+    n = len(barres)
+    libelles = [couper(libelle.rstrip(" :\u00a0"), 42) for libelle, _ in barres]
+    lignes = max(texte.count("\n") + 1 for texte in libelles)
+    hauteur_barre = max(0.9, 0.3 * lignes + 0.3)
+    with contexte_graphique():
+        hauteur = 1.6 + hauteur_barre * n
+        figure = nouvelle_figure(10, hauteur)
+        bas, haut = 0.5 / hauteur, 1 - (1.1 if titre else 0.6) / hauteur
+        axe = figure.add_axes((0.4, bas, 0.54, haut - bas))
+        positions = list(range(n))[::-1]
+        for modalite_id in MODALITES:
+            gauches = []
+            largeurs = []
+            for _, effectifs in barres:
+                total = sum(effectifs.get(m, 0) for m in MODALITES)
+                avant = sum(effectifs.get(m, 0) for m in MODALITES[: MODALITES.index(modalite_id)])
+                gauches.append(100 * avant / total if total else 0)
+                largeurs.append(100 * effectifs.get(modalite_id, 0) / total if total else 0)
+            axe.barh(
+                positions,
+                largeurs,
+                left=gauches,
+                height=0.6,
+                color=COULEURS_MODALITES[modalite_id],
+                edgecolor="white",
+                linewidth=1,
+                label=modalite(modalite_id),
+            )
+            for y, gauche, largeur, (_, effectifs) in zip(positions, gauches, largeurs, barres, strict=True):
+                if largeur >= 9:
+                    axe.text(
+                        gauche + largeur / 2,
+                        y,
+                        f"{effectifs.get(modalite_id, 0)}\n{nombre_fr(largeur, 0)}\u00a0%",
+                        ha="center",
+                        va="center",
+                        fontsize=9.5,
+                        color=TEXTE_SUR_MODALITE[modalite_id],
+                        linespacing=1.1,
+                    )
+        axe.set_xlim(0, 100)
+        axe.set_ylim(-0.6, n - 0.4)
+        axe.set_yticks(positions, libelles, fontsize=10)
+        axe.set_xticks([0, 25, 50, 75, 100], ["0\u00a0%", "25\u00a0%", "50\u00a0%", "75\u00a0%", "100\u00a0%"])
+        axe.tick_params(axis="y", length=0)
+        for cote in ("top", "right"):
+            axe.spines[cote].set_visible(False)
+        axe.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=3,
+            frameon=False,
+            fontsize=10,
+            handlelength=1.2,
+        )
+        if titre:
+            figure.suptitle(couper(titre, 90), fontsize=12.5, fontweight="bold", y=1 - 0.15 / hauteur, va="top")
+        return figure

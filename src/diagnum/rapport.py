@@ -1,0 +1,383 @@
+"""Le rapport d'une campagne : un fichier Markdown et ses images.
+
+- ``construire_rapport(campagne, referentiel, profil)`` rend un ``Rapport`` :
+  le texte de ``rapport.md`` et les octets de chaque image, par nom de
+  fichier (liens relatifs : le dossier peut être déplacé) ;
+- ``texte_rapport`` ne rend que le texte (les noms d'images se déduisent des
+  réponses, sans dessiner) ;
+- ``echapper_markdown`` et ``echapper_paragraphes`` : tout texte libre de la
+  campagne (noms, commentaires, actions) passe par ces filtres avant d'entrer
+  dans le Markdown ; aucun texte de l'utilisateur ne sert de gabarit.
+
+Le gabarit Jinja2 est livré dans le paquet (``diagnum/modeles``). Jinja2 et
+matplotlib ne sont importés que dans les fonctions qui mettent en page ou
+dessinent.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr
+from diagnum.campagne import Campagne
+from diagnum.referentiel import NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
+from diagnum.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
+from diagnum.validation import condition_remplie
+
+if TYPE_CHECKING:
+    import jinja2
+
+DOSSIER_MODELES = Path(__file__).parent / "modeles"
+MODELE_RAPPORT = "rapport.md.j2"
+NOM_RAPPORT = "rapport.md"
+NOM_RADAR = "radar.png"
+ROLES = {"score": "score", "usage": "usage", "moyens": "moyens"}
+
+# --------------------------------------------------------------------------
+# Échappement Markdown
+
+# Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,
+# HTML, formule, barré, cellule de tableau) ou une entité HTML.
+_EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~])|&(?=#?\w+;)")
+# En début de ligne : ce qui ouvre un bloc (titre, citation, liste, soulignement).
+_DEBUT_BLOC = re.compile(r"^([#>+=\-])|^(\d+)([.)])(?=\s|$)")
+_BLANCS = re.compile(r"\s+")
+_CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def echapper_markdown(texte: object) -> str:
+    """Un texte libre rendu inoffensif pour Markdown, sur une seule ligne.
+
+    Les retours à la ligne et les blancs deviennent une espace ; ``*``, ``_``,
+    `````, ``[``, ``]``, ``<``, ``|``, ``$``, ``~``, ``\\`` et les entités HTML
+    sont précédés d'une barre oblique inverse, ainsi que tout ce qui ouvrirait
+    un bloc en début de ligne (``#``, ``>``, ``-``, ``+``, ``=``, « 1. »). Le
+    résultat s'affiche tel quel, dans un paragraphe comme dans une cellule de
+    tableau. ``None`` donne une chaîne vide.
+    """
+    if texte is None:
+        return ""
+    ligne = _BLANCS.sub(" ", _CONTROLES.sub("", str(texte))).strip()
+    ligne = _EN_LIGNE.sub(lambda m: "\\" + m.group(0), ligne)
+    return _DEBUT_BLOC.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", ligne)
+
+
+def echapper_paragraphes(texte: object) -> str:
+    """Un texte libre sur plusieurs lignes : chaque ligne échappée, les lignes
+    vides séparent des paragraphes, les autres retours deviennent des sauts de
+    ligne (barre oblique inverse en fin de ligne)."""
+    if texte is None:
+        return ""
+    paragraphes: list[list[str]] = [[]]
+    for brute in _FINS_DE_LIGNE.split(str(texte)):
+        ligne = echapper_markdown(brute)
+        if ligne:
+            paragraphes[-1].append(ligne)
+        elif paragraphes[-1]:
+            paragraphes.append([])
+    return "\n\n".join("\\\n".join(lignes) for lignes in paragraphes if lignes)
+
+
+def _nombre_filtre(valeur: float | None, decimales: int = 1) -> str:
+    return nombre_fr(valeur, decimales)
+
+
+@functools.cache
+def environnement_jinja() -> jinja2.Environment:
+    """L'environnement Jinja2 des gabarits livrés avec diagnum (créé une fois).
+
+    Filtres : ``md`` (texte sur une ligne), ``md_paragraphes`` (texte sur
+    plusieurs lignes), ``nombre`` (virgule décimale), ``pourcent`` (part de 0
+    à 1), ``date_fr`` (JJ/MM/AAAA).
+    """
+    import jinja2
+
+    environnement = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(DOSSIER_MODELES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environnement.filters.update(
+        md=echapper_markdown,
+        md_paragraphes=echapper_paragraphes,
+        nombre=_nombre_filtre,
+        pourcent=pourcent_fr,
+        date_fr=date_fr,
+    )
+    return environnement
+
+
+# --------------------------------------------------------------------------
+# Ce que le gabarit affiche
+
+
+@dataclass(frozen=True, slots=True)
+class LigneReponse:
+    """Une ligne du tableau des réponses d'un domaine."""
+
+    question: str
+    reponse: str
+    retenue: str
+    rubrique: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DetailDomaine:
+    """Un domaine du rapport : ses chiffres, son graphique, ses réponses."""
+
+    score: ScoreDomaine
+    description: str | None
+    image: str | None
+    reponses: tuple[LigneReponse, ...]
+    leviers: tuple[dict[str, object], ...]
+
+
+@dataclass(slots=True)
+class Rapport:
+    """Le texte de ``rapport.md`` et ses images (nom de fichier → octets PNG)."""
+
+    texte: str
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+def sans_deux_points(libelle: str) -> str:
+    """Un libellé sans le « : » final qui annonce la réponse dans le questionnaire."""
+    return libelle.rstrip().removesuffix(":").rstrip()
+
+
+def nom_image_repartition(domaine: str) -> str:
+    """Le nom du graphique des répartitions d'un domaine d'usage."""
+    return f"repartition-{domaine}.png"
+
+
+def repartitions(domaine: Domaine, campagne: Campagne) -> list[tuple[str, dict[str, int]]]:
+    """Les répartitions renseignées (somme non nulle) d'un domaine : (libellé, effectifs)."""
+    barres = []
+    for item in domaine.items:
+        valeur = campagne.reponse(domaine.id, item.id)
+        if item.nature == "repartition" and isinstance(valeur, dict) and sum(valeur.values()) > 0:
+            barres.append((item.libelle, dict(valeur)))
+    return barres
+
+
+def _reponse_ecrite(item: Item, valeur: object) -> str:
+    if valeur is None:
+        return "sans réponse"
+    if item.nature == "proportion":
+        return f"{nombre_fr(valeur, 2)}\u00a0%"
+    if item.nature == "repartition":
+        from diagnum.comparaison import afficher_reponse
+
+        return afficher_reponse(valeur)
+    return str(valeur)
+
+
+def _retenue(contribution: Contribution | None, valeur: object, posee: bool | None) -> str:
+    if contribution is not None:
+        return pourcent_fr(contribution.valeur)
+    if posee is not True and valeur is not None:
+        return "non comptée (question non posée)"
+    if valeur is None:
+        return ABSENT
+    if valeur == SANS_OBJET:
+        return "écartée (sans objet)"
+    return "non comptée (pas de total de référence)"
+
+
+def _lignes_reponses(domaine: Domaine, sd: ScoreDomaine, campagne: Campagne, referentiel: Referentiel):
+    contributions = {c.cle: c for c in sd.contributions}
+    lignes: list[LigneReponse] = []
+    for rubrique in domaine.rubriques:
+        titre = f"{rubrique.section} {rubrique.titre}" if rubrique.section else rubrique.titre
+        lignes.append(LigneReponse(titre, "", "", rubrique=True))
+        for item in rubrique.items:
+            valeur = campagne.reponse(domaine.id, item.id)
+            posee = condition_remplie(referentiel, campagne.reponses, item)
+            if item.nature == "matrice":
+                cellules_lignes = valeur if isinstance(valeur, dict) else {}
+                for ligne in item.lignes:
+                    cellules = cellules_lignes.get(ligne.id) or {}
+                    ecrites = [cellules.get(c.id) or "sans réponse" for c in item.colonnes]
+                    ecrite = ecrites[0] if len(set(ecrites)) == 1 else " / ".join(ecrites)
+                    contribution = contributions.get(f"{item.id}.{ligne.id}")
+                    tout_sans_objet = bool(cellules) and all(v == SANS_OBJET for v in cellules.values())
+                    retenue = _retenue(contribution, SANS_OBJET if tout_sans_objet else None, True)
+                    lignes.append(LigneReponse(ligne.libelle, ecrite, retenue))
+                continue
+            question = f"{item.groupe} {item.libelle}" if item.groupe else item.libelle
+            retenue = _retenue(contributions.get(item.id), valeur, posee)
+            lignes.append(LigneReponse(question, _reponse_ecrite(item, valeur), retenue))
+    return tuple(lignes)
+
+
+def _levier(levier: Levier, referentiel: Referentiel) -> dict[str, object]:
+    item = referentiel.item(levier.item)
+    if levier.ligne and item is not None:
+        question = f"{item.section} — {levier.libelle}"
+    elif item is not None and item.groupe:
+        question = f"{item.groupe} {levier.libelle}"
+    else:
+        question = levier.libelle
+    if item is not None and item.nature in ("affirmation", "matrice"):
+        vers = f"« {OUI} »"
+    elif item is not None and item.nature == "repartition":
+        vers = "davantage de « régulièrement »"
+    else:
+        vers = "un nombre plus élevé"
+    actuel = levier.actuel if levier.actuel != NON else f"« {NON} »"
+    return {
+        "question": sans_deux_points(question),
+        "actuel": actuel,
+        "vers": vers,
+        "gain": levier.gain,
+        "role": ROLES.get(levier.role, levier.role),
+    }
+
+
+def _sans_reponse(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> list[dict[str, object]]:
+    parties: list[dict[str, object]] = []
+    manquants = [item.libelle for item in referentiel.reference.items if campagne.reference.get(item.id) is None]
+    if campagne.date is None:
+        manquants.append(referentiel.reference.date_libelle or "Date")
+    if manquants:
+        parties.append({"titre": f"{referentiel.reference.section} {referentiel.reference.titre}", "items": manquants})
+    obligations = [o.libelle for o in profil.obligations if o.reponse is None]
+    if obligations:
+        parties.append(
+            {"titre": f"{referentiel.obligations.section} {referentiel.obligations.titre}", "items": obligations}
+        )
+    for sd in profil.domaines:
+        items = []
+        for cle in sd.sans_reponse:
+            morceaux = cle.split(".")
+            item = referentiel.item(morceaux[0])
+            if item is None:
+                items.append(cle)
+            elif len(morceaux) == 3:
+                ligne = next((x.libelle for x in item.lignes if x.id == morceaux[1]), morceaux[1])
+                colonne = next((x.libelle for x in item.colonnes if x.id == morceaux[2]), morceaux[2])
+                items.append(f"{ligne} : {colonne}")
+            else:
+                items.append(f"{item.groupe} {item.libelle}" if item.groupe else item.libelle)
+        if items:
+            parties.append({"titre": f"{sd.section} {sd.axe}", "items": items})
+    return parties
+
+
+def _cibles(referentiel: Referentiel) -> list[dict[str, str]]:
+    libelles = {item.id: item.libelle for item in referentiel.reference.items}
+    return [
+        {
+            "libelle": sans_deux_points(item.libelle),
+            "facteur": nombre_fr(item.cible.facteur, 2),
+            "reference": libelles.get(item.cible.reference, item.cible.reference),
+        }
+        for domaine in referentiel.domaines
+        for item in domaine.items
+        if item.cible is not None
+    ]
+
+
+def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, object]:
+    """Les données du gabarit (textes bruts : c'est le gabarit qui les échappe)."""
+    from diagnum.comparaison import statut_fr
+
+    notation = referentiel.notation
+    details = []
+    for domaine, sd in zip(referentiel.domaines, profil.domaines, strict=True):
+        image = None
+        if domaine.est_usage and repartitions(domaine, campagne):
+            image = nom_image_repartition(domaine.id)
+        details.append(
+            DetailDomaine(
+                score=sd,
+                description=domaine.description,
+                image=image,
+                reponses=_lignes_reponses(domaine, sd, campagne, referentiel),
+                leviers=tuple(_levier(levier, referentiel) for levier in sd.leviers),
+            )
+        )
+    repondus = sum(d.repondus for d in profil.domaines)
+    attendus = sum(d.attendus for d in profil.domaines)
+    premiers_leviers = sorted(
+        ((d, _levier(d.leviers[0], referentiel)) for d in profil.domaines if d.leviers),
+        key=lambda paire: -paire[0].leviers[0].gain,
+    )
+    objectifs = []
+    for objectif in campagne.objectifs:
+        sd = profil.domaine(objectif.domaine)
+        actuel = sd.score if sd else None
+        objectifs.append(
+            {
+                "domaine": f"{sd.section} {sd.axe}" if sd else objectif.domaine,
+                "actuel": actuel,
+                "cible": objectif.cible,
+                "ecart": None if actuel is None else max(0.0, objectif.cible - actuel),
+                "atteint": actuel is not None and actuel >= objectif.cible,
+                "echeance": objectif.echeance,
+                "actions": [
+                    {
+                        "libelle": action.libelle,
+                        "responsable": action.responsable,
+                        "echeance": action.echeance,
+                        "statut": statut_fr(action.statut),
+                    }
+                    for action in objectif.actions
+                ],
+            }
+        )
+    return {
+        "referentiel": referentiel,
+        "notation": notation,
+        "campagne": campagne,
+        "fichier": Path(campagne.chemin).name if campagne.chemin else None,
+        "profil": profil,
+        "lecture": lire_profil(profil, notation),
+        "reference": [(item.libelle, campagne.reference.get(item.id)) for item in referentiel.reference.items],
+        "repondus": repondus,
+        "attendus": attendus,
+        "completude": repondus / attendus if attendus else 0.0,
+        "radar": NOM_RADAR,
+        "details": details,
+        "premiers_leviers": premiers_leviers,
+        "sans_reponse": _sans_reponse(campagne, referentiel, profil),
+        "objectifs": objectifs,
+        "cibles": _cibles(referentiel),
+        "oui": OUI,
+        "non": NON,
+        "sans_objet": SANS_OBJET,
+    }
+
+
+def texte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None) -> str:
+    """Le texte Markdown du rapport (sans dessiner les images)."""
+    profil = profil or calculer_profil(campagne, referentiel)
+    modele = environnement_jinja().get_template(MODELE_RAPPORT)
+    return modele.render(contexte_rapport(campagne, referentiel, profil))
+
+
+def images_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, bytes]:
+    """Les images du rapport : le diagramme de synthèse et une répartition par domaine d'usage renseigné."""
+    from diagnum.graphiques import radar_png, repartition_png
+
+    images = {NOM_RADAR: radar_png([profil])}
+    for domaine in referentiel.domaines:
+        barres = repartitions(domaine, campagne) if domaine.est_usage else []
+        if barres:
+            titre = f"{domaine.section} {domaine.axe} : fréquence d'usage"
+            images[nom_image_repartition(domaine.id)] = repartition_png(barres, titre)
+    return images
+
+
+def construire_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None) -> Rapport:
+    """Le rapport complet : texte et images (le profil n'est calculé qu'une fois)."""
+    profil = profil or calculer_profil(campagne, referentiel)
+    return Rapport(texte_rapport(campagne, referentiel, profil), images_rapport(campagne, referentiel, profil))
