@@ -77,3 +77,38 @@ def items_de_nature(referentiel: Referentiel, nature: str) -> list[Item]:
 def autre_reponse(valeur: str) -> str:
     """« oui » ↔ « non »."""
     return "non" if valeur == "oui" else "oui"
+
+
+def jetons_markdown(texte: str) -> list:
+    """Les jetons (à plat, enfants compris) d'un Markdown lu par markdown-it-py."""
+    from markdown_it import MarkdownIt
+
+    a_plat = []
+
+    def parcourir(jetons) -> None:
+        for jeton in jetons:
+            a_plat.append(jeton)
+            if jeton.children:
+                parcourir(jeton.children)
+
+    parcourir(MarkdownIt("commonmark").enable("table").parse(texte))
+    return a_plat
+
+
+def images_markdown(chemin: Path) -> list[str]:
+    """Les adresses des images d'un rapport Markdown."""
+    return [j.attrGet("src") for j in jetons_markdown(Path(chemin).read_text(encoding="utf-8")) if j.type == "image"]
+
+
+def verifier_images(rapport: Path) -> list[Path]:
+    """Chaque image du rapport existe à côté de lui (lien relatif) et est un PNG ; renvoie leurs chemins."""
+    sources = images_markdown(rapport)
+    assert sources, "le rapport n'a aucune image"
+    chemins = []
+    for source in sources:
+        assert "://" not in source and not source.startswith("/"), source
+        chemin = rapport.parent / source
+        assert chemin.is_file(), source
+        assert chemin.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", source
+        chemins.append(chemin)
+    return chemins

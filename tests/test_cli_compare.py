@@ -11,10 +11,20 @@ import pytest
 from typer.testing import CliRunner
 
 from diagnum.cli import app
-from diagnum.comparaison import comparer
+from diagnum.comparaison import comparer, delta_fr
 from diagnum.scores import calculer_profil
 from diagnum.validation import lettre_uai
-from outils_progression import APRES, AVANT, RACINE, autre_reponse, charger, copie_modifiee, items_de_nature
+from outils_progression import (
+    APRES,
+    AVANT,
+    RACINE,
+    autre_reponse,
+    charger,
+    copie_modifiee,
+    items_de_nature,
+    jetons_markdown,
+    verifier_images,
+)
 
 runner = CliRunner()
 AUTRE_UAI = "0691234" + lettre_uai("0691234")
@@ -196,3 +206,75 @@ def test_l_ordre_inverse_est_signale():
     assert resultat.exit_code == 0
     assert "est datée après" in resultat.stderr
     assert "Progrès de" in resultat.stdout
+
+
+# --------------------------------------------------------------------------
+# Rapport de progression (-o)
+
+
+def test_le_rapport_de_progression_et_ses_images(tmp_path):
+    dossier = tmp_path / "progres"
+    resultat = compare(AVANT, APRES, "-o", dossier)
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    rapport = dossier / "progression.md"
+    assert resultat.stdout == f"{rapport} : rapport de progression écrit\n"
+    images = verifier_images(rapport)
+    assert [i.name for i in images] == ["radar-progression.png"]
+    avant, referentiel = charger(AVANT)
+    comparaison = comparer(avant, charger(APRES)[0], referentiel)
+    texte = rapport.read_text(encoding="utf-8")
+    for ecart in comparaison.domaines:
+        assert f"| {ecart.axe} | " in texte and f" {delta_fr(ecart.score.delta)} {ecart.score.fleche} |" in texte
+    for changement in comparaison.changements:
+        assert f"(`{changement.id}`)" in texte
+    for bilan in comparaison.objectifs:
+        assert f"| {bilan.titre} | " in texte
+        for action in bilan.actions_non_realisees:
+            assert action.libelle in texte
+    assert "annexe 4.2" in texte
+
+
+def test_le_rapport_n_ecrase_rien_sans_force(tmp_path):
+    dossier = tmp_path / "progres"
+    assert compare(AVANT, APRES, "-o", dossier).exit_code == 0
+    rapport = dossier / "progression.md"
+    rapport.write_text("à garder\n", encoding="utf-8")
+    resultat = compare(AVANT, AVANT, "-o", dossier)
+    assert resultat.exit_code == 1
+    assert resultat.stdout == ""
+    assert "existe déjà" in resultat.stderr and "--force" in resultat.stderr
+    assert rapport.read_text(encoding="utf-8") == "à garder\n"
+    force = compare(AVANT, AVANT, "-o", dossier, "--force")
+    assert force.exit_code == 0
+    assert "Aucune réponse n'a changé." in rapport.read_text(encoding="utf-8")
+    verifier_images(rapport)
+
+
+def test_un_dossier_parent_absent_empeche_de_travailler(tmp_path):
+    resultat = compare(AVANT, APRES, "-o", tmp_path / "absent" / "progres")
+    assert resultat.exit_code == 2
+    assert resultat.stdout == ""
+    assert "absent" in resultat.stderr
+    assert not (tmp_path / "absent").exists()
+
+
+def test_les_textes_de_l_utilisateur_restent_du_texte(tmp_path):
+    nom = "Collège *Étoile* [lien](https://exemple.invalid) | _x_ <b>"
+
+    def changer(donnees):
+        donnees["etablissement"]["nom"] = nom
+        donnees["objectifs"][0]["actions"][0]["libelle"] = "# Titre ? `code` et **gras**"
+
+    avant = copie_modifiee(AVANT, tmp_path / "avant.yaml", changer)
+    apres = copie_modifiee(APRES, tmp_path / "apres.yaml", lambda d: d["etablissement"].__setitem__("nom", nom))
+    dossier = tmp_path / "progres"
+    assert compare(avant, apres, "-o", dossier).exit_code == 0
+    jetons = jetons_markdown((dossier / "progression.md").read_text(encoding="utf-8"))
+    titre = next(j for i, j in enumerate(jetons) if i and jetons[i - 1].type == "heading_open")
+    assert {j.type for j in titre.children} <= {"text", "text_special"}
+    assert "".join(j.content for j in titre.children) == f"Progrès de {nom} (UAI {charger(APRES)[0].etablissement.uai})"
+    assert not [j for j in jetons if j.type in ("link_open", "html_inline", "html_block")]
+    assert not [j for j in jetons if j.type == "code_inline" and j.content == "code"]
+    textes = " ".join(j.content for j in jetons if j.type == "text")
+    assert "# Titre ? `code` et **gras**" in textes

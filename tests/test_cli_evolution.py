@@ -8,10 +8,11 @@ import re
 import pytest
 from typer.testing import CliRunner
 
+from diagnum.affichage import nombre_fr
 from diagnum.cli import app
 from diagnum.scores import calculer_profil
 from diagnum.validation import lettre_uai
-from outils_progression import APRES, AVANT, PLUS_ANCIENNE, charger, copie_modifiee
+from outils_progression import APRES, AVANT, PLUS_ANCIENNE, charger, copie_modifiee, verifier_images
 
 runner = CliRunner()
 CHRONOLOGIE = (PLUS_ANCIENNE, AVANT, APRES)
@@ -114,3 +115,52 @@ def test_une_campagne_en_erreur_arrete_tout(tmp_path):
     assert resultat.exit_code == 1
     assert resultat.stdout == ""
     assert re.search(rf"^{re.escape(str(fautive))}:\d+:\d+: \[erreur\] ", resultat.stderr, re.M)
+
+
+# --------------------------------------------------------------------------
+# Rapport d'évolution (-o)
+
+
+def test_le_rapport_d_evolution_et_son_graphique(tmp_path, profils):
+    dossier = tmp_path / "evolution"
+    resultat = evolution(APRES, AVANT, PLUS_ANCIENNE, "-o", dossier)
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    rapport = dossier / "evolution.md"
+    assert resultat.stdout == f"{rapport} : rapport d'évolution écrit\n"
+    assert [i.name for i in verifier_images(rapport)] == ["evolution.png"]
+    texte = rapport.read_text(encoding="utf-8")
+    entete = f"| Domaine | {' | '.join(p.campagne for p in profils)} | Évolution |"
+    assert entete in texte
+    for i, domaine in enumerate(profils[0].domaines):
+        valeurs = " | ".join(nombre_fr(p.domaines[i].score) for p in profils)
+        assert f"| {domaine.axe} | {valeurs} | " in texte
+    assert "rangées par date" in texte
+
+
+def test_le_rapport_d_evolution_n_ecrase_rien_sans_force(tmp_path):
+    dossier = tmp_path / "evolution"
+    dossier.mkdir()
+    (dossier / "evolution.png").write_bytes(b"ancien")
+    resultat = evolution(*CHRONOLOGIE, "-o", dossier)
+    assert resultat.exit_code == 1
+    assert "existe déjà" in resultat.stderr
+    assert (dossier / "evolution.png").read_bytes() == b"ancien"
+    assert not (dossier / "evolution.md").exists()
+    assert evolution(*CHRONOLOGIE, "-o", dossier, "--force").exit_code == 0
+    verifier_images(dossier / "evolution.md")
+
+
+def test_le_graphique_est_reproductible_et_supporte_un_domaine_sans_score():
+    from diagnum.comparaison import evolution as calculer_evolution
+    from diagnum.graphiques_evolution import courbes_evolution_png
+
+    campagnes = [charger(chemin)[0] for chemin in CHRONOLOGIE]
+    referentiel = charger(AVANT)[1]
+    domaine = referentiel.domaines[0]
+    campagnes[1].reponses[domaine.id] = {}
+    evo = calculer_evolution(campagnes, referentiel)
+    assert evo.domaines[0].scores[1] is None and evo.domaines[0].ecart.delta is not None
+    image = courbes_evolution_png(evo)
+    assert image[:8] == b"\x89PNG\r\n\x1a\n"
+    assert courbes_evolution_png(evo) == image

@@ -1,0 +1,233 @@
+"""Les rapports Markdown de ``compare -o`` (progression) et ``evolution -o``.
+
+Trois étages : un contexte pur (chaînes prêtes à afficher, calculées à partir
+de ``Comparaison`` ou ``Evolution``), la mise en page Jinja2 (gabarits
+``modeles/progression.md.j2`` et ``modeles/evolution.md.j2``, rendus par
+l'environnement de ``rapport`` et son filtre d'échappement ``md``), puis
+l'écriture au bord : le dossier est créé s'il manque, aucun fichier existant
+n'est remplacé sans ``force``, chaque fichier est écrit de façon atomique.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from diagnum.affichage import date_fr, nombre_fr
+from diagnum.comparaison import (
+    AMELIORATION,
+    LIBELLES_SENS,
+    NEUTRE,
+    REGRESSION,
+    Comparaison,
+    Ecart,
+    Evolution,
+    afficher_reponse,
+    delta_fr,
+    statut_fr,
+)
+
+RAPPORT_PROGRESSION = "progression.md"
+RADAR_PROGRESSION = "radar-progression.png"
+RAPPORT_EVOLUTION = "evolution.md"
+COURBES_EVOLUTION = "evolution.png"
+
+# --------------------------------------------------------------------------
+# Contextes (purs)
+
+
+def _campagne(profil) -> dict[str, str]:
+    return {"campagne": profil.campagne, "date": date_fr(profil.date) if profil.date else ""}
+
+
+def _ecart(ecart: Ecart) -> dict[str, str]:
+    return {
+        "avant": nombre_fr(ecart.avant),
+        "apres": nombre_fr(ecart.apres),
+        "delta": delta_fr(ecart.delta),
+        "fleche": ecart.fleche,
+    }
+
+
+def _etablissement(profil) -> str:
+    etablissement = profil.etablissement
+    nom = etablissement.nom or "l'établissement"
+    return f"{nom} (UAI {etablissement.uai})" if etablissement.uai else nom
+
+
+def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") -> dict[str, object]:
+    """Ce que le gabarit ``progression.md.j2`` affiche, tout en chaînes."""
+    from diagnum import __version__
+
+    avant, apres = comparaison.avant, comparaison.apres
+    sens_groupes = []
+    for sens in (AMELIORATION, REGRESSION, NEUTRE):
+        groupes = [
+            (
+                titre,
+                [
+                    {
+                        "id": c.id,
+                        "libelle": c.libelle.rstrip(" :"),
+                        "avant": afficher_reponse(c.avant),
+                        "apres": afficher_reponse(c.apres),
+                    }
+                    for c in changements
+                ],
+            )
+            for titre, changements in comparaison.groupes(sens)
+        ]
+        if groupes:
+            sens_groupes.append(
+                {"titre": LIBELLES_SENS[sens], "nombre": len(comparaison.par_sens(sens)), "groupes": groupes}
+            )
+
+    def pluriel(n: int, mot: str) -> str:
+        return f"{n} {mot}{'s' if n > 1 else ''}"
+
+    objectifs = []
+    for b in comparaison.objectifs:
+        actions = []
+        for a in b.actions_non_realisees:
+            details = [a.responsable] if a.responsable else []
+            if a.echeance:
+                details.append(f"échéance {date_fr(a.echeance)}")
+            actions.append({"libelle": a.libelle, "details": ", ".join(details), "statut": statut_fr(a.statut)})
+        echeance = date_fr(b.objectif.echeance) if b.objectif.echeance else "—"
+        if b.echeance_passee is False:
+            echeance += " (pas encore passée)"
+        objectifs.append(
+            {
+                "titre": b.titre,
+                "cible": nombre_fr(b.objectif.cible),
+                "score_initial": nombre_fr(b.score_initial),
+                "score": nombre_fr(b.score),
+                "atteint": b.atteint,
+                "echeance": echeance,
+                "actions": actions,
+                "nombre_actions": len(b.objectif.actions),
+            }
+        )
+    return {
+        "etablissement": _etablissement(apres),
+        "avant": _campagne(avant),
+        "apres": _campagne(apres),
+        "referentiel": avant.referentiel,
+        "referentiel_titre": referentiel_titre or "Référentiel collège/lycée numérique",
+        "version": __version__,
+        "radar": RADAR_PROGRESSION,
+        "domaines": [
+            {"axe": d.axe, **_ecart(d.score), "moyens": _ecart(d.moyens) if d.moyens is not None else None}
+            for d in comparaison.domaines
+        ],
+        "reference": [
+            {"libelle": r.libelle, "avant": nombre_fr(r.avant), "apres": nombre_fr(r.apres)}
+            for r in comparaison.reference
+        ],
+        "nombre_changements": len(comparaison.changements),
+        "resume": ", ".join(
+            [
+                pluriel(len(comparaison.ameliorations), "amélioration"),
+                pluriel(len(comparaison.regressions), "régression"),
+                pluriel(len(comparaison.neutres), "autre changement"),
+            ]
+        ),
+        "sens_groupes": sens_groupes,
+        "objectifs": objectifs,
+    }
+
+
+def contexte_evolution(evo: Evolution, referentiel_titre: str = "") -> dict[str, object]:
+    """Ce que le gabarit ``evolution.md.j2`` affiche, tout en chaînes."""
+    from diagnum import __version__
+    from diagnum.comparaison import ORDRE_DATE
+
+    def ligne(axe: str, valeurs, moyens: bool = False) -> dict[str, object]:
+        ecart = Ecart(valeurs[0], valeurs[-1])
+        return {
+            "axe": axe,
+            "moyens": moyens,
+            "valeurs": [nombre_fr(v) for v in valeurs],
+            "delta": delta_fr(ecart.delta),
+            "fleche": ecart.fleche,
+        }
+
+    lignes = []
+    for serie in evo.domaines:
+        lignes.append(ligne(serie.axe, serie.scores))
+        if serie.moyens is not None:
+            lignes.append(ligne("moyens", serie.moyens, moyens=True))
+    return {
+        "etablissement": _etablissement(evo.profils[-1]),
+        "campagnes": [
+            {**_campagne(p), "fichier": Path(chemin).name if chemin else ""}
+            for p, chemin in zip(evo.profils, evo.chemins, strict=True)
+        ],
+        "par_date": evo.ordre == ORDRE_DATE,
+        "referentiel": evo.profils[-1].referentiel,
+        "referentiel_titre": referentiel_titre or "Référentiel collège/lycée numérique",
+        "version": __version__,
+        "graphique": COURBES_EVOLUTION,
+        "lignes": lignes,
+    }
+
+
+# --------------------------------------------------------------------------
+# Mise en page et écriture
+
+
+def rendre(modele: str, contexte: Mapping[str, object]) -> str:
+    """Met en page un gabarit de ``modeles/`` avec l'environnement des rapports
+    (``rapport.environnement_jinja`` : filtre ``md`` pour tout texte de l'utilisateur)."""
+    from diagnum.rapport import environnement_jinja
+
+    texte = environnement_jinja().get_template(modele).render(**contexte)
+    return re.sub(r"\n{3,}", "\n\n", texte).rstrip("\n") + "\n"
+
+
+def _preparer(dossier: Path, noms: tuple[str, ...], force: bool) -> Path:
+    """Crée le dossier s'il manque ; sans ``force``, refuse avant de dessiner quoi que ce soit
+    si l'un des fichiers existe déjà (jamais de rapport à moitié remplacé)."""
+    from diagnum.erreurs import ErreurProbleme
+    from diagnum.fichiers import preparer_dossier
+
+    dossier = preparer_dossier(Path(dossier))
+    existants = [str(dossier / nom) for nom in noms if (dossier / nom).exists()]
+    if existants and not force:
+        raise ErreurProbleme(
+            f"{', '.join(existants)} existe déjà : rien n'a été écrit (ajoutez --force pour remplacer)"
+        )
+    return dossier
+
+
+def _ecrire(dossier: Path, fichiers: dict[str, bytes | str], force: bool) -> None:
+    from diagnum.fichiers import ecrire_atomique
+
+    for nom, contenu in fichiers.items():
+        ecrire_atomique(dossier / nom, contenu, force=force)
+
+
+def ecrire_rapport_progression(
+    comparaison: Comparaison, dossier: Path, *, force: bool = False, referentiel_titre: str = ""
+) -> Path:
+    """Écrit ``progression.md`` et le radar superposé dans ``dossier`` ; renvoie le chemin du rapport."""
+    from diagnum.graphiques import radar_png
+
+    dossier = _preparer(dossier, (RADAR_PROGRESSION, RAPPORT_PROGRESSION), force)
+    texte = rendre("progression.md.j2", contexte_progression(comparaison, referentiel_titre))
+    radar = radar_png([comparaison.avant, comparaison.apres])
+    _ecrire(dossier, {RADAR_PROGRESSION: radar, RAPPORT_PROGRESSION: texte}, force)
+    return dossier / RAPPORT_PROGRESSION
+
+
+def ecrire_rapport_evolution(
+    evo: Evolution, dossier: Path, *, force: bool = False, referentiel_titre: str = ""
+) -> Path:
+    """Écrit ``evolution.md`` et son graphique dans ``dossier`` ; renvoie le chemin du rapport."""
+    from diagnum.graphiques_evolution import courbes_evolution_png
+
+    dossier = _preparer(dossier, (COURBES_EVOLUTION, RAPPORT_EVOLUTION), force)
+    texte = rendre("evolution.md.j2", contexte_evolution(evo, referentiel_titre))
+    _ecrire(dossier, {COURBES_EVOLUTION: courbes_evolution_png(evo), RAPPORT_EVOLUTION: texte}, force)
+    return dossier / RAPPORT_EVOLUTION
