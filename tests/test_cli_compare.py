@@ -79,6 +79,20 @@ def test_chaque_ecart_est_la_difference_des_scores():
     assert len(document["items"]) == len(comparer(avant, apres, referentiel).changements)
 
 
+def test_chaque_ecart_est_la_difference_des_resultats_de_diagnum_score():
+    scores = []
+    for chemin in (AVANT, APRES):
+        resultat = runner.invoke(app, ["score", str(chemin), "--format", "json"])
+        assert resultat.exit_code == 0, resultat.output
+        scores.append({d["id"]: d for d in json.loads(resultat.stdout)["domaines"]})
+    for entree in compare_json(AVANT, APRES)["domaines"]:
+        avant, apres = scores[0][entree["id"]], scores[1][entree["id"]]
+        assert (entree["avant"], entree["apres"]) == (avant["score"], apres["score"])
+        assert entree["delta"] == pytest.approx(apres["score"] - avant["score"], abs=0.05)
+        if entree["moyens"] is not None:
+            assert entree["moyens"]["delta"] == pytest.approx(apres["moyens"] - avant["moyens"], abs=0.05)
+
+
 def test_une_reponse_changee_dans_une_copie_donne_un_seul_item(tmp_path):
     campagne, referentiel = charger(APRES)
     item = items_de_nature(referentiel, "affirmation")[-1]
