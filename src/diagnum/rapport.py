@@ -41,10 +41,11 @@ ROLES = {"score": "score", "usage": "usage", "moyens": "moyens"}
 # Échappement Markdown
 
 # Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,
-# HTML, formule, barré, cellule de tableau) ou une entité HTML.
-_EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~])|&(?=#?\w+;)")
-# En début de ligne : ce qui ouvre un bloc (titre, citation, liste, soulignement).
-_DEBUT_BLOC = re.compile(r"^([#>+=\-])|^(\d+)([.)])(?=\s|$)")
+# HTML, formule, barré, cellule de tableau), une entité HTML, et « # » (qui
+# ouvre un titre en début de ligne et le ferme en fin de titre).
+_EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
+# En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
+_DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
 _BLANCS = re.compile(r"\s+")
 _CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
@@ -54,9 +55,9 @@ def echapper_markdown(texte: object) -> str:
     """Un texte libre rendu inoffensif pour Markdown, sur une seule ligne.
 
     Les retours à la ligne et les blancs deviennent une espace ; ``*``, ``_``,
-    `````, ``[``, ``]``, ``<``, ``|``, ``$``, ``~``, ``\\`` et les entités HTML
-    sont précédés d'une barre oblique inverse, ainsi que tout ce qui ouvrirait
-    un bloc en début de ligne (``#``, ``>``, ``-``, ``+``, ``=``, « 1. »). Le
+    `````, ``[``, ``]``, ``<``, ``|``, ``$``, ``~``, ``#``, ``\\`` et les
+    entités HTML sont précédés d'une barre oblique inverse, ainsi que tout ce
+    qui ouvrirait un bloc en début de ligne (``>``, ``-``, ``+``, ``=``, « 1. »). Le
     résultat s'affiche tel quel, dans un paragraphe comme dans une cellule de
     tableau. ``None`` donne une chaîne vide.
     """
@@ -292,10 +293,9 @@ def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profi
 
     notation = referentiel.notation
     details = []
+    images = set(noms_images(campagne, referentiel))
     for domaine, sd in zip(referentiel.domaines, profil.domaines, strict=True):
-        image = None
-        if domaine.est_usage and repartitions(domaine, campagne):
-            image = nom_image_repartition(domaine.id)
+        image = nom_image_repartition(domaine.id) if nom_image_repartition(domaine.id) in images else None
         details.append(
             DetailDomaine(
                 score=sd,
@@ -362,6 +362,13 @@ def texte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil |
     profil = profil or calculer_profil(campagne, referentiel)
     modele = environnement_jinja().get_template(MODELE_RAPPORT)
     return modele.render(contexte_rapport(campagne, referentiel, profil))
+
+
+def noms_images(campagne: Campagne, referentiel: Referentiel) -> list[str]:
+    """Les noms des images du rapport, sans les dessiner."""
+    return [NOM_RADAR] + [
+        nom_image_repartition(d.id) for d in referentiel.domaines if d.est_usage and repartitions(d, campagne)
+    ]
 
 
 def images_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, bytes]:

@@ -32,27 +32,27 @@ def rapport(
     from diagnum.chargement import charger_campagne
     from diagnum.erreurs import ErreurFichier, ErreurProbleme
     from diagnum.fichiers import ecrire_atomique, preparer_dossier
-    from diagnum.rapport import NOM_RAPPORT, construire_rapport
+    from diagnum.rapport import NOM_RAPPORT, construire_rapport, noms_images
     from diagnum.scores import calculer_profil
 
     dossier = dossier if dossier is not None else Path(f"rapport-{fichier.stem}")
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
+    if dossier.exists() and not dossier.is_dir():
+        raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
     if (dossier / NOM_RAPPORT).exists() and not force:
         raise ErreurProbleme(
             f"{dossier / NOM_RAPPORT} existe déjà : rien n'a été écrit (ajoutez --force pour le remplacer)"
         )
     campagne, referentiel = charger_campagne(fichier)
+    existants = [nom for nom in noms_images(campagne, referentiel) if (dossier / nom).exists()]
+    if existants and not force:
+        raise ErreurProbleme(
+            f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour les remplacer)"
+        )
     profil = calculer_profil(campagne, referentiel)
     resultat = construire_rapport(campagne, referentiel, profil)
-    if not force:
-        existants = [nom for nom in resultat.images if (dossier / nom).exists()]
-        if existants:
-            raise ErreurProbleme(
-                f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit "
-                "(ajoutez --force pour les remplacer)"
-            )
     preparer_dossier(dossier)
     for nom, octets in resultat.images.items():
         ecrire_atomique(dossier / nom, octets, force=force)
