@@ -175,3 +175,10 @@ def test_cli_radar_campagne_invalide(tmp_path):
     assert resultat.exit_code == 1
     assert "mauvaise.yaml:3:" in resultat.stderr
     assert not (tmp_path / "r.png").exists()
+
+
+def test_cli_radar_dossier_absent(tmp_path):
+    resultat = radar(EXEMPLES[0], "-o", tmp_path / "absent" / "radar.png")
+    assert resultat.exit_code == 2
+    assert resultat.stdout == ""
+    assert "n'existe pas" in resultat.stderr

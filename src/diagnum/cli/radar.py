@@ -35,6 +35,9 @@ def radar(
 
     if sortie.suffix.lower() != ".png":
         raise ErreurDiagnum(f"{sortie} : le diagramme est une image PNG, donnez un nom qui finit par .png")
+    parent = sortie.parent if str(sortie.parent) else Path(".")
+    if not parent.is_dir():
+        raise ErreurDiagnum(f"{sortie} : le dossier « {parent} » n'existe pas ; créez-le d'abord")
     if sortie.exists() and not force:
         raise ErreurProbleme(f"{sortie} existe déjà : rien n'a été écrit (ajoutez --force pour le remplacer)")
     profils = [calculer_profil(*charger_campagne(fichier)) for fichier in fichiers]
