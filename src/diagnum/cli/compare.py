@@ -6,20 +6,14 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from diagnum.cli.commun import gerer_erreurs
-from diagnum.comparaison import (
-    AMELIORATION,
-    LIBELLES_SENS,
-    NEUTRE,
-    REGRESSION,
-    Comparaison,
-    afficher_reponse,
-    delta_fr,
-    statut_fr,
-)
+
+if TYPE_CHECKING:
+    from diagnum.comparaison import Comparaison
 
 
 class FormatComparaison(StrEnum):
@@ -55,6 +49,7 @@ def campagne_datee(profil) -> str:
 
 def _ligne_ecart(titre: str, ecart) -> list[str]:
     from diagnum.affichage import nombre_fr
+    from diagnum.comparaison import delta_fr
 
     return [titre, nombre_fr(ecart.avant), nombre_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
 
@@ -66,6 +61,7 @@ def _pluriel(n: int, mot: str) -> str:
 def texte_comparaison(comparaison: Comparaison) -> str:
     """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs."""
     from diagnum.affichage import date_fr, nombre_fr
+    from diagnum.comparaison import AMELIORATION, LIBELLES_SENS, NEUTRE, REGRESSION, afficher_reponse, statut_fr
 
     avant, apres = comparaison.avant, comparaison.apres
     lignes = [

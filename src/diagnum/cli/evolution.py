@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from diagnum.cli.commun import gerer_erreurs
 from diagnum.cli.compare import OPTION_FORMAT, FormatComparaison, option_force, option_sortie
-from diagnum.comparaison import ORDRE_DATE, Evolution
+
+if TYPE_CHECKING:
+    from diagnum.comparaison import Evolution
 
 
 def phrase_ordre(evo: Evolution) -> str:
     """Comment les campagnes ont été rangées, en une phrase."""
+    from diagnum.comparaison import ORDRE_DATE
+
     if evo.ordre == ORDRE_DATE:
         return "Campagnes rangées par date."
     return "Campagnes dans l'ordre donné : au moins une n'a pas de date (clé « date »)."
