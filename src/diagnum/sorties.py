@@ -7,7 +7,8 @@ Formats : ``texte`` (Rich, groupé par fichier), ``parsable``
 
 from __future__ import annotations
 
-import json
+import os
+import sys
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -29,6 +30,8 @@ def format_parsable(fichiers: Sequence[FichierConstats]) -> str:
 
 def format_json(fichiers: Sequence[FichierConstats]) -> str:
     """Le document JSON ``{"fichiers": [...]}``."""
+    import json
+
     document = {
         "fichiers": [
             {
@@ -88,12 +91,43 @@ def bilan(fichiers: Sequence[FichierConstats]) -> str:
     )
 
 
+def _lignes_texte(fichiers: Sequence[FichierConstats]) -> list[str]:
+    lignes = []
+    for chemin, constats in fichiers:
+        if not constats:
+            continue
+        lignes.append(chemin)
+        for d in constats:
+            lignes.append(f"  {d.ligne}:{d.colonne}\t{d.gravite.value}\t{d.message}  ({d.code})".expandtabs(8))
+        lignes.append("")
+    lignes.append(bilan(fichiers))
+    return lignes
+
+
+def _terminal(flux: TextIO) -> bool:
+    """Vrai si la sortie est un terminal (ou si FORCE_COLOR le fait croire à Rich)."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return flux.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None) -> None:
-    """Sortie lisible, groupée par fichier (couleurs seulement sur un terminal)."""
+    """Sortie lisible, groupée par fichier (couleurs seulement sur un terminal).
+
+    Hors d'un terminal (tube, fichier, tests), le même texte sans couleurs est
+    écrit directement : Rich coûterait 30 à 50 ms d'import à chaque appel.
+    """
+    sortie = flux if flux is not None else sys.stdout
+    if not _terminal(sortie):
+        sortie.write("\n".join(_lignes_texte(fichiers)) + "\n")
+        return
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=flux, highlight=False, soft_wrap=True)
+    console = Console(file=flux, highlight=False, soft_wrap=True, emoji=False)
     for chemin, constats in fichiers:
         if not constats:
             continue
