@@ -34,18 +34,22 @@ def valider(
     2 impossible de travailler (fichier absent ou illisible, usage incorrect).
     """
     from diagnum import sorties
-    from diagnum.chargement import valider_fichier
     from diagnum.cli.commun import afficher_erreur
-    from diagnum.erreurs import SORTIE_IMPOSSIBLE, SORTIE_OK, SORTIE_PROBLEMES, ErreurFichier
+    from diagnum.erreurs import SORTIE_IMPOSSIBLE, SORTIE_OK, SORTIE_PROBLEMES
+    from diagnum.lot import SEUIL_PARALLELE, valider_lot
 
+    if len(fichiers) > SEUIL_PARALLELE and sys.stderr.isatty():
+        verdicts = _avec_barre(fichiers, complet)
+    else:
+        verdicts = valider_lot(fichiers, complet=complet)
     resultats = []
     illisibles = 0
-    for chemin in fichiers:
-        try:
-            resultats.append((str(chemin), valider_fichier(chemin, complet=complet).diagnostics))
-        except ErreurFichier as exc:
-            afficher_erreur(exc.message)
+    for verdict in verdicts:
+        if verdict.illisible is not None:
+            afficher_erreur(verdict.illisible)
             illisibles += 1
+        else:
+            resultats.append((verdict.chemin, verdict.constats))
     if format is FormatConstats.texte:
         sorties.ecrire_texte(resultats)
     else:
@@ -59,3 +63,16 @@ def valider(
     if illisibles:
         raise typer.Exit(SORTIE_IMPOSSIBLE)
     raise typer.Exit(SORTIE_PROBLEMES if erreur else SORTIE_OK)
+
+
+def _avec_barre(fichiers: list[Path], complet: bool) -> list:
+    """Un gros lot sur un terminal : une barre de progression Rich sur la sortie d'erreur, effacée à la fin."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from diagnum.lot import valider_lot
+
+    colonnes = (TextColumn("Vérification"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*colonnes, console=Console(stderr=True), transient=True) as barre:
+        tache = barre.add_task("valider", total=len(fichiers))
+        return valider_lot(fichiers, complet=complet, avancer=lambda n: barre.advance(tache, n))
