@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diagnum.campagne import Campagne
-from diagnum.diagnostics import Diagnostic
+from diagnum.diagnostics import Diagnostic, trier
 from diagnum.erreurs import ErreurProbleme
 from diagnum.fichiers import lire_octets
 from diagnum.lecture_yaml import ErreurLecture, decoder, lire_yaml
@@ -22,10 +22,12 @@ def valider_texte(contenu: bytes, chemin: str = "", *, complet: bool = False) ->
     except ErreurLecture as exc:
         return Resultat([exc.diagnostic])
     racine, constats = lire_yaml(texte)
-    if any(d.est_erreur for d in constats):
+    if racine is None and any(d.est_erreur for d in constats):
         return Resultat(constats)
+    # L'arbre a pu être lu malgré des erreurs (date impossible, clé en double,
+    # alias…) : on valide quand même, pour signaler tous les problèmes d'un coup.
     resultat = valider_arbre(racine, charger_referentiel, complet=complet, chemin=chemin)
-    resultat.diagnostics = constats + resultat.diagnostics
+    resultat.diagnostics = trier(constats + resultat.diagnostics)
     return resultat
 
 

@@ -32,6 +32,8 @@ class Scalaire:
     valeur: object
     position: Position
     texte: str = ""
+    #: Vrai si la valeur n'a pas pu être convertie (constat déjà émis à la lecture).
+    illisible: bool = False
 
 
 @dataclass(slots=True)
@@ -86,8 +88,7 @@ def decoder(contenu: bytes) -> str:
             erreur(
                 DEBUT,
                 "fichier-trop-gros",
-                f"le fichier fait {len(contenu)} octets, plus que la limite de "
-                f"{TAILLE_MAX} octets (1 Mio) d'un fichier de campagne",
+                f"le fichier dépasse {TAILLE_MAX} octets (1 Mio), la taille maximale d'un fichier de campagne",
             )
         )
     try:
@@ -101,10 +102,21 @@ def decoder(contenu: bytes) -> str:
             erreur(
                 Position(ligne, colonne),
                 "encodage",
-                f"octet 0x{contenu[exc.start]:02x} invalide : le fichier doit être enregistré en UTF-8",
+                f"octet 0x{contenu[exc.start]:02x} invalide : le fichier doit être enregistré en UTF-8"
+                f"{_encodage_probable(contenu)}",
             )
         ) from None
     return texte.removeprefix("\ufeff")
+
+
+def _encodage_probable(contenu: bytes) -> str:
+    if contenu.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return " (il est enregistré en UTF-16)"
+    try:
+        contenu.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    return " (il semble enregistré en Windows-1252 ou Latin-1)"
 
 
 def _tabulations(texte: str) -> list[Diagnostic]:
@@ -191,10 +203,18 @@ class _Constructeur:
         try:
             return Scalaire(conversion(texte), position, texte)
         except _DateImpossible:
-            self.constats.append(erreur(position, "date-impossible", f"date impossible : « {texte} »"))
+            self.constats.append(
+                erreur(position, "date-impossible", f"date impossible : « {texte} » n'existe pas au calendrier")
+            )
         except (ValueError, OverflowError):
-            self.constats.append(erreur(position, "valeur-illisible", f"valeur illisible : « {texte} »"))
-        return Scalaire(texte, position, texte)
+            self.constats.append(
+                erreur(
+                    position,
+                    "valeur-illisible",
+                    f"valeur illisible : « {texte} » ressemble à un nombre sans en être un",
+                )
+            )
+        return Scalaire(texte, position, texte, illisible=True)
 
     def refuser_extras(self, evenement: object, implicite: bool) -> None:
         position = _position(evenement.start_mark)
@@ -209,11 +229,12 @@ class _Constructeur:
             )
         tag = getattr(evenement, "tag", None)
         if tag and not implicite:
+            ecrite = "!!" + str(tag)[len(_TAG) :] if str(tag).startswith(_TAG) else str(tag)
             self.constats.append(
                 erreur(
                     position,
                     "etiquette",
-                    f"étiquette explicite « {tag} » : elle n'est pas acceptée dans un fichier de campagne",
+                    f"étiquette explicite « {ecrite} » : elle n'est pas acceptée dans un fichier de campagne",
                 )
             )
 
@@ -333,13 +354,13 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         probleme = (exc.problem or exc.context or "syntaxe invalide").strip()
-        constructeur.constats.append(
-            erreur(
-                _position(mark) if mark else derniere_position,
-                "syntaxe",
-                f"YAML illisible : {_traduire(probleme)}",
+        position = _position(mark) if mark else derniere_position
+        if "'\\t'" in probleme or "tab character" in probleme:
+            constructeur.constats.append(
+                erreur(position, "tabulation", "tabulation inattendue : YAML n'accepte que des espaces")
             )
-        )
+        else:
+            constructeur.constats.append(erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme)}"))
         return None, constructeur.constats
     except ReaderError as exc:
         avant = texte[: max(exc.position, 0)]
@@ -365,11 +386,14 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
         AssertionError,
         RecursionError,
     ) as exc:
+        # ruamel.yaml lève parfois autre chose qu'une YAMLError sur une simple
+        # coquille : on en fait un constat situé au dernier élément lu.
         constructeur.constats.append(
             erreur(
                 derniere_position,
                 "syntaxe",
-                f"YAML illisible près d'ici ({type(exc).__name__} : {exc})".replace(" : )", ")"),
+                "YAML illisible près d'ici : construction que diagnum ne sait pas lire "
+                f"({type(exc).__name__}) ; simplifiez cette partie du fichier",
             )
         )
         return None, constructeur.constats
@@ -377,34 +401,76 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
 
 
 _TRADUCTIONS = {
-    "found character '\\t' that cannot start any token": "tabulation inattendue",
-    "mapping values are not allowed here": "« : » inattendu à cet endroit",
+    "mapping values are not allowed here": (
+        "« : » inattendu à cet endroit (retrait incorrect, ou valeur contenant « : » à écrire entre guillemets)"
+    ),
     "could not find expected ':'": "« : » attendu",
-    "found unexpected end of stream": "fin de fichier inattendue",
+    "found unexpected end of stream": "fin de fichier inattendue (un guillemet ou un crochet n'est pas fermé ?)",
     "found undefined alias": "alias non défini",
     "found unexpected ':'": "« : » inattendu",
     "found unknown escape character": "séquence d'échappement inconnue",
     "expected ',' or ']', but got": "« , » ou « ] » attendu, trouvé",
     "expected ',' or '}', but got": "« , » ou « } » attendu, trouvé",
-    "found character that cannot start any token": "caractère qui ne peut commencer aucun élément",
     "expected a comment or a line break, but found": "commentaire ou fin de ligne attendu, trouvé",
     "expected <block end>, but found '<block sequence start>'": (
         "retrait incohérent : un élément de liste « - » est mal aligné"
+    ),
+    "expected <block end>, but found '<block mapping start>'": "retrait incohérent : une clé est mal alignée",
+    "expected <block end>, but found '?'": "retrait incohérent : une clé est mal alignée",
+    "expected <block end>, but found '<scalar>'": (
+        "texte inattendu : une valeur est mal alignée ou suit un guillemet fermant"
     ),
     "expected <block end>, but found": "retrait incohérent : fin de bloc attendue, trouvé",
     "expected the node content, but found": "valeur attendue, trouvé",
     "while scanning a quoted scalar": "guillemet fermant introuvable",
     "while scanning a simple key": "clé incomplète",
-    "found a tab character that violates indentation": "tabulation dans le retrait",
+    "while scanning a block scalar": "bloc de texte « | » ou « > » mal formé",
+    "while scanning an anchor": "ancre mal formée",
+    "while scanning an alias": "alias mal formé",
+    "while scanning a directive": "directive « % » mal formée",
+    "while scanning a tag": "étiquette « ! » mal formée",
+    "while parsing a block mapping": "tableau associatif mal formé",
+    "while parsing a block collection": "liste mal formée",
+    "while parsing a flow sequence": "liste entre crochets mal formée",
+    "while parsing a flow mapping": "tableau entre accolades mal formé",
+}
+_GUILLEMETS = re.compile(r"'([^'\s]{1,3})'")
+_CARACTERE = re.compile(r"^found character (.+?) that cannot start any token")
+_JETONS = {
+    "'<stream end>'": "la fin du fichier",
+    "'<scalar>'": "une valeur",
+    "'<block mapping start>'": "une clé",
+    "'<block sequence start>'": "un élément de liste « - »",
+    "'<block end>'": "la fin d'un bloc",
+    "'<document start>'": "« --- »",
+    "'<document end>'": "« ... »",
+    "'<alias>'": "un alias",
+    "'<anchor>'": "une ancre",
+    "'<tag>'": "une étiquette",
+    "'<flow sequence start>'": "« [ »",
+    "'<flow sequence end>'": "« ] »",
+    "'<flow mapping start>'": "« { »",
+    "'<flow mapping end>'": "« } »",
+    "'<block entry>'": "« - »",
+    "'<flow entry>'": "« , »",
+    "'<key>'": "une clé",
+    "'<value>'": "« : »",
 }
 
 
 def _traduire(probleme: str) -> str:
+    m = _CARACTERE.match(probleme)
+    if m:
+        caractere = m.group(1).strip("'\"")
+        probleme = f"le caractère « {caractere} » ne peut pas commencer une valeur (écrivez-la entre guillemets)"
+    debut, suite = "", probleme
     for anglais, francais in _TRADUCTIONS.items():
         if probleme.startswith(anglais):
-            probleme = francais + probleme[len(anglais) :]
+            debut, suite = francais, probleme[len(anglais) :]
             break
-    return probleme.replace("'<stream end>'", "la fin du fichier")
+    for jeton, francais in _JETONS.items():
+        suite = suite.replace(jeton, francais)
+    return debut + _GUILLEMETS.sub(r"« \1 »", suite)
 
 
 def texte_de(noeud: Noeud | None) -> str:

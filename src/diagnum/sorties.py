@@ -67,8 +67,7 @@ def format_github(fichiers: Sequence[FichierConstats]) -> str:
         for d in constats:
             niveau = "error" if d.est_erreur else "warning"
             lignes.append(
-                f"::{niveau} file={_echapper_github(chemin, True)},line={d.ligne},col={d.colonne},"
-                f"title={_echapper_github('diagnum ' + d.code, True)}::"
+                f"::{niveau} file={_echapper_github(chemin, True)},line={d.ligne},col={d.colonne}::"
                 f"{_echapper_github(d.message)} ({d.code})"
             )
     return "\n".join(lignes) + ("\n" if lignes else "")

@@ -62,6 +62,18 @@ def lettre_uai(chiffres: str) -> str:
     return ALPHABET_UAI[int(chiffres) % 23]
 
 
+def probleme_uai(uai: str) -> str | None:
+    """Pourquoi un UAI est invalide (message français), ou ``None`` s'il est valide."""
+    m = _UAI.match(uai)
+    if m is None:
+        return f"UAI « {uai} » invalide : 7 chiffres puis une lettre de contrôle sont attendus (par exemple 0750654D)"
+    if uai_valide(uai):
+        return None
+    attendue = lettre_uai(m.group(1))
+    casse = " (en majuscule)" if m.group(2).upper() == attendue else ""
+    return f"UAI « {uai} » invalide : la lettre de contrôle de {m.group(1)} est « {attendue} »{casse}"
+
+
 def suggestion(nom: str, possibles: list[str] | tuple[str, ...]) -> str:
     """« (vouliez-vous dire « x » ?) », ou rien si aucune clé n'est proche."""
     proches = difflib.get_close_matches(nom, list(possibles), n=1, cutoff=0.6)
@@ -69,15 +81,42 @@ def suggestion(nom: str, possibles: list[str] | tuple[str, ...]) -> str:
 
 
 def _affiche(noeud: Noeud | None) -> str:
+    """Ce qui a été trouvé, pour un message : « texte » entre guillemets, ou la forme du bloc."""
     if isinstance(noeud, Scalaire):
-        return noeud.texte if noeud.texte != "" else "(vide)"
+        return f"« {noeud.texte} »" if noeud.texte != "" else "une valeur vide"
     if isinstance(noeud, Tableau):
-        return "un tableau associatif"
+        return "un tableau associatif (des clés sur les lignes suivantes)"
     return "une liste"
 
 
 def _vide(noeud: Noeud | None) -> bool:
     return noeud is None or (isinstance(noeud, Scalaire) and noeud.valeur is None)
+
+
+def _illisible(noeud: Noeud | None) -> bool:
+    """Vrai pour une valeur que la lecture a déjà signalée (date impossible, nombre illisible)."""
+    return isinstance(noeud, Scalaire) and noeud.illisible
+
+
+def _conseil_nombre(valeur: object) -> str:
+    """« (écrivez 12 sans guillemets) » pour un nombre écrit comme du texte."""
+    if not isinstance(valeur, str):
+        return ""
+    chiffres = re.sub(r"[\s\u00a0\u202f]", "", valeur)
+    return f" (écrivez simplement {chiffres})" if re.fullmatch(r"\d+", chiffres) else ""
+
+
+def _date_ecrite(texte: str) -> dt.date | None:
+    """La date d'un texte AAAA-MM-JJ (guillemets compris), ou ``None`` si elle n'existe pas."""
+    annee, mois, jour = (int(p) for p in texte.split("-"))
+    try:
+        return dt.date(annee, mois, jour)
+    except ValueError:
+        return None
+
+
+_DATE_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE_FRANCAISE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 @dataclass
@@ -94,11 +133,13 @@ class _Validateur:
     def avert(self, position: Position, code: str, message: str) -> None:
         self.constats.append(avertissement(position, code, message))
 
-    def tableau(self, noeud: Noeud | None, quoi: str) -> Tableau | None:
+    def tableau(
+        self, noeud: Noeud | None, quoi: str, attendu: str = "un tableau associatif est attendu"
+    ) -> Tableau | None:
         if _vide(noeud):
             return None
         if not isinstance(noeud, Tableau):
-            self.err(noeud.position, "type", f"{quoi} : un tableau associatif est attendu, trouvé {_affiche(noeud)}")
+            self.err(noeud.position, "type", f"{quoi} : {attendu}, trouvé {_affiche(noeud)}")
             return None
         return noeud
 
@@ -108,7 +149,7 @@ class _Validateur:
                 self.err(
                     cle.position,
                     "cle-inconnue",
-                    f"clé « {nom} » inconnue {ou}{suggestion(nom, connues)}",
+                    f"clé « {nom} » inconnue {ou}{suggestion(nom, connues)}" if nom else f"clé vide {ou}",
                 )
 
     def manque(self, domaine: str, item: str, position: Position) -> None:
@@ -119,31 +160,40 @@ class _Validateur:
         if _vide(noeud):
             return None
         if not isinstance(noeud, Scalaire):
-            self.err(noeud.position, "type", f"{quoi} : un texte est attendu, trouvé {_affiche(noeud)}")
+            self.err(noeud.position, "type", f"{quoi} : un texte sur une ligne est attendu, trouvé {_affiche(noeud)}")
             return None
         return noeud.valeur if isinstance(noeud.valeur, str) else noeud.texte
 
     def date(self, noeud: Noeud | None, quoi: str) -> dt.date | None:
-        if _vide(noeud):
-            return None
-        if isinstance(noeud, Scalaire) and type(noeud.valeur) is dt.date:
-            return noeud.valeur
-        if isinstance(noeud, Scalaire) and isinstance(noeud.valeur, dt.datetime):
-            return noeud.valeur.date()
-        if (
-            isinstance(noeud, Scalaire)
-            and isinstance(noeud.valeur, str)
-            and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", noeud.valeur)
-        ):
-            return None  # déjà signalée par la lecture (date impossible)
+        if _vide(noeud) or _illisible(noeud):
+            return None  # vide, ou déjà signalée par la lecture (date impossible)
+        valeur = noeud.valeur if isinstance(noeud, Scalaire) else None
+        if isinstance(valeur, dt.datetime):
+            return valeur.date()
+        if isinstance(valeur, dt.date):
+            return valeur
+        if isinstance(valeur, str) and _DATE_ISO.match(valeur.strip()):
+            # Une date entre guillemets, ou à un seul chiffre (2024-5-3) : acceptée si elle existe.
+            date = _date_ecrite(valeur.strip())
+            if date is None:
+                self.err(noeud.position, "date-impossible", f"{quoi} : date impossible : « {valeur} » n'existe pas")
+            return date
+        conseil = ""
+        m = _DATE_FRANCAISE.match(valeur.strip()) if isinstance(valeur, str) else None
+        if m:
+            jour, mois, annee = (int(p) for p in m.groups())
+            if _date_ecrite(f"{annee}-{mois}-{jour}") is not None:
+                conseil = f" (écrivez {annee:04d}-{mois:02d}-{jour:02d})"
         self.err(
             noeud.position,
             "type",
-            f"{quoi} : une date AAAA-MM-JJ est attendue, trouvé « {_affiche(noeud)} »",
+            f"{quoi} : une date AAAA-MM-JJ est attendue, trouvé {_affiche(noeud)}{conseil}",
         )
         return None
 
     def entier(self, noeud: Noeud, quoi: str) -> int | None:
+        if _illisible(noeud):
+            return None
         if not isinstance(noeud, Scalaire):
             self.err(noeud.position, "type", f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}")
             return None
@@ -152,7 +202,7 @@ class _Validateur:
             self.err(
                 noeud.position,
                 "type",
-                f"{quoi} : un nombre entier est attendu, trouvé « {_affiche(noeud)} »",
+                f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}{_conseil_nombre(valeur)}",
             )
             return None
         if isinstance(valeur, float):
@@ -173,6 +223,11 @@ class _Validateur:
     def affirmation(self, noeud: Noeud, quoi: str, sans_objet: bool) -> str | None:
         permis = (OUI, NON, SANS_OBJET) if sans_objet else (OUI, NON)
         liste = " ou ".join(f"« {p} »" for p in permis)
+        if _illisible(noeud):
+            return None
+        if not isinstance(noeud, Scalaire):
+            self.err(noeud.position, "type", f"{quoi} : une réponse {liste} est attendue, trouvé {_affiche(noeud)}")
+            return None
         if isinstance(noeud, Scalaire) and isinstance(noeud.valeur, str):
             valeur = noeud.valeur
             if valeur in permis:
@@ -184,34 +239,43 @@ class _Validateur:
                     f"{quoi} : « sans objet » n'est pas permis ici ; répondez {liste}",
                 )
                 return None
-            proche = " ".join(valeur.lower().split())
-            if proche in permis:
-                conseil = f" (écrivez « {proche} »)"
-            else:
-                conseil = {"yes": " (écrivez « oui »)", "no": " (écrivez « non »)"}.get(proche, "")
+            proche = " ".join(valeur.lower().replace("_", " ").split())
+            proche = {"yes": OUI, "y": OUI, "o": OUI, "no": NON, "n": NON, "sans-objet": SANS_OBJET}.get(proche, proche)
+            if proche not in permis:
+                proche = next(iter(difflib.get_close_matches(proche, permis, n=1, cutoff=0.75)), "")
+            conseil = f" (vouliez-vous dire « {proche} » ?)" if proche else ""
             self.err(
                 noeud.position, "affirmation", f"{quoi} : réponse « {valeur} » non reconnue ; répondez {liste}{conseil}"
             )
             return None
         conseil = ""
-        if isinstance(noeud, Scalaire) and isinstance(noeud.valeur, bool):
-            conseil = f" (écrivez « {OUI if noeud.valeur else NON} »)"
-        self.err(noeud.position, "affirmation", f"{quoi} : répondez {liste}, trouvé « {_affiche(noeud)} »{conseil}")
+        if isinstance(noeud.valeur, bool):
+            conseil = f" (vouliez-vous dire « {OUI if noeud.valeur else NON} » ?)"
+        self.err(noeud.position, "affirmation", f"{quoi} : répondez {liste}, trouvé {_affiche(noeud)}{conseil}")
         return None
 
     def proportion(self, noeud: Noeud, quoi: str) -> float | None:
+        if _illisible(noeud):
+            return None
         valeur = noeud.valeur if isinstance(noeud, Scalaire) else None
-        if isinstance(valeur, bool) or not isinstance(valeur, (int, float)):
+        if isinstance(valeur, bool) or not isinstance(valeur, (int, float)) or not math.isfinite(valeur):
             conseil = ""
-            if isinstance(valeur, str) and re.match(r"^\s*\d+([.,]\d+)?\s*%\s*$", valeur):
-                conseil = f" (écrivez {valeur.strip().rstrip('%').strip().replace(',', '.')}, sans « % »)"
+            m = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*(%?)\s*$", valeur) if isinstance(valeur, str) else None
+            if m:
+                nombre = m.group(1).replace(",", ".")
+                if m.group(2):
+                    conseil = f" (écrivez {nombre}, sans « % »)"
+                elif nombre != m.group(1):
+                    conseil = f" (écrivez {nombre}, avec un point décimal)"
+                else:
+                    conseil = f" (écrivez {nombre} sans guillemets)"
             self.err(
                 noeud.position,
                 "type",
-                f"{quoi} : un pourcentage de 0 à 100 est attendu, trouvé « {_affiche(noeud)} »{conseil}",
+                f"{quoi} : un pourcentage de 0 à 100 est attendu, trouvé {_affiche(noeud)}{conseil}",
             )
             return None
-        if not math.isfinite(valeur) or not 0 <= valeur <= 100:
+        if not 0 <= valeur <= 100:
             self.err(
                 noeud.position,
                 "hors-bornes",
@@ -227,25 +291,10 @@ class _Validateur:
             return Etablissement()
         self.cles_inconnues(tableau, CLES_ETABLISSEMENT, "dans « etablissement »")
         uai = self.texte(tableau.get("uai"), "etablissement.uai")
-        if uai is not None:
-            noeud_uai = tableau.get("uai")
-            m = _UAI.match(uai)
-            if m is None:
-                self.err(
-                    noeud_uai.position,
-                    "uai-invalide",
-                    f"UAI « {uai} » invalide : 7 chiffres puis une lettre de contrôle sont attendus (par exemple 0750654D)",
-                )
-                uai = None
-            elif not uai_valide(uai):
-                attendue = lettre_uai(m.group(1))
-                casse = " (en majuscule)" if m.group(2).upper() == attendue else ""
-                self.err(
-                    noeud_uai.position,
-                    "uai-invalide",
-                    f"UAI « {uai} » invalide : la lettre de contrôle de {m.group(1)} est « {attendue} »{casse}",
-                )
-                uai = None
+        probleme = probleme_uai(uai) if uai is not None else None
+        if probleme is not None:
+            self.err(tableau.get("uai").position, "uai-invalide", probleme)
+            uai = None
         return Etablissement(
             nom=self.texte(tableau.get("nom"), "etablissement.nom"),
             uai=uai,
@@ -336,10 +385,10 @@ class _Validateur:
         return self.matrice(item, noeud)
 
     def repartition(self, item: Item, noeud: Noeud, reference: dict[str, int | None]) -> dict[str, int] | None:
-        tableau = self.tableau(noeud, item.id)
+        modalites = ", ".join(f"{m}:" for m in MODALITES)
+        attendu = f"une répartition est attendue, trois effectifs sur trois lignes ({modalites})"
+        tableau = self.tableau(noeud, item.id, attendu)
         if tableau is None:
-            if isinstance(noeud, Scalaire):
-                pass  # déjà signalé par self.tableau
             return None
         self.cles_inconnues(tableau, MODALITES, f"dans la répartition « {item.id} »")
         valeurs: dict[str, int] = {}
@@ -380,7 +429,7 @@ class _Validateur:
         return valeurs
 
     def matrice(self, item: Item, noeud: Noeud) -> dict[str, dict[str, str | None]] | None:
-        tableau = self.tableau(noeud, item.id)
+        tableau = self.tableau(noeud, item.id, "un tableau associatif est attendu (une clé par service)")
         if tableau is None:
             return None
         ids_lignes = [ligne.id for ligne in item.lignes]
@@ -449,10 +498,11 @@ class _Validateur:
                 position = min(p for _, p in manquants)
                 exemples = ", ".join(ident for ident, _ in manquants[:3])
                 suite = ", …" if len(manquants) > 3 else ""
+                nombre = f"{len(manquants)} item{'s' if len(manquants) > 1 else ''}"
                 self.avert(
                     position,
                     "sans-reponse",
-                    f"{len(manquants)} item(s) sans réponse dans « {titres.get(partie, partie)} » ({exemples}{suite})",
+                    f"{nombre} sans réponse dans « {titres.get(partie, partie)} » ({exemples}{suite})",
                 )
 
     def objectifs(self, noeud: Noeud | None) -> tuple[Objectif, ...]:
@@ -601,7 +651,17 @@ def valider_arbre(
                 )
             ]
         )
-    version = noeud_version.texte if isinstance(noeud_version, Scalaire) else ""
+    if not isinstance(noeud_version, Scalaire):
+        return Resultat(
+            [
+                erreur(
+                    noeud_version.position,
+                    "type",
+                    f'referentiel : une version est attendue, par exemple "2011", trouvé {_affiche(noeud_version)}',
+                )
+            ]
+        )
+    version = noeud_version.texte
     try:
         referentiel = referentiels(version)
     except ErreurReferentiel as exc:

@@ -37,6 +37,14 @@ def init(
     from diagnum.gabarit import construire_gabarit
     from diagnum.referentiel import charger_referentiel
 
+    if uai is not None:
+        from diagnum.erreurs import ErreurDiagnum
+        from diagnum.validation import probleme_uai
+
+        # Un gabarit neuf doit passer « diagnum valider » : un UAI faux est refusé tout de suite.
+        probleme = probleme_uai(uai)
+        if probleme is not None:
+            raise ErreurDiagnum(f"--uai : {probleme} ; rien n'a été écrit")
     precedente = None
     if depuis is not None:
         from diagnum.cli.depuis import charger_precedente
