@@ -124,18 +124,25 @@ def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None
         sortie.write("\n".join(_lignes_texte(fichiers)) + "\n")
         return
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
 
+    # Des objets Text plutôt que du balisage : un « [ » ou un « \ » final d'un message reste tel quel.
     console = Console(file=flux, highlight=False, soft_wrap=True, emoji=False)
     for chemin, constats in fichiers:
         if not constats:
             continue
-        console.print(f"[bold]{escape(chemin)}[/bold]")
+        console.print(Text(chemin, style="bold"))
         for d in constats:
             style = "red" if d.est_erreur else "yellow"
             console.print(
-                f"  {d.ligne}:{d.colonne}\t[{style}]{d.gravite.value}[/{style}]\t"
-                f"{escape(d.message)}  [dim]({escape(d.code)})[/dim]"
+                Text.assemble(
+                    f"  {d.ligne}:{d.colonne}\t",
+                    (d.gravite.value, style),
+                    "\t",
+                    d.message,
+                    "  ",
+                    (f"({d.code})", "dim"),
+                )
             )
         console.print()
-    console.print(bilan(fichiers))
+    console.print(Text(bilan(fichiers)))

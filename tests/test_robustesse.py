@@ -1,0 +1,148 @@
+"""Aucun texte ne fait planter diagnum : seulement ses propres erreurs, codes 0, 1 ou 2.
+
+Deux sources de fichiers : du texte tiré au hasard dans un alphabet riche en
+ponctuation YAML, ``$``, ``\\``, tabulations, espaces insécables et caractères
+de contrôle ; et un exemple complet muté (caractères insérés, remplacés ou
+supprimés au hasard), qui passe l'analyse YAML et atteint la validation, les
+scores et le rapport. Une exception inattendue deviendrait, par
+``gerer_erreurs``, « erreur interne » sur stderr : on la traque aussi.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from diagnum import sorties
+from diagnum.chargement import valider_texte
+from diagnum.cli import app
+from diagnum.diagnostics import Diagnostic, Position, avertissement, erreur
+
+RACINE = Path(__file__).resolve().parents[1]
+EXEMPLES = sorted((RACINE / "exemples").glob("*.yaml"))
+runner = CliRunner()
+
+PONCTUATION = [*":-?[]{},#&*!|>'\"%@`~=<$\\/.+", "\t", " ", "\n", "\r", "\u00a0", "\ufeff", "\u2028"]
+CONTROLES = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x85)]
+MOTS = ["referentiel", "campagne", "etablissement", "nom", "uai", "reference", "objectifs", "oui", "non", "2011"]
+caractere = st.sampled_from(PONCTUATION + CONTROLES) | st.characters(codec="utf-8", exclude_categories=("Cs",))
+texte_yaml = st.lists(caractere | st.sampled_from(MOTS), max_size=120).map("".join)
+
+COMMANDES = {
+    "valider": lambda f, d: ["valider", str(f)],
+    "valider-json": lambda f, d: ["valider", "--format", "json", "--complet", str(f)],
+    "score": lambda f, d: ["score", str(f)],
+    "score-csv": lambda f, d: ["score", "--format", "csv", str(f)],
+    "rapport": lambda f, d: ["rapport", str(f), "-o", str(d / "rapport"), "--force"],
+}
+REGLAGES = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def sans_plantage(resultat) -> None:
+    """La commande s'est terminée comme prévu : un code connu, pas de trace Python, pas d'erreur interne."""
+    assert resultat.exception is None or isinstance(resultat.exception, SystemExit), repr(resultat.exception)
+    assert resultat.exit_code in (0, 1, 2), resultat.output
+    assert "Traceback" not in resultat.output
+    assert "erreur interne" not in resultat.stderr, resultat.stderr
+
+
+def lancer(commande: str, contenu: bytes, dossier: Path):
+    fichier = dossier / "campagne.yaml"
+    fichier.write_bytes(contenu)
+    return runner.invoke(app, COMMANDES[commande](fichier, dossier))
+
+
+@pytest.mark.parametrize("commande", sorted(COMMANDES))
+@settings(max_examples=40, **REGLAGES)
+@given(texte=texte_yaml)
+def test_texte_quelconque(tmp_path, commande, texte):
+    sans_plantage(lancer(commande, texte.encode("utf-8", errors="surrogatepass"), tmp_path))
+
+
+@settings(max_examples=30, **REGLAGES)
+@given(octets=st.binary(max_size=300))
+def test_octets_quelconques(tmp_path, octets):
+    resultat = lancer("valider", octets, tmp_path)
+    sans_plantage(resultat)
+    assert resultat.exit_code in (0, 1)
+
+
+@st.composite
+def exemple_mute(draw) -> bytes:
+    """Un exemple complet, abîmé par quelques insertions, remplacements ou suppressions."""
+    texte = draw(st.sampled_from(EXEMPLES)).read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(texte)))
+        ajout = draw(st.lists(caractere, min_size=0, max_size=3).map("".join))
+        longueur = draw(st.integers(0, 3))
+        texte = texte[:position] + ajout + texte[position + longueur :]
+    return texte.encode("utf-8", errors="surrogatepass")
+
+
+@pytest.mark.parametrize("commande", ["valider-json", "score", "score-csv"])
+@settings(max_examples=50, **REGLAGES)
+@given(contenu=exemple_mute())
+def test_exemple_mute(tmp_path, commande, contenu):
+    sans_plantage(lancer(commande, contenu, tmp_path))
+
+
+@settings(max_examples=12, **REGLAGES)
+@given(contenu=exemple_mute())
+def test_exemple_mute_rapport(tmp_path, contenu):
+    """Le rapport dessine (lent) : moins d'exemples, mais une campagne mutée encore valide va jusqu'aux images."""
+    resultat = lancer("rapport", contenu, tmp_path)
+    sans_plantage(resultat)
+    if resultat.exit_code == 0:
+        assert (tmp_path / "rapport" / "rapport.md").is_file()
+
+
+@settings(max_examples=60, **REGLAGES)
+@given(contenu=exemple_mute())
+def test_constats_bien_formes(contenu):
+    """Chaque constat d'un fichier muté pointe dans le fichier et porte un message en une ligne."""
+    resultat = valider_texte(contenu, "campagne.yaml", complet=True)
+    nombre_lignes = contenu.count(b"\n") + 1
+    for d in resultat.diagnostics:
+        assert 1 <= d.ligne <= nombre_lignes + 1, d
+        assert d.colonne >= 1, d
+        assert d.message.strip() and d.code
+
+
+# --------------------------------------------------------------------------
+# Sortie texte hors terminal : le même texte que Rich, sans l'importer
+
+
+message = st.text(alphabet=st.sampled_from([*":-?[]{},#&*!|>'\"%@`~=<$\\/.+\t", *"abcé«» "]), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    constats=st.lists(
+        st.tuples(st.integers(1, 9999), st.integers(1, 300), st.booleans(), message, st.sampled_from(["code", "x-y"])),
+        max_size=5,
+    ),
+    chemin=st.text(alphabet=st.sampled_from(list("ab/._-[]:\\é ")), min_size=1, max_size=20),
+)
+def test_sortie_texte_identique_a_rich(constats, chemin):
+    """Hors terminal, le texte écrit sans Rich est celui que Rich écrirait (couleurs en moins)."""
+    diagnostics: list[Diagnostic] = [
+        (erreur if grave else avertissement)(Position(ligne, colonne), code, texte)
+        for ligne, colonne, grave, texte, code in constats
+    ]
+    fichiers = [(chemin, diagnostics), ("autre.yaml", [])]
+    sans_rich = io.StringIO()
+    sorties.ecrire_texte(fichiers, sans_rich)
+    avec_rich = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sorties, "_terminal", lambda _flux: True)
+        sorties.ecrire_texte(fichiers, avec_rich)
+    assert sans_rich.getvalue() == avec_rich.getvalue()
+    assert sans_rich.getvalue().endswith(sorties.bilan(fichiers) + "\n")
+    lignes = sans_rich.getvalue().splitlines()
+    assert len(lignes) == (len(diagnostics) + 2 if diagnostics else 0) + 1
+    assert all(ligne.endswith(f"  ({d.code})") for ligne, d in zip(lignes[1:], diagnostics, strict=False))
