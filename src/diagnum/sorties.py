@@ -116,11 +116,12 @@ def _terminal(flux: TextIO) -> bool:
 def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None) -> None:
     """Sortie lisible, groupée par fichier (couleurs seulement sur un terminal).
 
-    Hors d'un terminal (tube, fichier, tests), le même texte sans couleurs est
-    écrit directement : Rich coûterait 30 à 50 ms d'import à chaque appel.
+    Hors d'un terminal (tube, fichier, tests), ou avec NO_COLOR, le même texte
+    sans couleurs ni gras est écrit directement : Rich coûterait 30 à 50 ms
+    d'import à chaque appel (et garderait le gras malgré NO_COLOR).
     """
     sortie = flux if flux is not None else sys.stdout
-    if not _terminal(sortie):
+    if not _terminal(sortie) or os.environ.get("NO_COLOR"):
         sortie.write("\n".join(_lignes_texte(fichiers)) + "\n")
         return
     from rich.console import Console

@@ -125,6 +125,8 @@ class _Validateur:
     complet: bool
     constats: list[Diagnostic] = field(default_factory=list)
     sans_reponse: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
+    # Position de chaque case de matrice (sa clé, sinon celle de sa ligne) pour situer une case vide.
+    cellules: dict[tuple[str, str, str], Position] = field(default_factory=dict)
 
     # -- utilitaires ------------------------------------------------------
     def err(self, position: Position, code: str, message: str) -> None:
@@ -438,6 +440,10 @@ class _Validateur:
         resultat: dict[str, dict[str, str | None]] = {}
         for ligne in item.lignes:
             fils = tableau.get(ligne.id)
+            position_ligne = self._position_cle(tableau, ligne.id, tableau.position)
+            for colonne in ids_colonnes:
+                cle = fils.entrees.get(colonne) if isinstance(fils, Tableau) else None
+                self.cellules[(item.id, ligne.id, colonne)] = cle[0].position if cle else position_ligne
             if _vide(fils):
                 resultat[ligne.id] = {c: None for c in ids_colonnes}
                 continue
@@ -482,7 +488,11 @@ class _Validateur:
                     for ligne, cellules in valeur.items():
                         for colonne, cellule in cellules.items():
                             if cellule is None:
-                                self.manque(domaine.id, f"{item.id}.{ligne}.{colonne}", position)
+                                self.manque(
+                                    domaine.id,
+                                    f"{item.id}.{ligne}.{colonne}",
+                                    self.cellules.get((item.id, ligne, colonne), position),
+                                )
                 elif valeur is None:
                     self.manque(domaine.id, item.id, position)
 
