@@ -139,6 +139,7 @@ def test_sortie_texte_identique_a_rich(constats, chemin):
     sorties.ecrire_texte(fichiers, sans_rich)
     avec_rich = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("NO_COLOR", raising=False)  # sinon ce serait encore le chemin sans Rich
         patch.setattr(sorties, "_terminal", lambda _flux: True)
         sorties.ecrire_texte(fichiers, avec_rich)
     assert sans_rich.getvalue() == avec_rich.getvalue()
