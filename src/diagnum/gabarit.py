@@ -16,7 +16,6 @@ from diagnum.campagne import Campagne
 from diagnum.referentiel import MODALITES, OUI, SANS_OBJET, Item, Referentiel
 
 LARGEUR = 88
-URL_SCHEMA = "https://diagnum.invalid/schemas/{version}.schema.json"
 
 
 def _lignes(texte: str, largeur: int) -> list[str]:
@@ -115,7 +114,12 @@ def construire_gabarit(
     racine["campagne"] = DoubleQuotedScalarString(campagne) if campagne else None
     racine["date"] = vide()
 
+    from diagnum.schema import ligne_modele
+
+    # Première ligne : le schéma de la campagne, pour les éditeurs (voir docs/editeur.md).
+    modele = ligne_modele(referentiel.version)
     entete = [
+        *([modele] if modele else []),
         f"Campagne de diagnostic : {referentiel.titre} (version {referentiel.version})",
         "",
         "Écrivez chaque réponse après les deux-points, puis vérifiez le fichier avec :",

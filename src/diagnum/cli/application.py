@@ -57,6 +57,11 @@ def _enregistrer() -> None:
     app.command("compare")(compare.compare)
     app.command("evolution")(evolution.evolution)
 
+    from diagnum.cli import referentiel, schema
+
+    app.command("referentiel")(referentiel.afficher_referentiel)
+    app.command("schema")(schema.schema)
+
 
 _enregistrer()
 

@@ -1,0 +1,278 @@
+"""Le schéma JSON (draft-07) d'une campagne, tiré du référentiel.
+
+Un éditeur (VS Code et son extension YAML, tout client de
+yaml-language-server) s'en sert pour vérifier le fichier pendant la saisie,
+compléter les clés et afficher la question au survol (``description`` en
+texte, ``markdownDescription`` en Markdown). Le schéma reprend les règles de
+forme de ``diagnum valider`` (clés connues, réponses permises, effectifs
+positifs, pourcentages de 0 à 100) ; les règles qui croisent plusieurs
+réponses (totaux, conditions) restent l'affaire de ``diagnum valider``.
+
+Draft-07 plutôt qu'une version plus récente : c'est la dernière que les
+anciens éditeurs comprennent tous. Chaque valeur accepte ``null`` : un item
+sans réponse est permis (``valider --complet`` le refuse).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from diagnum.campagne import STATUTS_ACTION
+from diagnum.referentiel import (
+    MODALITES,
+    NON,
+    OUI,
+    SANS_OBJET,
+    Domaine,
+    Item,
+    Partie,
+    Referentiel,
+    dossier_referentiels,
+)
+
+META_SCHEMA = "http://json-schema.org/draft-07/schema#"
+SUFFIXE = ".schema.json"
+# Date AAAA-MM-JJ (un ou deux chiffres pour le mois et le jour, comme valider), heure éventuelle ignorée.
+MOTIF_DATE = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$"
+
+Schema = dict[str, Any]
+
+
+def chemin_schema(version: str) -> Path:
+    """Où le schéma d'une version est rangé : à côté de son référentiel (``referentiel/2011.schema.json``)."""
+    return dossier_referentiels() / f"{version}{SUFFIXE}"
+
+
+def uri_schema(version: str) -> str | None:
+    """L'URI ``file://`` absolue du schéma installé, ou ``None`` s'il n'y en a pas pour cette version."""
+    chemin = chemin_schema(version)
+    return chemin.resolve().as_uri() if chemin.is_file() else None
+
+
+def ligne_modele(version: str) -> str | None:
+    """Le commentaire de tête d'une campagne qui désigne son schéma aux éditeurs (yaml-language-server)."""
+    uri = uri_schema(version)
+    return f"yaml-language-server: $schema={uri}" if uri else None
+
+
+def texte_schema(referentiel: Referentiel) -> str:
+    """Le schéma en JSON, toujours écrit de la même façon (le fichier livré est comparé à ce texte)."""
+    return json.dumps(construire_schema(referentiel), ensure_ascii=False, indent=2) + "\n"
+
+
+def construire_schema(referentiel: Referentiel) -> Schema:
+    """Le schéma JSON d'une campagne suivant ce référentiel (fonction pure)."""
+    version: list[object] = [referentiel.version]
+    if referentiel.version.isdigit():
+        version.append(int(referentiel.version))  # referentiel: 2011 sans guillemets est accepté par valider
+    proprietes: dict[str, Schema] = {
+        "referentiel": _decrit(
+            {"type": ["string", "integer"], "enum": version},
+            f"Version du référentiel suivie par cette campagne : « {referentiel.version} ».",
+        ),
+        "etablissement": _objet(
+            {
+                "nom": _decrit(_texte(), "Nom de l'établissement."),
+                "uai": _decrit(
+                    {"type": ["string", "null"], "pattern": _motif_uai()},
+                    "Code UAI de l'établissement : 7 chiffres et une lettre de contrôle (par exemple 0750654D).",
+                ),
+                "commune": _decrit(_texte(), "Commune de l'établissement."),
+            },
+            "L'établissement : nom, code UAI et commune.",
+        ),
+        "campagne": _decrit(_texte(), "Nom de la campagne, par exemple 2024-2025."),
+        "date": _decrit(_date(), "Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)."),
+        "reference": _partie(referentiel.reference, referentiel),
+        "obligations": _partie(referentiel.obligations, referentiel),
+        "reponses": _objet(
+            {domaine.id: _domaine(domaine, referentiel) for domaine in referentiel.domaines},
+            "Réponses au questionnaire, domaine par domaine.",
+        ),
+        "commentaires": _decrit(_texte(), "Commentaires libres du groupe de pilotage."),
+        "objectifs": _objectifs(referentiel),
+    }
+    return {
+        "$schema": META_SCHEMA,
+        "$comment": (
+            f"Généré par « diagnum schema --referentiel {referentiel.version} » à partir du référentiel : "
+            "ne pas modifier à la main."
+        ),
+        "title": f"Campagne diagnum : {referentiel.titre} (version {referentiel.version})",
+        "description": (
+            f"Une campagne de diagnostic selon le {referentiel.titre} ({referentiel.version}). "
+            "Un item laissé vide est sans réponse ; vérifiez le fichier avec « diagnum valider »."
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["referentiel"],
+        "properties": proprietes,
+    }
+
+
+# --------------------------------------------------------------------------
+# Briques
+
+
+def _decrit(schema: Schema, texte: str, markdown: str | None = None) -> Schema:
+    """Ajoute la description (texte) et sa version Markdown (affichée au survol par VS Code)."""
+    from diagnum.rapport import echapper_markdown
+
+    return {
+        **schema,
+        "description": " ".join(texte.split()),
+        "markdownDescription": markdown if markdown is not None else echapper_markdown(texte),
+    }
+
+
+def _texte() -> Schema:
+    # Un texte libre : valider accepte aussi un nombre (campagne: 2025).
+    return {"type": ["string", "number", "null"]}
+
+
+def _date() -> Schema:
+    return {"type": ["string", "null"], "pattern": MOTIF_DATE}
+
+
+def _effectif() -> Schema:
+    return {"type": ["integer", "null"], "minimum": 0}
+
+
+def _affirmation(sans_objet: bool) -> Schema:
+    reponses: list[str | None] = [OUI, NON, SANS_OBJET] if sans_objet else [OUI, NON]
+    return {"type": ["string", "null"], "enum": [*reponses, None]}
+
+
+def _objet(proprietes: dict[str, Schema], description: str, markdown: str | None = None) -> Schema:
+    return _decrit(
+        {"type": ["object", "null"], "additionalProperties": False, "properties": proprietes},
+        description,
+        markdown,
+    )
+
+
+def _motif_uai() -> str:
+    from diagnum.validation import ALPHABET_UAI
+
+    return f"^[0-9]{{7}}[{ALPHABET_UAI}]$"
+
+
+def _item(item: Item, referentiel: Referentiel, titre: str) -> Schema:
+    """Le schéma d'une question : sa forme selon sa nature, et la question au survol."""
+    from diagnum.affichage import modalite
+    from diagnum.gabarit import _condition, _reponses_permises
+    from diagnum.rapport import echapper_markdown
+
+    if item.nature == "affirmation":
+        schema = _affirmation(item.sans_objet)
+    elif item.nature == "nombre":
+        schema = _effectif()
+    elif item.nature == "proportion":
+        schema = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+    elif item.nature == "repartition":
+        schema = {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {m: _decrit(_effectif(), f"Combien le font {modalite(m)} (un effectif)") for m in MODALITES},
+        }
+    else:
+        schema = _matrice(item)
+    consignes = [p for p in (item.contexte and f"({item.contexte})", _condition(item, referentiel)) if p]
+    reponse = _reponses_permises(item, referentiel)
+    colonnes = [f"[{c.id}] {c.libelle}" for c in item.colonnes]
+    texte = " ".join([f"{titre}.", _phrase(item.libelle), *colonnes, *consignes, _phrase(reponse)])
+    markdown = "\n\n".join(
+        [
+            f"**{echapper_markdown(titre)}**",
+            echapper_markdown(item.libelle),
+            *(["\n".join(f"- `{c.id}` : {echapper_markdown(c.libelle)}" for c in item.colonnes)] if colonnes else []),
+            *(f"*{echapper_markdown(c)}*" for c in consignes),
+            f"`{item.id}` — {echapper_markdown(reponse)}",
+        ]
+    )
+    return _decrit(schema, texte, markdown)
+
+
+def _phrase(texte: str) -> str:
+    """Une phrase finie par un point (« … disponibles : » devient « … disponibles. »)."""
+    texte = texte.strip().rstrip(" :")
+    return texte if texte.endswith((".", "!", "?", "…")) else f"{texte}."
+
+
+def _matrice(item: Item) -> Schema:
+    """Une ligne de matrice : ses affirmations une à une, ou une seule réponse pour toute la ligne."""
+    colonnes = {c.id: _decrit(_affirmation(True), c.libelle) for c in item.colonnes}
+    lignes = {
+        ligne.id: _decrit(
+            {
+                "anyOf": [
+                    {"type": "object", "additionalProperties": False, "properties": colonnes},
+                    _affirmation(True),
+                ]
+            },
+            f"{ligne.libelle} : oui | non | sans objet à chaque affirmation, ou « sans objet » si le service "
+            "n'est pas proposé.",
+        )
+        for ligne in item.lignes
+    }
+    return {"type": ["object", "null"], "additionalProperties": False, "properties": lignes}
+
+
+def _partie(partie: Partie, referentiel: Referentiel) -> Schema:
+    titre = f"{partie.section} {partie.titre}"
+    return _objet(
+        {item.id: _item(item, referentiel, titre) for item in partie.items},
+        f"{titre}. {partie.introduction or ''}".strip(),
+    )
+
+
+def _domaine(domaine: Domaine, referentiel: Referentiel) -> Schema:
+    proprietes = {}
+    for rubrique in domaine.rubriques:
+        titre = " ".join(p for p in (rubrique.section or domaine.section, rubrique.titre) if p)
+        for item in rubrique.items:
+            proprietes[item.id] = _item(item, referentiel, titre)
+    return _objet(proprietes, f"{domaine.section} {domaine.titre} {domaine.description or ''}".strip())
+
+
+def _objectifs(referentiel: Referentiel) -> Schema:
+    ids = [d.id for d in referentiel.domaines]
+    action = _decrit(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["libelle"],
+            "properties": {
+                "libelle": _decrit(_texte(), "Ce qui sera fait."),
+                "responsable": _decrit(_texte(), "Qui s'en charge (une fonction, pas un nom de personne)."),
+                "echeance": _decrit(_date(), "Date prévue, au format AAAA-MM-JJ."),
+                "statut": _decrit(
+                    {"type": ["string", "null"], "enum": [*STATUTS_ACTION, None]},
+                    f"Où en est l'action : {' | '.join(STATUTS_ACTION)}.",
+                ),
+            },
+        },
+        "Une action : libellé, responsable, échéance, statut.",
+    )
+    objectif = _decrit(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["domaine", "cible"],
+            "properties": {
+                "domaine": _decrit({"type": "string", "enum": ids}, f"Domaine visé : {', '.join(ids)}."),
+                "cible": _decrit(
+                    {"type": "number", "minimum": 0, "maximum": 100}, "Score à atteindre dans ce domaine, de 0 à 100."
+                ),
+                "echeance": _decrit(_date(), "Date visée, au format AAAA-MM-JJ."),
+                "actions": _decrit({"type": ["array", "null"], "items": action}, "Les actions prévues."),
+            },
+        },
+        "Un objectif : un domaine, un score cible, une échéance, des actions.",
+    )
+    return _decrit(
+        {"type": ["array", "null"], "items": objectif},
+        "Objectifs fixés par domaine : score à atteindre (cible, de 0 à 100), échéance et actions.",
+    )
