@@ -99,7 +99,7 @@ def test_un_usage_incorrect_sort_avec_2(arguments):
     resultat = runner.invoke(app, ["valider", *arguments])
     assert resultat.exit_code == 2
     assert resultat.stdout == ""
-    assert "Usage" in resultat.stderr
+    assert "Utilisation : diagnum valider" in resultat.stderr
 
 
 def test_complet_fait_des_items_sans_reponse_des_erreurs():

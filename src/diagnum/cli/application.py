@@ -7,6 +7,9 @@ import sys
 import typer
 
 from diagnum import __version__
+from diagnum.cli import traduction
+
+traduction.installer()
 
 app = typer.Typer(
     name="diagnum",

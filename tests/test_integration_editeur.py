@@ -1,0 +1,330 @@
+"""Intégration aux outils : CLI entièrement en français, complétion, crochet pre-commit, python -m diagnum."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diagnum.cli import app
+from diagnum.cli.traduction import traduire_message, traduire_metavar, traduire_usage
+
+RACINE = Path(__file__).resolve().parents[1]
+EXEMPLE = RACINE / "exemples" / "college-jean-moulin-2024-2025.yaml"
+MAUVAIS = RACINE / "tests" / "fixtures" / "invalides" / "negatif.yaml"
+
+runner = CliRunner()
+
+# Textes de Click et de Typer qu'un utilisateur ne doit plus lire.
+ANGLAIS = (
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "Show this message",
+    "Install completion",
+    "Show completion",
+    "for the current shell",
+    "Error:",
+    "No such option",
+    "Missing argument",
+    "Try '",
+    "for help",
+    "[required]",
+    "[default:",
+    "<str>",
+    "<path>",
+    "<int>",
+    "COMMAND [",
+    "[ARGS]",
+)
+
+
+def _sous_commandes() -> list[str]:
+    resultat = runner.invoke(app, ["--help"])
+    bloc = resultat.stdout.split("Commandes :", 1)[1]
+    return re.findall(r"^  (\w+) ", bloc, flags=re.MULTILINE)
+
+
+def _sans_anglais(texte: str) -> list[str]:
+    return [mot for mot in ANGLAIS if mot in texte]
+
+
+# --------------------------------------------------------------------------
+# Aide et erreurs d'usage en français
+
+
+def test_l_aide_principale_est_en_francais():
+    resultat = runner.invoke(app, ["--help"])
+    assert resultat.exit_code == 0
+    assert resultat.stderr == ""
+    assert _sans_anglais(resultat.stdout) == []
+    assert resultat.stdout.startswith("Utilisation : ")
+    for attendu in ("Options :", "Commandes :", "Affiche cette aide et s'arrête.", "Installe la complétion"):
+        assert attendu in resultat.stdout
+    assert {"init", "valider", "schema", "referentiel"} <= set(_sous_commandes())
+
+
+def test_l_aide_de_chaque_commande_est_en_francais():
+    commandes = _sous_commandes()
+    assert len(commandes) >= 9
+    for commande in commandes:
+        resultat = runner.invoke(app, [commande, "-h"])
+        assert resultat.exit_code == 0, commande
+        assert resultat.stderr == ""
+        assert _sans_anglais(resultat.stdout) == [], commande
+        assert resultat.stdout.startswith(f"Utilisation : diagnum {commande} "), commande
+
+
+def test_sans_argument_l_aide_s_affiche_en_francais():
+    resultat = runner.invoke(app, [])
+    assert resultat.exit_code == 2  # no_args_is_help : l'aide, avec le code d'un usage incorrect
+    sortie = resultat.stdout + resultat.stderr
+    assert "Utilisation : diagnum" in sortie and _sans_anglais(sortie) == []
+
+
+def test_une_option_inconnue_donne_un_message_francais_et_le_code_2():
+    resultat = runner.invoke(app, ["--inconnue"])
+    assert resultat.exit_code == 2
+    assert resultat.stdout == ""
+    assert resultat.stderr == (
+        "Utilisation : diagnum [OPTIONS] COMMANDE [ARGUMENTS]...\n"
+        "Essayez « diagnum -h » pour l'aide.\n"
+        "\n"
+        "Erreur : l'option --inconnue n'existe pas\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["valider"], "Erreur : il manque l'argument « fichiers »."),
+        (
+            ["valider", "--format", "xml", "a.yaml"],
+            "Erreur : valeur invalide pour « --format » : « xml » ne fait pas partie des valeurs permises "
+            "(texte, parsable, json, github).",
+        ),
+        (
+            ["valider", "--formt", "json", "a.yaml"],
+            "Erreur : l'option --formt n'existe pas (options possibles : --complet, --format)",
+        ),
+        (["commande-absente"], "Erreur : la commande « commande-absente » n'existe pas."),
+        (["init", "--referentiel"], "Erreur : l'option « --referentiel » attend une valeur."),
+        (["score", "a.yaml", "b.yaml"], "Erreur : argument en trop : b.yaml"),
+    ],
+)
+def test_les_erreurs_d_usage_sont_en_francais(arguments, message):
+    resultat = runner.invoke(app, arguments)
+    assert resultat.exit_code == 2
+    assert resultat.stdout == ""
+    assert message in resultat.stderr.splitlines()
+    assert _sans_anglais(resultat.stderr) == []
+
+
+@pytest.mark.parametrize(
+    ("anglais", "francais"),
+    [
+        (
+            "No such option: --x (Possible options: --xa, --xb)",
+            "l'option --x n'existe pas (options possibles : --xa, --xb)",
+        ),
+        ("Missing option '--sortie' / '-o'.", "il manque l'option « --sortie » / « -o »."),
+        (
+            "Invalid value for '-n': 'abc' is not a valid int.",
+            "valeur invalide pour « -n » : « abc » n'est pas un nombre entier.",
+        ),
+        (
+            "Invalid value for '-n': 12 is not in the range 0<=x<=10.",
+            "valeur invalide pour « -n » : 12 n'est pas dans l'intervalle 0<=x<=10.",
+        ),
+        (
+            "Invalid value for 'fichier': File 'a.yaml' does not exist.",
+            "valeur invalide pour « fichier » : le fichier « a.yaml » n'existe pas.",
+        ),
+        (
+            "Invalid value for 'dossier': Directory 'x' is a file.",
+            "valeur invalide pour « dossier » : le dossier « x » est un fichier.",
+        ),
+        ("Option '--force' does not take a value.", "l'option « --force » ne prend pas de valeur."),
+        ("Got unexpected extra arguments (a b)", "arguments en trop : a b"),
+        ("Could not open file 'a': denied", "impossible d'ouvrir le fichier « a » : denied"),
+        ("référentiel « 2099 » inconnu", "référentiel « 2099 » inconnu"),
+    ],
+)
+def test_traduire_message(anglais, francais):
+    assert traduire_message(anglais) == francais
+
+
+def test_traduire_usage_et_noms_de_type():
+    assert traduire_usage("[OPTIONS] COMMAND [ARGS]...") == "[OPTIONS] COMMANDE [ARGUMENTS]..."
+    assert traduire_metavar("<str>") == "<texte>"
+    assert traduire_metavar("<path>...") == "<chemin>..."
+    assert traduire_metavar("<texte|json>") == "<texte|json>"
+
+
+# --------------------------------------------------------------------------
+# Processus réels : python -m diagnum, complétion, --version
+
+
+def _lancer(*arguments: str, env: dict[str, str] | None = None, cwd: Path = RACINE) -> subprocess.CompletedProcess:
+    environnement = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "diagnum", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environnement,
+        timeout=120,
+    )
+
+
+def test_python_m_diagnum_help():
+    processus = _lancer("--help")
+    assert processus.returncode == 0, processus.stderr
+    assert processus.stderr == ""
+    assert processus.stdout.startswith("Utilisation : diagnum [OPTIONS] COMMANDE [ARGUMENTS]...")
+    assert _sans_anglais(processus.stdout) == []
+
+
+def test_version():
+    from diagnum import __version__
+
+    processus = _lancer("--version")
+    assert (processus.returncode, processus.stdout, processus.stderr) == (0, f"diagnum {__version__}\n", "")
+
+
+def test_la_completion_du_shell_propose_les_commandes_et_les_options():
+    commande = _lancer(env={"_DIAGNUM_COMPLETE": "complete_bash", "COMP_WORDS": "diagnum val", "COMP_CWORD": "1"})
+    assert commande.returncode == 0, commande.stderr
+    assert commande.stdout.split() == ["valider"]
+    option = _lancer(
+        env={"_DIAGNUM_COMPLETE": "complete_bash", "COMP_WORDS": "diagnum referentiel --for", "COMP_CWORD": "2"}
+    )
+    assert option.stdout.split() == ["--format"]
+
+
+def test_installer_la_completion_parle_francais(tmp_path):
+    # Shell nommé explicitement (sans détection) et HOME temporaire : rien n'est écrit hors de tmp_path.
+    env = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1", "HOME": str(tmp_path)}
+    processus = _lancer("--install-completion", "bash", env=env)
+    assert processus.returncode == 0, processus.stderr
+    script = tmp_path / ".bash_completions" / "diagnum.sh"
+    assert processus.stdout == (
+        f"Complétion pour bash installée dans {script}.\nElle fonctionnera dans les prochains terminaux ouverts.\n"
+    )
+    assert "_DIAGNUM_COMPLETE" in script.read_text(encoding="utf-8")
+    assert str(script) in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
+def test_montrer_la_completion_et_refuser_un_shell_inconnu():
+    env = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    script = _lancer("--show-completion", "zsh", env=env)
+    assert script.returncode == 0, script.stderr
+    assert "#compdef diagnum" in script.stdout
+    inconnu = _lancer("--show-completion", "tcsh", env=env)
+    assert inconnu.returncode == 2
+    assert "Erreur : valeur invalide pour « --show-completion » : « tcsh » ne fait pas partie" in inconnu.stderr
+    assert _sans_anglais(inconnu.stderr) == []
+
+
+# --------------------------------------------------------------------------
+# Crochet pre-commit : .pre-commit-hooks.yaml lu comme pre-commit le lit
+
+
+def _crochet() -> dict:
+    from ruamel.yaml import YAML
+
+    crochets = YAML(typ="safe").load((RACINE / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (crochet,) = [c for c in crochets if c["id"] == "diagnum-valider"]
+    return crochet
+
+
+def _vise(crochet: dict, chemin: str) -> bool:
+    """Comme pre-commit : ``files`` et ``exclude`` cherchés (re.search) dans le chemin relatif."""
+    exclu = crochet.get("exclude") and re.search(crochet["exclude"], chemin)
+    return bool(re.search(crochet.get("files", ""), chemin)) and not exclu
+
+
+def test_le_crochet_est_declare_comme_demande():
+    crochet = _crochet()
+    assert crochet["language"] == "python"
+    assert crochet["entry"] == "diagnum valider"
+    assert crochet["pass_filenames"] is True
+    assert "#" not in crochet["description"] and crochet["name"] == "diagnum valider"
+
+
+@pytest.mark.parametrize(
+    ("chemin", "vise"),
+    [
+        ("campagnes/college.yaml", True),
+        ("etablissement/campagnes/2024.yml", True),
+        ("2025.yaml", True),
+        ("diagnostic/college-jean-moulin-2024-2025.yaml", True),
+        (".gitlab-ci.yml", False),
+        (".github/workflows/ci.yml", False),
+        ("docker-compose.yaml", False),
+        ("config/application.yaml", False),
+        ("campagnes/notes.md", False),
+        ("referentiel/2011.yaml", False),
+        ("exemples/.pre-commit-2025.yaml", False),
+    ],
+)
+def test_les_fichiers_vises_par_le_crochet(chemin, vise):
+    assert _vise(_crochet(), chemin) is vise
+
+
+def _executable(nom: str) -> str:
+    import shutil
+
+    trouve = shutil.which(nom, path=str(Path(sys.executable).parent)) or shutil.which(nom)
+    assert trouve, f"{nom} introuvable : diagnum est-il installé (pip install -e .) ?"
+    return trouve
+
+
+def test_l_entree_du_crochet_sur_un_depot_git(tmp_path):
+    crochet = _crochet()
+    depot = tmp_path / "depot"
+    (depot / "campagnes").mkdir(parents=True)
+    (depot / "campagnes" / "2025.yaml").write_bytes(EXEMPLE.read_bytes())
+    (depot / "campagnes" / "2026.yaml").write_bytes(MAUVAIS.read_bytes())
+    (depot / ".gitlab-ci.yml").write_text("stages: [test]\n", encoding="utf-8")
+
+    def git(*arguments: str) -> None:
+        subprocess.run(["git", *arguments], cwd=depot, check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("add", ".")
+    suivis = subprocess.run(["git", "ls-files"], cwd=depot, capture_output=True, text=True, check=True).stdout.split()
+    vises = sorted(f for f in suivis if _vise(crochet, f))
+    assert vises == ["campagnes/2025.yaml", "campagnes/2026.yaml"]
+
+    programme, *arguments = shlex.split(crochet["entry"])
+    commande = [_executable(programme), *arguments, *crochet.get("args", [])]
+
+    def lancer(*fichiers: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "NO_COLOR": "1"}
+        return subprocess.run([*commande, *fichiers], cwd=depot, capture_output=True, text=True, env=env, timeout=120)
+
+    bon = lancer("campagnes/2025.yaml")
+    assert bon.returncode == 0, bon.stdout + bon.stderr
+    mauvais = lancer("campagnes/2026.yaml")
+    assert mauvais.returncode == 1, mauvais.stdout + mauvais.stderr
+    assert "campagnes/2026.yaml" in mauvais.stdout and "(negatif)" in mauvais.stdout
+    assert lancer(*vises).returncode == 1
+
+
+def test_pre_commit_accepte_le_manifeste():
+    pytest.importorskip("pre_commit", reason="pre-commit n'est pas installé (facultatif)")
+    processus = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", str(RACINE / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert processus.returncode == 0, processus.stdout + processus.stderr
