@@ -127,10 +127,16 @@ def _lignes_item(item: Item, section: str) -> list[Ligne]:
         return [Ligne(section, item.id, item.libelle, reponse_attendue(item))]
     affirmations = " ".join(f"[{c.id}] {c.libelle}" for c in item.colonnes)
     lignes = [Ligne(section, item.id, f"{item.libelle} {affirmations}", reponse_attendue(item))]
-    colonnes = ", ".join(c.id for c in item.colonnes)
     for ligne in item.lignes:
-        lignes.append(Ligne(section, f"{item.id}.{ligne.id}", ligne.libelle, f"{colonnes} : oui | non | sans objet"))
+        lignes.append(
+            Ligne(section, f"{item.id}.{ligne.id}", ligne.libelle, "oui | non | sans objet à chaque affirmation")
+        )
     return lignes
+
+
+# Largeurs relatives des colonnes (nombre de tirets) : GitLab et GitHub les ignorent, pandoc s'en sert
+# pour un PDF, où les identifiants en police fixe ne se coupent pas.
+SEPARATEUR = f"| {'-' * 6} | {'-' * 42} | {'-' * 37} | {'-' * 15} |"
 
 
 def referentiel_markdown(referentiel: Referentiel) -> str:
@@ -149,7 +155,7 @@ def referentiel_markdown(referentiel: Referentiel) -> str:
         blocs.append(f"## {echapper_markdown(partie.titre)}")
         if partie.introduction:
             blocs.append(echapper_markdown(partie.introduction))
-        tableau = ["| Section | Identifiant | Question | Réponse |", "| --- | --- | --- | --- |"]
+        tableau = ["| Section | Identifiant | Question | Réponse |", SEPARATEUR]
         for ligne in partie.lignes:
             question = echapper_markdown(ligne.question)
             if ligne.titre:
