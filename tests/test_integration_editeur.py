@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -280,8 +281,6 @@ def test_les_fichiers_vises_par_le_crochet(chemin, vise):
 
 
 def _executable(nom: str) -> str:
-    import shutil
-
     trouve = shutil.which(nom, path=str(Path(sys.executable).parent)) or shutil.which(nom)
     assert trouve, f"{nom} introuvable : diagnum est-il installé (pip install -e .) ?"
     return trouve
@@ -328,3 +327,152 @@ def test_pre_commit_accepte_le_manifeste():
         timeout=120,
     )
     assert processus.returncode == 0, processus.stdout + processus.stderr
+
+
+# --------------------------------------------------------------------------
+# docs/editeur.md : chaque extrait fait ce qu'il dit
+
+DOC = RACINE / "docs" / "editeur.md"
+PLUSIEURS = RACINE / "tests" / "fixtures" / "invalides" / "plusieurs-problemes.yaml"
+INCOMPLETE = RACINE / "tests" / "fixtures" / "valides" / "incomplete.yaml"
+GRAVITES = {"erreur": "error", "avertissement": "warning"}
+
+
+def _extraits(langage: str) -> list[str]:
+    from markdown_it import MarkdownIt
+
+    jetons = MarkdownIt("commonmark").parse(DOC.read_text(encoding="utf-8"))
+    return [j.content for j in jetons if j.type == "fence" and j.info.strip() == langage]
+
+
+def _constats_json(*fichiers: Path) -> list[tuple[str, int, int, str, str, str]]:
+    import json
+
+    resultat = runner.invoke(app, ["valider", "--format", "json", *map(str, fichiers)])
+    document = json.loads(resultat.stdout)
+    return [
+        (f["fichier"], d["ligne"], d["colonne"], d["gravite"], " ".join(d["message"].split()), d["code"])
+        for f in document["fichiers"]
+        for d in f["diagnostics"]
+    ]
+
+
+def _env_avec_diagnum() -> dict[str, str]:
+    """PATH où ``diagnum`` est trouvé, comme dans un terminal où diagnum est installé."""
+    dossier = str(Path(_executable("diagnum")).parent)
+    return {**os.environ, "PATH": f"{dossier}{os.pathsep}{os.environ.get('PATH', '')}", "NO_COLOR": "1"}
+
+
+def test_le_readme_reprend_docs_editeur():
+    readme = (RACINE / "README.md").read_text(encoding="utf-8")
+    debut, fin = "<!-- debut: editeur -->\n", "<!-- fin: editeur -->"
+    assert readme.count(debut) == 1 and readme.count(fin) == 1
+    section = readme.split(debut, 1)[1].split(fin, 1)[0]
+    assert section == DOC.read_text(encoding="utf-8")
+    assert readme.rstrip().endswith(fin)
+    assert section.startswith("## Dans votre éditeur\n")
+
+
+def test_la_tache_vs_code_lit_chaque_constat():
+    import json
+
+    (taches,) = [json.loads(e) for e in _extraits("json") if '"tasks"' in e]
+    (tache,) = taches["tasks"]
+    assert tache["command"] == "diagnum"
+    assert tache["args"] == ["valider", "--format", "parsable", "${file}"]
+    motifs = [(re.compile(m["pattern"]["regexp"]), m["severity"], m["pattern"]) for m in tache["problemMatcher"]]
+    resultat = runner.invoke(app, ["valider", "--format", "parsable", str(PLUSIEURS), str(INCOMPLETE)])
+    lignes = resultat.stdout.splitlines()
+    attendus = _constats_json(PLUSIEURS, INCOMPLETE)
+    assert len(lignes) == len(attendus) > 10
+    assert {a[3] for a in attendus} == set(GRAVITES)  # les deux gravités sont essayées
+    for ligne, (fichier, numero, colonne, gravite, message, code) in zip(lignes, attendus, strict=True):
+        trouves = [(m, severite, groupes) for motif, severite, groupes in motifs if (m := motif.match(ligne))]
+        assert len(trouves) == 1, ligne
+        m, severite, groupes = trouves[0]
+        assert severite == GRAVITES[gravite], ligne
+        lu = (m[groupes["file"]], int(m[groupes["line"]]), int(m[groupes["column"]]), m[groupes["message"]])
+        assert lu == (fichier, numero, colonne, message)
+        assert m[groupes["code"]] == code
+
+
+@pytest.mark.skipif(not shutil.which("vim"), reason="vim n'est pas installé")
+def test_make_de_vim_remplit_la_liste_quickfix(tmp_path):
+    (reglages,) = [e for e in _extraits("vim") if "errorformat" in e]
+    script = tmp_path / "essai.vim"
+    sortie = tmp_path / "quickfix.txt"
+    script.write_text(
+        reglages
+        + "silent make\n"
+        + f"call writefile(map(getqflist(), {{_, e -> e.type . ' ' . e.lnum . ' ' . e.col . ' ' . e.text}}), '{sortie}')\n"
+        + "qa!\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        ["vim", "-es", "-N", "-u", "NONE", "-i", "NONE", "-S", str(script), str(PLUSIEURS)],
+        cwd=RACINE,
+        env=_env_avec_diagnum(),
+        timeout=120,
+        check=False,
+    )
+    lues = sortie.read_text(encoding="utf-8").splitlines()
+    attendus = [
+        f"{'E' if gravite == 'erreur' else 'W'} {ligne} {colonne} {message} ({code})"
+        for _, ligne, colonne, gravite, message, code in _constats_json(PLUSIEURS)
+    ]
+    assert lues == attendus
+
+
+def _depot_de_campagnes(tmp_path: Path) -> Path:
+    dossier = tmp_path / "depot"
+    (dossier / "campagnes").mkdir(parents=True)
+    (dossier / "campagnes" / "2025.yaml").write_bytes(EXEMPLE.read_bytes())
+    (dossier / "campagnes" / "2026.yaml").write_bytes(MAUVAIS.read_bytes())
+    return dossier
+
+
+def _commande_diagnum(etapes: list[str], format_: str) -> str:
+    (commande,) = [c for c in etapes if c.startswith("diagnum valider") and f"--format {format_}" in c]
+    return commande
+
+
+def test_le_workflow_github_annote_les_erreurs(tmp_path):
+    from ruamel.yaml import YAML
+
+    (workflow,) = [YAML(typ="safe").load(e) for e in _extraits("yaml") if "runs-on" in e]
+    etapes = [etape["run"] for job in workflow["jobs"].values() for etape in job["steps"] if "run" in etape]
+    commande = _commande_diagnum(etapes, "github")
+    depot = _depot_de_campagnes(tmp_path)
+    processus = subprocess.run(
+        ["bash", "-c", commande], cwd=depot, env=_env_avec_diagnum(), capture_output=True, text=True
+    )
+    assert processus.returncode == 1, processus.stderr
+    lignes = processus.stdout.splitlines()
+    assert lignes and all(
+        re.match(r"::(error|warning) file=campagnes/2026\.yaml,line=\d+,col=\d+::", ligne) for ligne in lignes
+    )
+    assert any(ligne.startswith("::error ") for ligne in lignes)
+
+
+def test_le_job_gitlab_echoue_sur_une_erreur(tmp_path):
+    from ruamel.yaml import YAML
+
+    (ci,) = [YAML(typ="safe").load(e) for e in _extraits("yaml") if "script:" in e]
+    (job,) = ci.values()
+    commande = _commande_diagnum(job["script"], "parsable")
+    depot = _depot_de_campagnes(tmp_path)
+    processus = subprocess.run(
+        ["bash", "-c", commande], cwd=depot, env=_env_avec_diagnum(), capture_output=True, text=True
+    )
+    assert processus.returncode == 1, processus.stderr
+    assert processus.stdout.startswith("campagnes/2026.yaml:")
+    (depot / "campagnes" / "2026.yaml").unlink()  # plus d'erreur : le job passe
+    assert subprocess.run(["bash", "-c", commande], cwd=depot, env=_env_avec_diagnum()).returncode == 0
+
+
+def test_la_configuration_pre_commit_de_la_doc_nomme_le_crochet():
+    from ruamel.yaml import YAML
+
+    (configuration,) = [YAML(typ="safe").load(e) for e in _extraits("yaml") if "repos:" in e]
+    (depot,) = configuration["repos"]
+    assert [h["id"] for h in depot["hooks"]] == [_crochet()["id"]]
