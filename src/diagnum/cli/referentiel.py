@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
@@ -57,8 +56,7 @@ def afficher_referentiel(
 # Mise en forme pure
 
 
-@dataclass(frozen=True, slots=True)
-class Ligne:
+class Ligne(NamedTuple):
     """Une ligne de tableau : une question, ou le titre d'une rubrique (``titre`` vrai)."""
 
     section: str
@@ -68,8 +66,7 @@ class Ligne:
     titre: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PartieAffichee:
+class PartieAffichee(NamedTuple):
     """Une partie du référentiel (3.1, 3.2, puis chaque domaine) et ses lignes."""
 
     titre: str

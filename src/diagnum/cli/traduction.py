@@ -106,8 +106,9 @@ def _chemin(m: re.Match[str], fin: str) -> str:
     return f"{_NATURES_CHEMIN.get(m['nature'], 'le chemin')} « {m['valeur']} » {fin}"
 
 
-MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
-    (re.compile(motif, re.DOTALL), traduction)
+# Compilés au premier message d'erreur seulement : le démarrage n'en paie rien.
+MESSAGES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = tuple(
+    (motif, traduction)
     for motif, traduction in (
         (
             r"^No such option: (?P<o>.*?)(?: \(Possible options: (?P<p>.*)\))?$",
@@ -185,7 +186,7 @@ def traduire_message(texte: str) -> str:
     not one of … » traduit d'abord l'enveloppe, puis la raison.
     """
     for motif, traduction in MESSAGES:
-        texte = motif.sub(traduction, texte)
+        texte = re.sub(motif, traduction, texte, flags=re.DOTALL)
     return texte
 
 
