@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 
@@ -52,14 +53,14 @@ ILLISIBLES = {
 
 
 @pytest.mark.parametrize("nom", ILLISIBLES)
-def test_chaque_texte_illisible_donne_un_constat_situe(nom: str):
+def test_chaque_texte_illisible_donne_un_constat_situe(nom: str, analyseur: str):
     texte, ligne, colonne, code = ILLISIBLES[nom]
     _, constats = lire_yaml(texte)
     assert [(d.ligne, d.colonne, d.code) for d in constats if d.est_erreur][:1] == [(ligne, colonne, code)], constats
 
 
 @pytest.mark.parametrize("texte", ["a: b: c\n", 'a: "x\n', "a: [1,,2]\n", "- a\nb: 1\n", "a: @x\n", "a: 'x'y\n"])
-def test_les_messages_de_syntaxe_sont_en_francais(texte: str):
+def test_les_messages_de_syntaxe_sont_en_francais(texte: str, analyseur: str):
     _, constats = lire_yaml(texte)
     (constat,) = constats
     assert constat.message.startswith("YAML illisible : ")
@@ -78,18 +79,16 @@ def test_un_commentaire_entre_une_cle_et_sa_valeur_est_lu():
 
 
 @pytest.mark.parametrize("exception", [NotImplementedError, ValueError, RecursionError, TypeError, AssertionError])
-def test_une_exception_inattendue_de_ruamel_devient_un_constat(monkeypatch, exception):
-    from ruamel.yaml import YAML
+def test_une_exception_inattendue_de_ruamel_devient_un_constat(monkeypatch, exception, analyseur):
+    lire_evenements = lecture_yaml.evenements
 
-    analyser = YAML.parse
-
-    def parse_qui_casse(self, flux):
-        for numero, evenement in enumerate(analyser(self, flux)):
+    def evenements_qui_cassent(texte):
+        for numero, evenement in enumerate(lire_evenements(texte)):
             yield evenement
             if numero == 5:  # début, document, tableau, « a », « 1 », puis « b » (ligne 2, colonne 1)
                 raise exception("détail interne")
 
-    monkeypatch.setattr(YAML, "parse", parse_qui_casse)
+    monkeypatch.setattr(lecture_yaml, "evenements", evenements_qui_cassent)
     racine, constats = lire_yaml("a: 1\nb: 2\n")
     assert racine is None
     (constat,) = constats
@@ -223,12 +222,55 @@ _morceaux = st.sampled_from(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_morceaux, max_size=40).map("".join))
 def test_lire_yaml_ne_leve_jamais(texte: str):
-    racine, constats = lire_yaml(texte)
-    lignes = texte.count("\n") + texte.count("\x85") + 2
-    for constat in constats:
-        assert 1 <= constat.ligne <= lignes and constat.colonne >= 1
-        assert constat.message.strip() and constat.code
-    assert racine is None or isinstance(racine, (Scalaire, Tableau, Liste))
+    for nom in analyseurs_presents():
+        with avec_analyseur(nom):
+            racine, constats = lire_yaml(texte)
+        lignes = texte.count("\n") + texte.count("\x85") + 2
+        for constat in constats:
+            assert 1 <= constat.ligne <= lignes and constat.colonne >= 1, (nom, constat)
+            assert constat.message.strip() and constat.code
+        assert racine is None or isinstance(racine, (Scalaire, Tableau, Liste))
+
+
+def analyseurs_presents() -> list[str]:
+    try:
+        import _ruamel_yaml  # noqa: F401
+    except ImportError:
+        return ["pur"]
+    return ["libyaml", "pur"]
+
+
+@contextlib.contextmanager
+def avec_analyseur(nom: str):
+    avant = lecture_yaml._ANALYSEUR
+    lecture_yaml._ANALYSEUR = nom
+    try:
+        yield
+    finally:
+        lecture_yaml._ANALYSEUR = avant
+
+
+def test_libyaml_est_employe_s_il_est_installe_sauf_demande_contraire(monkeypatch):
+    pytest.importorskip("_ruamel_yaml")
+    monkeypatch.setattr(lecture_yaml, "_ANALYSEUR", None)
+    monkeypatch.delenv("DIAGNUM_ANALYSEUR", raising=False)
+    assert lecture_yaml.analyseur() == "libyaml"
+    monkeypatch.setattr(lecture_yaml, "_ANALYSEUR", None)
+    monkeypatch.setenv("DIAGNUM_ANALYSEUR", "pur")
+    assert lecture_yaml.analyseur() == "pur"
+
+
+def test_une_tabulation_apres_deux_points_est_refusee_par_les_deux_analyseurs(analyseur):
+    # libyaml l'accepterait comme séparateur : un fichier qui contient une tabulation passe par l'analyseur pur.
+    _, constats = lire_yaml("a: 1\nb:\t2\n")
+    assert [(d.ligne, d.colonne, d.code) for d in constats] == [(2, 3, "tabulation")]
+
+
+def test_une_suite_apres_la_racine_n_est_pas_un_second_document(analyseur):
+    _, constats = lire_yaml("[1]\nb: 2\n")
+    (constat,) = constats
+    assert (constat.ligne, constat.colonne, constat.code) == (2, 1, "syntaxe"), constat
+    assert "après la fin des données" in constat.message
 
 
 @settings(max_examples=100, deadline=None)

@@ -99,7 +99,7 @@ def verifier(constats: list[Diagnostic], attendus: tuple[Attendu, ...], texte: s
 @pytest.mark.parametrize(
     "chemin", [*VALIDES, *INVALIDES], ids=lambda p: f"{p.parent.name}/{p.name}" if isinstance(p, Path) else p
 )
-def test_chaque_fichier_produit_ce_que_son_entete_annonce(chemin: Path):
+def test_chaque_fichier_produit_ce_que_son_entete_annonce(chemin: Path, analyseur: str):
     texte = chemin.read_text(encoding="utf-8")
     entete = lire_entete(texte)
     constats = valider_fichier(chemin, complet=entete.complet).diagnostics

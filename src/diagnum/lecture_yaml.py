@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from diagnum.diagnostics import DEBUT, Diagnostic, Position, erreur
 
@@ -25,8 +27,7 @@ _TAG = "tag:yaml.org,2002:"
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
-@dataclass(slots=True)
-class Scalaire:
+class Scalaire(NamedTuple):
     """Une valeur simple : texte, nombre, booléen, date ou vide (None)."""
 
     valeur: object
@@ -36,32 +37,31 @@ class Scalaire:
     illisible: bool = False
 
 
-@dataclass(slots=True)
-class Cle:
+class Cle(NamedTuple):
     """Une clé de tableau associatif et sa position."""
 
     nom: str
     position: Position
 
 
-@dataclass(slots=True)
-class Tableau:
+class Tableau(NamedTuple):
     """Un tableau associatif : clés (texte) vers nœuds, dans l'ordre du fichier."""
 
     position: Position
-    entrees: dict[str, tuple[Cle, Noeud]] = field(default_factory=dict)
+    #: Rempli à la lecture : toujours passer un dictionnaire neuf.
+    entrees: dict[str, tuple[Cle, Noeud]]
 
     def get(self, nom: str) -> Noeud | None:
         entree = self.entrees.get(nom)
         return entree[1] if entree else None
 
 
-@dataclass(slots=True)
-class Liste:
+class Liste(NamedTuple):
     """Une séquence de nœuds."""
 
     position: Position
-    elements: list[Noeud] = field(default_factory=list)
+    #: Rempli à la lecture : toujours passer une liste neuve.
+    elements: list[Noeud]
 
 
 Noeud = Scalaire | Tableau | Liste
@@ -183,6 +183,10 @@ _CONVERSIONS = {
 }
 
 
+_CONVERSION_DE: dict[tuple[str, object], object] = {}
+_INCONNUE = object()
+
+
 class _Constructeur:
     """Bâtit l'arbre à partir des événements, en relevant les problèmes."""
 
@@ -196,8 +200,15 @@ class _Constructeur:
     def scalaire(self, evenement: object) -> Scalaire:
         position = _position(evenement.start_mark)
         texte = evenement.value
-        etiquette = self.resolveur.resolve(self._scalar_node, texte, evenement.implicit)
-        conversion = _CONVERSIONS.get(str(etiquette))
+        cle = (texte, evenement.implicit)
+        conversion = _CONVERSION_DE.get(cle, _INCONNUE)
+        if conversion is _INCONNUE:
+            # Le type d'un scalaire ne dépend que de son texte et de son style :
+            # on ne demande qu'une fois au résolveur YAML 1.2 (il y a peu de textes distincts).
+            etiquette = self.resolveur.resolve(self._scalar_node, texte, evenement.implicit)
+            conversion = _CONVERSIONS.get(str(etiquette))
+            if len(texte) <= 64 and len(_CONVERSION_DE) < 10_000:
+                _CONVERSION_DE[cle] = conversion
         if conversion is None:
             return Scalaire(texte, position, texte)
         try:
@@ -217,6 +228,9 @@ class _Constructeur:
         return Scalaire(texte, position, texte, illisible=True)
 
     def refuser_extras(self, evenement: object, implicite: bool) -> None:
+        tag = getattr(evenement, "tag", None)
+        if not getattr(evenement, "anchor", None) and (implicite or not tag):
+            return  # le cas de presque tous les nœuds : rien à refuser
         position = _position(evenement.start_mark)
         if getattr(evenement, "anchor", None):
             self.constats.append(
@@ -227,7 +241,6 @@ class _Constructeur:
                     "pas acceptés dans un fichier de campagne",
                 )
             )
-        tag = getattr(evenement, "tag", None)
         if tag and not implicite:
             ecrite = "!!" + str(tag)[len(_TAG) :] if str(tag).startswith(_TAG) else str(tag)
             self.constats.append(
@@ -239,6 +252,49 @@ class _Constructeur:
             )
 
 
+def analyseur() -> str:
+    """L'analyseur YAML employé : ``libyaml`` (C, par ruamel.yaml.clib) ou ``pur`` (Python).
+
+    libyaml lit un fichier de campagne une vingtaine de fois plus vite que
+    l'analyseur pur Python de ruamel.yaml, avec les mêmes événements et les
+    mêmes positions ; l'analyseur pur sert là où ruamel.yaml.clib manque
+    (autre implémentation de Python) ou si ``DIAGNUM_ANALYSEUR=pur``.
+    """
+    global _ANALYSEUR
+    if _ANALYSEUR is None:
+        _ANALYSEUR = "pur"
+        if os.environ.get("DIAGNUM_ANALYSEUR", "") != "pur":
+            try:
+                import _ruamel_yaml  # noqa: F401
+            except ImportError:
+                pass
+            else:
+                _ANALYSEUR = "libyaml"
+    return _ANALYSEUR
+
+
+_ANALYSEUR: str | None = None
+
+
+def evenements(texte: str) -> Iterator[object]:
+    """Les événements de l'analyseur YAML (sans construction d'objets) pour ``texte``."""
+    if analyseur() == "libyaml" and "\t" not in texte:
+        # libyaml accepte une tabulation comme séparateur (« a:<tab>1 ») ; le
+        # format de campagne la refuse, comme l'analyseur pur qui la signale.
+        from _ruamel_yaml import CParser
+
+        parseur = CParser(io.StringIO(texte))
+        try:
+            while parseur.check_event():
+                yield parseur.get_event()
+        finally:
+            parseur.dispose()
+    else:
+        from ruamel.yaml import YAML
+
+        yield from YAML(typ="safe", pure=True).parse(io.StringIO(texte))
+
+
 def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud | None, list[Diagnostic]]:
     """Lit un texte YAML d'un seul document.
 
@@ -248,19 +304,17 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
     constats = _tabulations(texte)
     if constats:
         return None, constats
-    from ruamel.yaml import YAML
     from ruamel.yaml import events as ev
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
     from ruamel.yaml.resolver import VersionedResolver
 
-    yaml = YAML(typ="safe", pure=True)
     constructeur = _Constructeur(VersionedResolver(version=(1, 2)))
     pile: list[Tableau | Liste] = []
     cles_en_attente: list[Cle | None] = []
     racine: Noeud | None = None
     documents = 0
-    derniere_position = DEBUT
+    dernier: object = None  # le dernier événement lu, pour situer une erreur inattendue
 
     def placer(noeud: Noeud) -> bool:
         """Place un nœud dans son parent ; faux si c'est une clé lue."""
@@ -300,8 +354,13 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
         return True
 
     try:
-        for evenement in yaml.parse(io.StringIO(texte)):
-            derniere_position = _position(getattr(evenement, "start_mark", None))
+        for evenement in evenements(texte):
+            dernier = evenement
+            if isinstance(evenement, ev.ScalarEvent):
+                constructeur.refuser_extras(evenement, any(evenement.implicit))
+                placer(constructeur.scalaire(evenement))
+                continue
+            derniere_position = _position(evenement.start_mark)
             if isinstance(evenement, ev.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -323,9 +382,6 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
                     )
                 )
                 placer(Scalaire(None, derniere_position, ""))
-            elif isinstance(evenement, ev.ScalarEvent):
-                constructeur.refuser_extras(evenement, any(evenement.implicit))
-                placer(constructeur.scalaire(evenement))
             elif isinstance(evenement, (ev.MappingStartEvent, ev.SequenceStartEvent)):
                 constructeur.refuser_extras(evenement, bool(evenement.implicit))
                 if len(pile) >= profondeur_max:
@@ -339,28 +395,41 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
                     return None, constructeur.constats
                 conteneur: Tableau | Liste
                 if isinstance(evenement, ev.MappingStartEvent):
-                    conteneur = Tableau(derniere_position)
+                    conteneur = Tableau(derniere_position, {})
                 else:
-                    conteneur = Liste(derniere_position)
+                    conteneur = Liste(derniere_position, [])
                 est_valeur = placer(conteneur)
                 if not est_valeur:
                     # Une clé complexe : on lit son contenu sans le garder.
-                    conteneur = Liste(derniere_position)
+                    conteneur = Liste(derniere_position, [])
                 pile.append(conteneur)
                 cles_en_attente.append(None)
             elif isinstance(evenement, (ev.MappingEndEvent, ev.SequenceEndEvent)):
                 pile.pop()
                 cles_en_attente.pop()
     except MarkedYAMLError as exc:
+        derniere_position = _position(getattr(dernier, "start_mark", None)) if dernier is not None else DEBUT
         mark = exc.problem_mark or exc.context_mark
         probleme = (exc.problem or exc.context or "syntaxe invalide").strip()
         position = _position(mark) if mark else derniere_position
-        if "'\\t'" in probleme or "tab character" in probleme:
+        if probleme.startswith("did not find expected <document start>") and _apres_fin_de_document(texte, mark):
+            # libyaml refuse ce que l'analyseur pur lit comme un second document.
+            constructeur.constats.append(
+                erreur(
+                    position,
+                    "documents-multiples",
+                    "un fichier de campagne ne contient qu'un seul document YAML",
+                )
+            )
+        elif "'\\t'" in probleme or "tab character" in probleme:
             constructeur.constats.append(
                 erreur(position, "tabulation", "tabulation inattendue : YAML n'accepte que des espaces")
             )
         else:
-            constructeur.constats.append(erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme)}"))
+            caractere = _caractere_a(texte, mark)
+            constructeur.constats.append(
+                erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
+            )
         return None, constructeur.constats
     except ReaderError as exc:
         avant = texte[: max(exc.position, 0)]
@@ -388,6 +457,7 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
     ) as exc:
         # ruamel.yaml lève parfois autre chose qu'une YAMLError sur une simple
         # coquille : on en fait un constat situé au dernier élément lu.
+        derniere_position = _position(getattr(dernier, "start_mark", None)) if dernier is not None else DEBUT
         constructeur.constats.append(
             erreur(
                 derniere_position,
@@ -434,6 +504,41 @@ _TRADUCTIONS = {
     "while parsing a flow sequence": "liste entre crochets mal formée",
     "while parsing a flow mapping": "tableau entre accolades mal formé",
 }
+_TRADUCTIONS |= {
+    # Messages de libyaml (ruamel.yaml.clib), là où ils diffèrent de ceux de l'analyseur pur.
+    "mapping values are not allowed in this context": _TRADUCTIONS["mapping values are not allowed here"],
+    "did not find expected node content": "valeur attendue à cet endroit",
+    "did not find expected key": "clé attendue : retrait incohérent, ou texte après une valeur",
+    "did not find expected '-' indicator": "« - » attendu : un élément de liste ou une clé est mal aligné",
+    "did not find expected ',' or ']'": "« , » ou « ] » attendu",
+    "did not find expected ',' or '}'": "« , » ou « } » attendu",
+    "did not find expected comment or line break": "commentaire ou fin de ligne attendu après la valeur",
+    "did not find expected whitespace or line break": "espace ou fin de ligne attendu",
+    "did not find expected alphabetic or numeric character": "lettre ou chiffre attendu (ancre ou alias mal formé)",
+    "did not find expected hexdecimal number": "chiffre hexadécimal attendu dans la séquence d'échappement",
+    "did not find expected '!'": "étiquette « ! » mal formée",
+    "did not find expected tag URI": "étiquette « ! » mal formée",
+    "did not find URI escaped octet": "étiquette « ! » mal formée",
+    "found invalid Unicode character escape code": "séquence d'échappement Unicode invalide",
+    "found undefined tag handle": "étiquette « ! » inconnue",
+    "block sequence entries are not allowed in this context": "élément de liste « - » interdit à cet endroit",
+    "found unexpected document indicator": "« --- » ou « ... » inattendu dans un texte entre guillemets",
+    "found incompatible YAML document": "version de YAML non prise en charge",
+    "did not find expected <document start>": (
+        "texte inattendu après la fin des données (retrait incohérent, ou ligne qui ne commence pas par une clé)"
+    ),
+    "expected '<document start>', but found": (
+        "texte inattendu après la fin des données (retrait incohérent, ou ligne qui ne commence pas par une clé)"
+    ),
+    "found duplicate %YAML directive": "directive « %YAML » en double",
+    "found duplicate %TAG directive": "directive « %TAG » en double",
+    "found unknown directive name": "directive « % » inconnue",
+    "while parsing a node": "valeur mal formée",
+    "while parsing a tag": "étiquette « ! » mal formée",
+    "while scanning a plain scalar": "valeur mal formée",
+    "while scanning a %YAML directive": "directive « %YAML » mal formée",
+    "while scanning a %TAG directive": "directive « %TAG » mal formée",
+}
 _GUILLEMETS = re.compile(r"'([^'\s]{1,3})'")
 _CARACTERE = re.compile(r"^found character (.+?) that cannot start any token")
 _JETONS = {
@@ -458,16 +563,34 @@ _JETONS = {
 }
 
 
-def _traduire(probleme: str) -> str:
+def _apres_fin_de_document(texte: str, mark: object) -> bool:
+    """Vrai si une ligne « ... » ou « --- » précède la position de la marque."""
+    ligne = getattr(mark, "line", 0)
+    return any(texte_ligne.rstrip() in ("...", "---") for texte_ligne in texte.split("\n")[1:ligne])
+
+
+def _caractere_a(texte: str, mark: object) -> str:
+    """Le caractère du texte à la position d'une marque de l'analyseur (vide si hors du texte)."""
+    lignes = texte.split("\n")
+    ligne, colonne = getattr(mark, "line", -1), getattr(mark, "column", -1)
+    if 0 <= ligne < len(lignes) and 0 <= colonne < len(lignes[ligne]):
+        return lignes[ligne][colonne]
+    return ""
+
+
+def _traduire(probleme: str, caractere: str = "") -> str:
+    """Le problème signalé par l'analyseur (pur ou libyaml), en français."""
     m = _CARACTERE.match(probleme)
-    if m:
-        caractere = m.group(1).strip("'\"")
-        probleme = f"le caractère « {caractere} » ne peut pas commencer une valeur (écrivez-la entre guillemets)"
+    if m or (probleme.startswith("found character that cannot start any token") and caractere.strip()):
+        caractere = m.group(1).strip("'\"") if m else caractere
+        return f"le caractère « {caractere} » ne peut pas commencer une valeur (écrivez-la entre guillemets)"
     debut, suite = "", probleme
     for anglais, francais in _TRADUCTIONS.items():
         if probleme.startswith(anglais):
             debut, suite = francais, probleme[len(anglais) :]
             break
+    else:
+        return f"construction invalide à cet endroit (l'analyseur dit : « {probleme} »)"
     for jeton, francais in _JETONS.items():
         suite = suite.replace(jeton, francais)
     return debut + _GUILLEMETS.sub(r"« \1 »", suite)
