@@ -59,7 +59,7 @@ def test_une_version_en_tableaux(referentiel):
     # Chaque identifiant, même replié sur deux lignes d'une cellule étroite, est là.
     colonne = "".join(re.findall(r"^│ (\S*)\s*│", sortie, flags=re.MULTILINE))
     position = 0
-    for item in referentiel._index.values():
+    for item in referentiel.par_id.values():
         position = colonne.find(item.id, position)
         assert position >= 0, item.id
 
@@ -131,7 +131,7 @@ def test_markdown_un_tableau_par_partie_avec_chaque_question(referentiel):
             assert cellules[2] == " ".join(ligne.question.split())  # texte intact une fois rendu
             assert cellules[3] == ligne.reponse
     identifiants = {c[1] for t in tableaux for c in t[1:]}
-    assert set(referentiel._index) <= identifiants
+    assert set(referentiel.par_id) <= identifiants
 
 
 def test_markdown_titres_et_paragraphes(referentiel):

@@ -171,13 +171,20 @@ def test_une_seconde_version_prend_place_a_cote(tmp_path, monkeypatch):
         charger_referentiel("1999")
 
 
-def test_cache_indexe_sur_le_contenu(tmp_path, monkeypatch):
+@pytest.fixture
+def copie(tmp_path, monkeypatch):
+    """Une copie du référentiel livré, avec un cache sur disque vide dans tmp_path/diagnum."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    copie = tmp_path / "2011.yaml"
-    shutil.copy(SOURCE, copie)
+    chemin = tmp_path / "2011.yaml"
+    shutil.copy(SOURCE, chemin)
     charger_fichier_referentiel.cache_clear()
+    yield chemin
+    charger_fichier_referentiel.cache_clear()
+
+
+def test_cache_indexe_sur_le_contenu(tmp_path, copie):
     premier = charger_fichier_referentiel(copie)
-    caches = list((tmp_path / "diagnum").glob("referentiel-*.pickle"))
+    caches = list((tmp_path / "diagnum").glob("referentiel-*.marshal"))
     assert len(caches) == 1
     charger_fichier_referentiel.cache_clear()
     assert charger_fichier_referentiel(copie) == premier
@@ -186,13 +193,36 @@ def test_cache_indexe_sur_le_contenu(tmp_path, monkeypatch):
     charger_fichier_referentiel.cache_clear()
     modifie = charger_fichier_referentiel(copie)
     assert modifie.domaines[0].titre == "Pilotage"
-    assert len(list((tmp_path / "diagnum").glob("referentiel-*.pickle"))) == 2
+    assert len(list((tmp_path / "diagnum").glob("referentiel-*.marshal"))) == 2
     # Un cache corrompu est reconstruit sans erreur.
-    for fichier in (tmp_path / "diagnum").glob("*.pickle"):
-        fichier.write_bytes(b"pas un pickle")
+    for fichier in (tmp_path / "diagnum").glob("*.marshal"):
+        fichier.write_bytes(b"pas un cache")
     charger_fichier_referentiel.cache_clear()
     assert charger_fichier_referentiel(copie).domaines[0].titre == "Pilotage"
+
+
+def test_un_cache_d_un_autre_contenu_n_est_jamais_servi(tmp_path, copie):
+    import marshal
+
+    from diagnum import referentiel as module
+
+    vrai = charger_fichier_referentiel(copie)
+    (cache,) = (tmp_path / "diagnum").glob("referentiel-*.marshal")
+    # Même nom de cache (même empreinte), mais un contenu gardé différent : l'objet gardé est ignoré.
+    faux = vrai._replace(titre="Référentiel falsifié")
+    cache.write_bytes(marshal.dumps((b"autre contenu", module._en_donnees(faux._replace(par_id={})))))
     charger_fichier_referentiel.cache_clear()
+    assert charger_fichier_referentiel(copie).titre == vrai.titre
+
+
+def test_le_cache_rend_exactement_le_referentiel_construit(referentiel):
+    from diagnum import referentiel as module
+
+    donnees = module._en_donnees(referentiel._replace(par_id={}))
+    relu = module._depuis_donnees(donnees)
+    assert relu == referentiel
+    assert type(relu.domaines[0].rubriques[0].items[0]) is type(referentiel.domaines[0].rubriques[0].items[0])
+    assert relu.item("salles_tni") == referentiel.item("salles_tni") is not None
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="texte d'origine absent (../shared/seed)")

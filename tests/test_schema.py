@@ -160,7 +160,7 @@ def test_chaque_item_du_referentiel_est_decrit(referentiel, schema):
         for item in domaine.items:
             _verifier_item(item, domaine_schema["properties"][item.id])
             vus += 1
-    assert vus == len(referentiel._index)
+    assert vus == len(referentiel.par_id)
 
 
 def test_objectifs_et_version(referentiel, schema):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 STATUTS_ACTION = ("prevue", "en cours", "realisee", "abandonnee")
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     """Une action du plan décidé par le groupe de pilotage."""
 
     libelle: str
@@ -23,8 +23,7 @@ class Action:
     statut: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Objectif:
+class Objectif(NamedTuple):
     """Un objectif : un score à atteindre dans un domaine, à une échéance."""
 
     domaine: str
@@ -33,8 +32,7 @@ class Objectif:
     actions: tuple[Action, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Etablissement:
+class Etablissement(NamedTuple):
     """Identification de l'établissement (aucune donnée personnelle)."""
 
     nom: str | None = None

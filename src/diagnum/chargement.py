@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from diagnum.campagne import Campagne
@@ -27,8 +26,7 @@ def valider_texte(contenu: bytes, chemin: str = "", *, complet: bool = False) ->
     # L'arbre a pu être lu malgré des erreurs (date impossible, clé en double,
     # alias…) : on valide quand même, pour signaler tous les problèmes d'un coup.
     resultat = valider_arbre(racine, charger_referentiel, complet=complet, chemin=chemin)
-    resultat.diagnostics = trier(constats + resultat.diagnostics)
-    return resultat
+    return resultat._replace(diagnostics=trier(constats + resultat.diagnostics))
 
 
 def valider_fichier(chemin: Path, *, complet: bool = False) -> Resultat:
@@ -36,16 +34,14 @@ def valider_fichier(chemin: Path, *, complet: bool = False) -> Resultat:
     return valider_texte(lire_octets(Path(chemin)), str(chemin), complet=complet)
 
 
-@dataclass
 class CampagneInvalide(ErreurProbleme):
     """Une campagne comporte des erreurs : on ne peut pas en calculer le score."""
 
-    chemin: str
-    diagnostics: list[Diagnostic]
-
-    def __post_init__(self) -> None:
-        nombre = sum(1 for d in self.diagnostics if d.est_erreur)
-        super().__init__(f"{self.chemin} : {nombre} erreur(s) ; corrigez-les d'abord (diagnum valider {self.chemin})")
+    def __init__(self, chemin: str, diagnostics: list[Diagnostic]) -> None:
+        self.chemin = chemin
+        self.diagnostics = diagnostics
+        nombre = sum(1 for d in diagnostics if d.est_erreur)
+        super().__init__(f"{chemin} : {nombre} erreur(s) ; corrigez-les d'abord (diagnum valider {chemin})")
 
 
 def charger_campagne(chemin: Path) -> tuple[Campagne, Referentiel]:

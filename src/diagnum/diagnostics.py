@@ -8,8 +8,8 @@ forme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Gravite(StrEnum):
@@ -19,8 +19,7 @@ class Gravite(StrEnum):
     AVERTISSEMENT = "avertissement"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
+class Position(NamedTuple):
     """Position 1-based dans un fichier texte."""
 
     ligne: int
@@ -30,8 +29,7 @@ class Position:
 DEBUT = Position(1, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """Un constat localisé sur un fichier."""
 
     position: Position

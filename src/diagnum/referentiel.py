@@ -9,13 +9,16 @@ fichier, pour ne pas relire un gros YAML à chaque appel.
 
 from __future__ import annotations
 
-import hashlib
+import marshal
 import os
-import pickle
 import re
-from dataclasses import dataclass, field
+import sys
+import zlib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from diagnum import __version__
 from diagnum.erreurs import ErreurReferentiel
@@ -28,16 +31,14 @@ MODALITES = ("jamais", "occasionnellement", "regulierement")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Ligne:
+class Ligne(NamedTuple):
     """Une ligne ou une colonne de matrice (un service, une affirmation)."""
 
     id: str
     libelle: str
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """Un item n'est posé que si une affirmation vaut ``valeur`` ou si une
     ligne de matrice est proposée (n'est pas « sans objet »)."""
 
@@ -46,16 +47,14 @@ class Condition:
     ligne: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Cible:
+class Cible(NamedTuple):
     """Cible de calcul d'un nombre sans total naturel : facteur × référence."""
 
     reference: str
     facteur: float
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """Une question du référentiel."""
 
     id: str
@@ -75,8 +74,7 @@ class Item:
     colonnes: tuple[Ligne, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Rubrique:
+class Rubrique(NamedTuple):
     """Une sous-partie d'un domaine (3.3.1…, ou indicateurs / éléments d'analyse)."""
 
     titre: str
@@ -85,8 +83,7 @@ class Rubrique:
     section: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Domaine:
+class Domaine(NamedTuple):
     """Une des sept parties du diagramme de synthèse."""
 
     id: str
@@ -106,8 +103,7 @@ class Domaine:
         return self.nature == "usage"
 
 
-@dataclass(frozen=True, slots=True)
-class Partie:
+class Partie(NamedTuple):
     """Partie hors radar : éléments de référence (3.1) ou obligations (3.2)."""
 
     section: str
@@ -118,8 +114,7 @@ class Partie:
     date_libelle: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Chapitre:
+class Chapitre(NamedTuple):
     """Un texte d'introduction numéroté (3.6 « Les usages »)."""
 
     section: str
@@ -127,8 +122,7 @@ class Chapitre:
     introduction: str
 
 
-@dataclass(frozen=True, slots=True)
-class Notation:
+class Notation(NamedTuple):
     """Règles de calcul des scores, déclarées dans le référentiel."""
 
     affirmation: dict[str, float]
@@ -142,8 +136,7 @@ class Notation:
     leviers: int
 
 
-@dataclass(frozen=True, slots=True)
-class Referentiel:
+class Referentiel(NamedTuple):
     """Un référentiel chargé et vérifié."""
 
     version: str
@@ -156,13 +149,26 @@ class Referentiel:
     corrections: tuple[dict[str, str], ...] = ()
     usages: Chapitre | None = None
     chemin: str = ""
-    _index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+    #: Chaque item par son identifiant (construit au chargement).
+    par_id: Mapping[str, Item] = MappingProxyType({})
 
     def domaine(self, identifiant: str) -> Domaine | None:
         return next((d for d in self.domaines if d.id == identifiant), None)
 
     def item(self, identifiant: str) -> Item | None:
-        return self._index.get(identifiant)
+        return self.par_id.get(identifiant)
+
+
+def indexer(reference: Partie, obligations: Partie, domaines: tuple[Domaine, ...]) -> dict[str, Item]:
+    """Chaque item du référentiel par son identifiant."""
+    index: dict[str, Item] = {}
+    for partie in (reference, obligations):
+        for item in partie.items:
+            index[item.id] = item
+    for domaine in domaines:
+        for item in domaine.items:
+            index[item.id] = item
+    return index
 
 
 # --------------------------------------------------------------------------
@@ -218,23 +224,36 @@ def charger_referentiel(version: str | None = None) -> Referentiel:
 
 @cache
 def charger_fichier_referentiel(chemin: Path) -> Referentiel:
-    """Charge et vérifie un fichier de référentiel, via le cache sur disque."""
+    """Charge et vérifie un fichier de référentiel, via le cache sur disque.
+
+    Le cache est indexé par le contenu du fichier : il garde le texte lu et ne
+    sert que si le fichier est resté identique, octet pour octet. Son nom
+    porte aussi la version de diagnum, celle de Python et la date de ce
+    module, pour qu'un modèle modifié ne relise jamais un ancien cache.
+    """
     try:
         contenu = chemin.read_bytes()
     except OSError as exc:
         raise ErreurReferentiel(f"{chemin} : lecture impossible ({exc.strerror})") from None
-    empreinte = hashlib.sha256(contenu + __version__.encode()).hexdigest()[:32]
-    cache_fichier = _dossier_cache() / f"referentiel-{empreinte}.pickle"
+    cache_fichier = _dossier_cache() / _nom_cache(contenu)
     try:
-        with cache_fichier.open("rb") as flux:
-            referentiel = pickle.load(flux)
-        if isinstance(referentiel, Referentiel):
-            return referentiel
+        contenu_lu, donnees = marshal.loads(cache_fichier.read_bytes())
+        if contenu_lu == contenu:
+            return _depuis_donnees(donnees)
     except Exception:
-        pass
+        pass  # cache absent, ancien ou abîmé : on relit le référentiel
     referentiel = construire_referentiel(contenu, str(chemin))
-    _ecrire_cache(cache_fichier, referentiel)
+    _ecrire_cache(cache_fichier, contenu, referentiel)
     return referentiel
+
+
+def _nom_cache(contenu: bytes) -> str:
+    try:
+        modele = os.stat(__file__).st_mtime_ns
+    except OSError:
+        modele = 0
+    python = sys.implementation.cache_tag
+    return f"referentiel-{zlib.crc32(contenu):08x}-{len(contenu)}-{__version__}-{python}-{modele}.marshal"
 
 
 def _dossier_cache() -> Path:
@@ -242,15 +261,48 @@ def _dossier_cache() -> Path:
     return Path(base) / "diagnum"
 
 
-def _ecrire_cache(chemin: Path, referentiel: Referentiel) -> None:
+def _ecrire_cache(chemin: Path, contenu: bytes, referentiel: Referentiel) -> None:
     try:
         chemin.parent.mkdir(parents=True, exist_ok=True)
         temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
-        with temporaire.open("wb") as flux:
-            pickle.dump(referentiel, flux, protocol=pickle.HIGHEST_PROTOCOL)
+        temporaire.write_bytes(marshal.dumps((contenu, _en_donnees(referentiel._replace(par_id={})))))
         os.replace(temporaire, chemin)
-    except OSError:
+    except (OSError, ValueError):
         pass  # sans cache, diagnum fonctionne, simplement plus lentement
+
+
+# Le cache est écrit avec marshal (déjà chargé par Python, sans import ni exécution de code à la
+# relecture) : chaque objet du modèle y devient un tuple (nom de classe, champs…), les autres
+# tuples (nom vide, éléments…).
+_MODELES: dict[str, type] = {
+    c.__name__: c for c in (Ligne, Condition, Cible, Item, Rubrique, Domaine, Partie, Chapitre, Notation, Referentiel)
+}
+
+
+def _en_donnees(objet: object) -> object:
+    if isinstance(objet, tuple):
+        nom = type(objet).__name__ if type(objet) in _MODELES.values() else ""
+        return (nom, *map(_en_donnees, objet))
+    if isinstance(objet, Mapping):
+        return {cle: _en_donnees(valeur) for cle, valeur in objet.items()}
+    return objet
+
+
+def _reconstruire(donnees: object) -> object:
+    if type(donnees) is tuple:
+        nom, *elements = donnees
+        valeurs = [_reconstruire(e) for e in elements]
+        return _MODELES[nom](*valeurs) if nom else tuple(valeurs)
+    if type(donnees) is dict:
+        return {cle: _reconstruire(valeur) for cle, valeur in donnees.items()}
+    return donnees
+
+
+def _depuis_donnees(donnees: object) -> Referentiel:
+    referentiel = _reconstruire(donnees)
+    if not isinstance(referentiel, Referentiel):
+        raise TypeError("cache de référentiel inattendu")
+    return referentiel._replace(par_id=indexer(referentiel.reference, referentiel.obligations, referentiel.domaines))
 
 
 def construire_referentiel(contenu: bytes, chemin: str = "<référentiel>") -> Referentiel:
@@ -350,13 +402,7 @@ class _Constructeur:
                 self.texte(noeud_usages, "titre"),
                 self.texte(noeud_usages, "introduction"),
             )
-        index: dict[str, Item] = {}
-        for partie in (reference, obligations):
-            for item in partie.items:
-                index[item.id] = item
-        for domaine in domaines:
-            for item in domaine.items:
-                index[item.id] = item
+        index = indexer(reference, obligations, domaines)
         referentiel = Referentiel(
             version=version,
             titre=self.texte(racine, "titre"),
@@ -368,7 +414,7 @@ class _Constructeur:
             corrections=corrections,
             usages=usages,
             chemin=self.chemin,
-            _index=index,
+            par_id=index,
         )
         self.verifier_renvois(referentiel, racine)
         return referentiel

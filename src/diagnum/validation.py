@@ -12,7 +12,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from diagnum.campagne import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
 from diagnum.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
@@ -38,8 +38,7 @@ ALPHABET_UAI = "ABCDEFGHJKLMNPRSTUVWXYZ"
 _UAI = re.compile(r"^(\d{7})([A-Za-z])$")
 
 
-@dataclass(slots=True)
-class Resultat:
+class Resultat(NamedTuple):
     """Ce que la validation d'un fichier produit."""
 
     diagnostics: list[Diagnostic]
@@ -119,14 +118,16 @@ _DATE_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DATE_FRANCAISE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
-@dataclass
 class _Validateur:
-    referentiel: Referentiel
-    complet: bool
-    constats: list[Diagnostic] = field(default_factory=list)
-    sans_reponse: dict[str, list[tuple[str, Position]]] = field(default_factory=dict)
-    # Position de chaque case de matrice (sa clé, sinon celle de sa ligne) pour situer une case vide.
-    cellules: dict[tuple[str, str, str], Position] = field(default_factory=dict)
+    """Parcourt l'arbre d'un fichier et relève les constats (un par fichier validé)."""
+
+    def __init__(self, referentiel: Referentiel, complet: bool) -> None:
+        self.referentiel = referentiel
+        self.complet = complet
+        self.constats: list[Diagnostic] = []
+        self.sans_reponse: dict[str, list[tuple[str, Position]]] = {}
+        # Position de chaque case de matrice (sa clé, sinon celle de sa ligne) pour situer une case vide.
+        self.cellules: dict[tuple[str, str, str], Position] = {}
 
     # -- utilitaires ------------------------------------------------------
     def err(self, position: Position, code: str, message: str) -> None:
