@@ -1,7 +1,7 @@
 """Ce que chaque commande importe : ``diagnum valider`` doit démarrer vite.
 
-On lance un vrai processus avec ``python -X importtime`` et on lit la liste des
-modules importés (sur stderr) : c'est ce que paie chaque appel.
+On lance un vrai processus et on relève, à sa sortie, les modules qu'il a
+importés (``sys.modules``) : c'est ce que paie chaque appel.
 """
 
 from __future__ import annotations
@@ -32,24 +32,35 @@ INTERDITS_ENREGISTREMENT = (
 )
 
 
+# Relevé à la sortie du processus : ``-X importtime`` ne voit pas les modules
+# importés par ``importlib.import_module`` (les sous-commandes, chargées à la demande).
+_RELEVE = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)) + '\\n'))\n"
+)
+
+
 def modules_importes(*arguments: str) -> tuple[set[str], subprocess.CompletedProcess]:
-    """Lance ``python -X importtime ARGUMENTS`` et renvoie les modules importés."""
+    """Lance ``python -c CODE`` ou ``python -m MODULE …`` et renvoie les modules importés à la sortie."""
+    if arguments[0] == "-c":
+        code = _RELEVE + arguments[1]
+    else:
+        assert arguments[0] == "-m"
+        code = (
+            _RELEVE
+            + f"import runpy\nsys.argv = {[arguments[1], *arguments[2:]]!r}\n"
+            + f"runpy.run_module({arguments[1]!r}, run_name='__main__', alter_sys=True)\n"
+        )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPROFILEIMPORTTIME"}
     env["NO_COLOR"] = "1"
     processus = subprocess.run(
-        [sys.executable, "-X", "importtime", *arguments],
-        capture_output=True,
-        text=True,
-        cwd=RACINE,
-        env=env,
-        timeout=120,
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=RACINE, env=env, timeout=120
     )
-    modules = set()
+    modules: set[str] = set()
     for ligne in processus.stderr.splitlines():
-        if ligne.startswith("import time:") and "|" in ligne:
-            nom = ligne.rsplit("|", 1)[1].strip()
-            if nom != "imported package":
-                modules.add(nom)
+        if ligne.startswith("MODULES "):
+            modules.update(ligne.split()[1:])
+    assert modules, processus.stderr[-2000:]
     return modules, processus
 
 
@@ -69,9 +80,28 @@ def test_valider_n_importe_ni_matplotlib_ni_jinja2(format_):
 def test_enregistrer_les_commandes_reste_leger():
     modules, processus = modules_importes("-c", "import diagnum.cli")
     assert processus.returncode == 0, processus.stderr[-2000:]
-    assert "typer" in modules and "diagnum.cli.compare" in modules
+    assert "typer" in modules and "diagnum.cli.application" in modules
     for interdit in INTERDITS_ENREGISTREMENT:
         assert famille(modules, interdit) == [], f"l'enregistrement des commandes importe {interdit}"
+
+
+def test_valider_n_importe_que_sa_propre_sous_commande():
+    from diagnum.cli.application import COMMANDES
+
+    modules, processus = modules_importes("-m", "diagnum", "valider", str(EXEMPLE))
+    assert processus.returncode == 0, processus.stderr[-2000:]
+    commandes = {module for module, _ in COMMANDES.values()}
+    assert sorted(commandes & modules) == ["diagnum.cli.valider"]
+
+
+def test_l_aide_construit_toutes_les_sous_commandes():
+    modules, processus = modules_importes("-m", "diagnum", "--help")
+    assert processus.returncode == 0, processus.stderr[-2000:]
+    from diagnum.cli.application import COMMANDES
+
+    assert {module for module, _ in COMMANDES.values()} <= modules
+    for nom in COMMANDES:
+        assert f"  {nom} " in processus.stdout
 
 
 def test_rapport_importe_bien_ce_qu_il_dessine(tmp_path):

@@ -116,6 +116,7 @@ def test_une_option_inconnue_donne_un_message_francais_et_le_code_2():
             "Erreur : l'option --formt n'existe pas (options possibles : --complet, --format)",
         ),
         (["commande-absente"], "Erreur : la commande « commande-absente » n'existe pas."),
+        (["valdier", "a.yaml"], "Erreur : la commande « valdier » n'existe pas. Vouliez-vous dire « valider » ?"),
         (["init", "--referentiel"], "Erreur : l'option « --referentiel » attend une valeur."),
         (["score", "a.yaml", "b.yaml"], "Erreur : argument en trop : b.yaml"),
     ],

@@ -2,17 +2,87 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
 
 import typer
+import typer.main
+from typer import _click as click
+from typer.core import TyperGroup
 
 from diagnum import __version__
 from diagnum.cli import traduction
 
 traduction.installer()
 
+#: Chaque sous-commande : le module et la fonction qui la portent, dans l'ordre de l'aide.
+COMMANDES: dict[str, tuple[str, str]] = {
+    "init": ("diagnum.cli.init", "init"),
+    "valider": ("diagnum.cli.valider", "valider"),
+    "score": ("diagnum.cli.score", "score"),
+    "radar": ("diagnum.cli.radar", "radar"),
+    "rapport": ("diagnum.cli.rapport", "rapport"),
+    "compare": ("diagnum.cli.compare", "compare"),
+    "evolution": ("diagnum.cli.evolution", "evolution"),
+    "referentiel": ("diagnum.cli.referentiel", "afficher_referentiel"),
+    "schema": ("diagnum.cli.schema", "schema"),
+}
+
+
+def construire_commande(nom: str) -> click.Command:
+    """Importe une sous-commande et la fait convertir par Typer en commande Click."""
+    module, fonction = COMMANDES[nom]
+    seule = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    seule.command(nom)(getattr(importlib.import_module(module), fonction))
+    return typer.main.get_command(seule)
+
+
+class _Commandes(MutableMapping):
+    """Les sous-commandes du groupe, construites à la première demande."""
+
+    def __init__(self) -> None:
+        self._construites: dict[str, click.Command] = {}
+
+    def __getitem__(self, nom: str) -> click.Command:
+        if nom not in self._construites:
+            if nom not in COMMANDES:
+                raise KeyError(nom)
+            self._construites[nom] = construire_commande(nom)
+        return self._construites[nom]
+
+    def __setitem__(self, nom: str, commande: click.Command) -> None:
+        self._construites[nom] = commande
+
+    def __delitem__(self, nom: str) -> None:
+        del self._construites[nom]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*COMMANDES, *self._construites]))
+
+    def __len__(self) -> int:
+        return len(set(COMMANDES) | set(self._construites))
+
+
+class GroupeDiagnum(TyperGroup):
+    """Le groupe ``diagnum`` : une sous-commande n'est importée que lorsqu'elle sert.
+
+    C'est le chargement paresseux des sous-commandes que décrit Click : ``diagnum
+    valider`` n'importe ni ne fait analyser par Typer les huit autres commandes
+    (l'aide et la complétion, elles, les construisent toutes).
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commandes()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
 app = typer.Typer(
     name="diagnum",
+    cls=GroupeDiagnum,
     help=(
         "Diagnostic du numérique dans un établissement scolaire, d'après le référentiel collège/lycée numérique (2011)."
     ),
@@ -41,32 +111,6 @@ def principal(
     ),
 ) -> None:
     """Diagnostic du numérique dans un établissement scolaire (référentiel 2011)."""
-
-
-def _enregistrer() -> None:
-    from diagnum.cli import init, valider
-
-    app.command("init")(init.init)
-    app.command("valider")(valider.valider)
-
-    from diagnum.cli import radar, rapport, score
-
-    app.command("score")(score.score)
-    app.command("radar")(radar.radar)
-    app.command("rapport")(rapport.rapport)
-
-    from diagnum.cli import compare, evolution
-
-    app.command("compare")(compare.compare)
-    app.command("evolution")(evolution.evolution)
-
-    from diagnum.cli import referentiel, schema
-
-    app.command("referentiel")(referentiel.afficher_referentiel)
-    app.command("schema")(schema.schema)
-
-
-_enregistrer()
 
 
 def main() -> None:

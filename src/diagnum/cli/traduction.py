@@ -173,6 +173,10 @@ MESSAGES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = tuple(
             r"^Could not open file '(?P<f>.*)': (?P<r>.*)$",
             lambda m: f"impossible d'ouvrir le fichier « {m['f']} » : {m['r']}",
         ),
+        (
+            r"\. Did you mean (?P<s>.+)\?$",
+            lambda m: ". Vouliez-vous dire " + re.sub(r"'([^']*)'", r"« \1 »", m["s"]) + " ?",
+        ),
         (r"^Value must be an iterable\.$", lambda m: "une liste de valeurs est attendue."),
         (r"^unknown error$", lambda m: "erreur inconnue"),
     )
