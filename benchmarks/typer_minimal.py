@@ -1,7 +1,8 @@
-"""Plancher d'une application Typer : une seule commande qui fait l'analyse nue, rien d'autre.
+"""Plancher d'une application Typer : une seule commande qui lit les fichiers comme diagnum, rien d'autre.
 
-Mesure ce que coûtent Typer et son aiguillage autour de la même analyse que
-``analyse_nue.py``. Usage : ``python typer_minimal.py FICHIER…``
+Mesure ce que coûtent Typer et son aiguillage autour de la même lecture que
+``diagnum.lecture_yaml`` (événements de l'analyseur libyaml de ruamel.yaml.clib,
+sans construire d'arbre ni valider). Usage : ``python typer_minimal.py FICHIER…``
 """
 
 from pathlib import Path
@@ -13,15 +14,15 @@ app = typer.Typer(add_completion=False)
 
 @app.command()
 def analyser(fichiers: list[Path]) -> None:
-    """Analyse les fichiers comme analyse_nue.py."""
+    """Lit les événements YAML de chaque fichier."""
     import io
 
-    from ruamel.yaml import YAML
+    from _ruamel_yaml import CParser
 
-    yaml = YAML(typ="safe", pure=True)
     for chemin in fichiers:
-        for _ in yaml.parse(io.StringIO(chemin.read_bytes().decode("utf-8"))):
-            pass
+        parseur = CParser(io.StringIO(chemin.read_bytes().decode("utf-8")))
+        while parseur.check_event():
+            parseur.get_event()
 
 
 if __name__ == "__main__":

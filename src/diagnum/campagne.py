@@ -5,7 +5,8 @@ des scores, la comparaison et les rapports consomment. Les valeurs sont déjà
 contrôlées : une réponse fautive y est absente (``None``).
 """
 
-from __future__ import annotations
+# Annotations évaluées (sans « from __future__ import annotations ») : typing.NamedTuple
+# compilerait sinon chaque annotation écrite en texte, 1 ms de plus au démarrage.
 
 import datetime as dt
 from dataclasses import dataclass, field
