@@ -257,7 +257,8 @@ class _Validateur:
         self.err(noeud.position, "affirmation", f"{quoi} : répondez {liste}, trouvé {_affiche(noeud)}{conseil}")
         return None
 
-    def proportion(self, noeud: Noeud, quoi: str) -> float | None:
+    def proportion(self, noeud: Noeud, quoi: str, nature: str = "un pourcentage") -> float | None:
+        """Un nombre de 0 à 100 : pourcentage d'un item, ou score visé par un objectif."""
         if _illisible(noeud):
             return None
         valeur = noeud.valeur if isinstance(noeud, Scalaire) else None
@@ -275,14 +276,14 @@ class _Validateur:
             self.err(
                 noeud.position,
                 "type",
-                f"{quoi} : un pourcentage de 0 à 100 est attendu, trouvé {_affiche(noeud)}{conseil}",
+                f"{quoi} : {nature} de 0 à 100 est attendu, trouvé {_affiche(noeud)}{conseil}",
             )
             return None
         if not 0 <= valeur <= 100:
             self.err(
                 noeud.position,
                 "hors-bornes",
-                f"{quoi} : un pourcentage est compris entre 0 et 100, trouvé « {noeud.texte} »",
+                f"{quoi} : {nature} est compris entre 0 et 100, trouvé « {noeud.texte} »",
             )
             return None
         return valeur
@@ -549,7 +550,7 @@ class _Validateur:
                     tableau.position, "objectif-incomplet", "objectif sans « cible » (score à atteindre, de 0 à 100)"
                 )
             else:
-                cible = self.proportion(noeud_cible, "objectif.cible")
+                cible = self.proportion(noeud_cible, "objectif.cible", "un score")
             echeance = self.date(tableau.get("echeance"), "objectif.echeance")
             actions = self.actions(tableau.get("actions"))
             if domaine is not None and domaine in vus:
