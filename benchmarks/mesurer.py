@@ -150,14 +150,20 @@ def preparer_lot(dossier: Path, nombre: int) -> list[str]:
     return chemins
 
 
-def mesure_lot(repetitions: int, nombre: int, env: dict[str, str]) -> Rapport:
+def mesure_lot(repetitions: int, nombre: int, env: dict[str, str]) -> tuple[Rapport, float]:
+    """Le lot contre le script nu ; et, à titre d'information, la durée de la seule lecture libyaml (ms)."""
     with tempfile.TemporaryDirectory(prefix="diagnum-lot-") as dossier:
         chemins = preparer_lot(Path(dossier), nombre)
         valider = [*executable("diagnum"), "valider", *chemins]
         verifier(valider, env)
         nue = [PYTHON, str(ICI / "analyse_nue.py"), *chemins]
-        commandes = {f"diagnum valider ({nombre} fichiers)": valider, f"analyse nue ({nombre} fichiers)": nue}
-        return rapport(f"{nombre} fichiers / analyse nue", 1.5, commandes, repetitions, env)
+        libyaml = [PYTHON, str(ICI / "analyse_nue.py"), "--libyaml", *chemins]
+        mesure, reference = f"diagnum valider ({nombre} fichiers)", f"analyse nue ({nombre} fichiers)"
+        m = medianes({mesure: valider, reference: nue, "libyaml": libyaml}, repetitions, env)
+        rapport_lot = Rapport(
+            f"{nombre} fichiers / analyse nue", mesure, reference, 1.5, (m[mesure], m[reference]), repetitions
+        )
+        return rapport_lot, 1000 * m["libyaml"]
 
 
 def donnees_graphiques(chemin: Path) -> dict:
@@ -283,7 +289,9 @@ def versions() -> str:
     return ", ".join(trouves)
 
 
-def markdown(rapports: list[Rapport], couts: dict[str, float], referentiel: dict[str, float], lot: int) -> str:
+def markdown(
+    rapports: list[Rapport], couts: dict[str, float], referentiel: dict[str, float], lot: int, lot_libyaml: float | None
+) -> str:
     lignes = [
         "# Mesures de vitesse",
         "",
@@ -304,7 +312,13 @@ def markdown(rapports: list[Rapport], couts: dict[str, float], referentiel: dict
     lignes += [
         "",
         f"Répétitions : {', '.join(f'{r.nom} {r.repetitions}' for r in rapports)}. Lot : {lot} copies de "
-        f"`exemples/{EXEMPLE.name}`.",
+        f"`exemples/{EXEMPLE.name}`."
+        + (
+            f" La seule lecture libyaml de ces {lot} fichiers, en un processus, prend {lot_libyaml:.0f} ms "
+            "(information, sans cible)."
+            if lot_libyaml is not None
+            else ""
+        ),
         "",
         "## Ce qui a été fait, ce qui reste",
         "",
@@ -362,13 +376,16 @@ def main() -> int:
     env = environnement()
 
     rapports: list[Rapport] = []
+    lot_libyaml: float | None = None
     if "valider" in choix:
         rapports += mesures_un_fichier(repetitions, env)
         for r in rapports:
             print(ligne(r), flush=True)
     if "lot" in choix:
-        rapports.append(mesure_lot(7, arguments.lot, env))
-        print(ligne(rapports[-1]), flush=True)
+        rapport_lot, lot_libyaml = mesure_lot(7, arguments.lot, env)
+        rapports.append(rapport_lot)
+        print(ligne(rapport_lot), flush=True)
+        print(f"  (lecture libyaml seule des {arguments.lot} fichiers, en un processus : {lot_libyaml:.0f} ms)")
     if "rapport" in choix:
         rapports.append(mesure_rapport(7, env))
         print(ligne(rapports[-1]), flush=True)
@@ -384,7 +401,9 @@ def main() -> int:
         print(f"  {nom:50} {valeur:7.1f} ms")
 
     if arguments.resultats:
-        arguments.resultats.write_text(markdown(rapports, couts, referentiel, arguments.lot), encoding="utf-8")
+        arguments.resultats.write_text(
+            markdown(rapports, couts, referentiel, arguments.lot, lot_libyaml), encoding="utf-8"
+        )
         print(f"\n{arguments.resultats} écrit")
     return 0 if all(r.atteint for r in rapports) else 1
 

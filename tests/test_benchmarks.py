@@ -1,0 +1,59 @@
+"""Les scripts de benchmarks/ tournent et mesurent bien ce qu'ils disent (sans rien chronométrer ici)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RACINE = Path(__file__).resolve().parents[1]
+BANC = RACINE / "benchmarks"
+EXEMPLE = RACINE / "exemples" / "college-jean-moulin-2024-2025.yaml"
+
+
+def lancer(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *arguments], capture_output=True, text=True, cwd=RACINE, timeout=120)
+
+
+def test_l_analyse_nue_charge_le_fichier_avec_le_chargeur_par_defaut():
+    sortie = lancer(str(BANC / "analyse_nue.py"), str(EXEMPLE), str(EXEMPLE))
+    assert sortie.returncode == 0, sortie.stderr
+    from ruamel.yaml import YAML
+
+    cles = len(YAML().load(EXEMPLE.read_text(encoding="utf-8")))
+    assert sortie.stdout.strip() == str(2 * cles)
+
+
+def test_l_analyse_libyaml_lit_tous_les_evenements():
+    pytest.importorskip("_ruamel_yaml")
+    sortie = lancer(str(BANC / "analyse_nue.py"), "--libyaml", str(EXEMPLE))
+    assert sortie.returncode == 0, sortie.stderr
+    from diagnum.lecture_yaml import evenements
+
+    assert sortie.stdout.strip() == str(len(list(evenements(EXEMPLE.read_text(encoding="utf-8")))))
+
+
+def test_l_application_typer_minimale_tourne():
+    pytest.importorskip("_ruamel_yaml")
+    sortie = lancer(str(BANC / "typer_minimal.py"), str(EXEMPLE))
+    assert (sortie.returncode, sortie.stderr) == (0, "")
+
+
+def test_le_compte_rendu_markdown_porte_chaque_rapport_et_sa_cible(monkeypatch):
+    spec = importlib.util.spec_from_file_location("mesurer", BANC / "mesurer.py")
+    mesurer = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "mesurer", mesurer)
+    spec.loader.exec_module(mesurer)
+    rapports = [
+        mesurer.Rapport("valider / yamllint", "diagnum valider", "yamllint", 0.8, (0.090, 0.120), 11),
+        mesurer.Rapport("valider / analyse nue", "diagnum valider", "analyse nue", 1.5, (0.090, 0.050), 11),
+    ]
+    couts = {"yamllint": 120.0, "analyse nue": 50.0, mesurer.TYPER_MINIMAL: 75.0}
+    texte = mesurer.markdown(rapports, couts, {"avec le cache sur disque": 0.4}, 500, 400.0)
+    assert "| valider / yamllint | diagnum valider : 90 ms | yamllint : 120 ms | **0.75** | ≤ 0.80 ✓ |" in texte
+    assert "| **1.80** | ≤ 1.50 ✗ manquée |" in texte
+    assert "prend 400 ms (information, sans cible)" in texte
+    assert "prend 75 ms, soit 1.50 × l'analyse nue et 0.62 × yamllint" in texte
