@@ -339,8 +339,8 @@ def markdown(
         "identique octet pour octet (tableau ci-dessous).",
         "- Au-delà de 50 fichiers, `valider` répartit le lot sur tous les cœurs, dans l'ordre des fichiers.",
         "- Ce qui reste au-dessus du plancher Typer : les modules de diagnum (8 ms environ), la lecture et la "
-        "validation (3 à 4 ms). Sur cette machine partagée, le rapport à yamllint varie d'un passage à l'autre "
-        "de 0,75 à 0,83 : la marge est mince, relancer la mesure avant de conclure.",
+        "validation (3 à 4 ms). Sur cette machine partagée, le rapport à yamllint a varié le 2026-11-30 de 0,76 "
+        "(machine calme) à 0,88 (machine chargée) : la marge est mince, relancer la mesure avant de conclure.",
         "",
         "## Où passe le temps d'un appel",
         "",
