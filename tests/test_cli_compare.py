@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -147,6 +148,16 @@ def test_objectifs_juges_dans_les_deux_sens():
     assert statuts and "realisee" not in statuts
     sortie = compare(AVANT, AVANT).stdout
     assert "non atteint" in sortie and "Actions non réalisées :" in sortie
+
+
+def test_une_echeance_se_juge_a_la_date_de_la_seconde_campagne():
+    avant, apres = charger(AVANT)[0], charger(APRES)[0]
+    objectifs = compare_json(AVANT, APRES)["objectifs"]
+    futurs = [o for o in objectifs if o["echeance"] and dt.date.fromisoformat(o["echeance"]) > apres.date]
+    assert futurs and all(o["echeance_passee"] is False for o in futurs)
+    assert avant.date < apres.date
+    sortie = compare(AVANT, APRES).stdout
+    assert sortie.count("(pas encore échue à la date de la campagne)") == len(futurs)
 
 
 # --------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
             actions.append({"libelle": a.libelle, "details": ", ".join(details), "statut": statut_fr(a.statut)})
         echeance = date_fr(b.objectif.echeance) if b.objectif.echeance else "—"
         if b.echeance_passee is False:
-            echeance += " (pas encore passée)"
+            echeance += " (pas encore échue à la date de la campagne)"
         objectifs.append(
             {
                 "titre": b.titre,

@@ -117,7 +117,7 @@ def texte_comparaison(comparaison: Comparaison) -> str:
                 score += f" ({nombre_fr(b.score_initial)} en {avant.campagne})"
             details = [f"cible {nombre_fr(b.objectif.cible)}", score]
             if b.objectif.echeance:
-                suite = " (pas encore passée)" if b.echeance_passee is False else ""
+                suite = " (pas encore échue à la date de la campagne)" if b.echeance_passee is False else ""
                 details.append(f"échéance {date_fr(b.objectif.echeance)}{suite}")
             lignes.append(f"  {b.titre} : {verdict} — {', '.join(details)}")
             if b.actions_non_realisees:
