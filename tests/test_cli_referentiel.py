@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,27 +59,6 @@ def test_une_version_en_tableaux(referentiel):
     for item in referentiel.par_id.values():
         position = colonne.find(item.id, position)
         assert position >= 0, item.id
-
-
-def test_no_color_meme_dans_un_terminal(referentiel):
-    """Rich forcé en terminal : avec NO_COLOR, aucune séquence d'échappement (ni couleur, ni gras)."""
-    commun = {**os.environ, "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "COLUMNS": "100"}
-    code = (
-        "import sys; sys.stdout.isatty = lambda: True; from diagnum.cli import main; "
-        f"sys.argv = ['diagnum', 'referentiel', {referentiel.version!r}]; main()"
-    )
-
-    def lancer(env: dict[str, str]) -> str:
-        processus = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=RACINE, timeout=120
-        )
-        assert processus.returncode == 0, processus.stderr
-        return processus.stdout
-
-    sans = lancer({**{k: v for k, v in commun.items() if k != "NO_COLOR"}, "NO_COLOR": "1"})
-    avec = lancer({k: v for k, v in commun.items() if k != "NO_COLOR"})
-    assert ECHAPPEMENT_ANSI.search(avec) is not None  # garde-fou : sans NO_COLOR, le style est bien là
-    assert ECHAPPEMENT_ANSI.search(sans) is None
 
 
 def test_une_version_inconnue():

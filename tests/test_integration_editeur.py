@@ -477,3 +477,40 @@ def test_la_configuration_pre_commit_de_la_doc_nomme_le_crochet():
     (configuration,) = [YAML(typ="safe").load(e) for e in _extraits("yaml") if "repos:" in e]
     (depot,) = configuration["repos"]
     assert [h["id"] for h in depot["hooks"]] == [_crochet()["id"]]
+
+
+# --------------------------------------------------------------------------
+# NO_COLOR partout : aucune séquence ANSI, même sur un terminal
+
+AVANT = RACINE / "exemples" / "college-jean-moulin-2023-2024.yaml"
+ANSI = re.compile(r"\x1b\[")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "avec_style"),
+    [
+        (["referentiel", "2011"], True),
+        (["score", str(EXEMPLE)], True),
+        (["valider", str(PLUSIEURS)], True),
+        (["compare", str(AVANT), str(EXEMPLE)], False),
+        (["evolution", str(AVANT), str(EXEMPLE)], False),
+    ],
+    ids=lambda v: v[0] if isinstance(v, list) else str(v),
+)
+def test_no_color_meme_dans_un_terminal(arguments, avec_style):
+    """Rich forcé en terminal : avec NO_COLOR, ni couleur, ni gras, ni grisé."""
+    commun = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    commun |= {"FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "COLUMNS": "100"}
+    code = f"import sys; sys.stdout.isatty = lambda: True; from diagnum.cli import main; sys.argv = {['diagnum', *arguments]!r}; main()"
+
+    def lancer(env: dict[str, str]) -> str:
+        processus = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=RACINE, timeout=120
+        )
+        assert processus.returncode in (0, 1), processus.stderr
+        assert processus.stdout.strip()
+        return processus.stdout
+
+    assert ANSI.search(lancer({**commun, "NO_COLOR": "1"})) is None
+    if avec_style:  # garde-fou : sans NO_COLOR, le style est bien là
+        assert ANSI.search(lancer(commun)) is not None

@@ -9,7 +9,6 @@ tableaux Rich.
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
@@ -192,12 +191,12 @@ def _tableaux(referentiel: Referentiel) -> None:
     Deux colonnes pour tenir dans 80 caractères : l'identifiant à écrire dans
     la campagne, puis la question et, en dessous, la réponse attendue.
     """
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    sans_style = bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
-    console = Console(highlight=False, emoji=False, markup=False, color_system=None if sans_style else "auto")
+    from diagnum.cli.commun import console_rich
+
+    console = console_rich()
     console.print(f"{referentiel.titre} (version {referentiel.version})", style="bold")
     for partie in lignes_referentiel(referentiel):
         table = Table(title=partie.titre, title_justify="left", expand=True, show_lines=True)

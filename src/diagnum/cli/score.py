@@ -65,13 +65,13 @@ def format_csv(profil: Profil) -> bytes:
 
 def afficher_tableau(profil: Profil, notation: Notation) -> None:
     """Le tableau des sept domaines puis les obligations, non respectées d'abord."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from diagnum.affichage import ABSENT, nombre_fr, pourcent_fr
+    from diagnum.cli.commun import console_rich
 
-    console = Console(highlight=False)
+    console = console_rich()
     nom = profil.etablissement.nom or "Établissement sans nom"
     console.print(Text(f"{nom} — campagne {profil.campagne} (référentiel {profil.referentiel})", style="bold"))
     tableau = Table(show_edge=False, pad_edge=False)
