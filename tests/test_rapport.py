@@ -125,7 +125,7 @@ def test_sections_dans_l_ordre():
     titres = [ligne for ligne in texte.splitlines() if ligne.startswith("## ")]
     attendus = [
         "## Identification",
-        "## 3.1 Eléments de référence",
+        "## 3.1 Éléments de référence",
         "## Complétude des réponses",
         "## Diagramme de synthèse",
         "## 3.2 Obligations réglementaires",

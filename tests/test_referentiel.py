@@ -79,7 +79,7 @@ def test_chaque_texte_est_celui_du_questionnaire_dans_son_ordre(referentiel):
     curseur = 0
     for texte in textes_du_referentiel(referentiel):
         cherche = normaliser(texte).rstrip(" :.")
-        if cherche in {"Indicateur", "Indicateurs", "Eléments d'analyse"}:
+        if cherche in {"Indicateur", "Indicateurs", "Éléments d'analyse"}:
             continue  # intitulés de marge du document d'origine, mis en rubriques
         trouve = questionnaire.find(cherche, curseur)
         assert trouve >= 0, f"absent du questionnaire ou hors d'ordre : {texte!r}"
@@ -199,6 +199,24 @@ def test_cache_indexe_sur_le_contenu(tmp_path, copie):
         fichier.write_bytes(b"pas un cache")
     charger_fichier_referentiel.cache_clear()
     assert charger_fichier_referentiel(copie).domaines[0].titre == "Pilotage"
+
+
+def test_ecrire_un_cache_efface_ceux_de_plus_de_30_jours(tmp_path, copie):
+    import os
+    import time
+
+    dossier = tmp_path / "diagnum"
+    dossier.mkdir()
+    vieux, recent, autre = dossier / "referentiel-vieux.marshal", dossier / "referentiel-recent.marshal", dossier / "x"
+    for fichier in (vieux, recent, autre):
+        fichier.write_bytes(b"cache")
+    il_y_a_40_jours = time.time() - 40 * 24 * 3600
+    os.utime(vieux, (il_y_a_40_jours, il_y_a_40_jours))
+    os.utime(autre, (il_y_a_40_jours, il_y_a_40_jours))
+    charger_fichier_referentiel(copie)
+    restants = sorted(f.name for f in dossier.iterdir())
+    assert "referentiel-vieux.marshal" not in restants
+    assert {"referentiel-recent.marshal", "x"} <= set(restants) and len(restants) == 3
 
 
 def test_un_cache_d_un_autre_contenu_n_est_jamais_servi(tmp_path, copie):

@@ -268,8 +268,26 @@ def _ecrire_cache(chemin: Path, contenu: bytes, referentiel: Referentiel) -> Non
         temporaire = chemin.with_name(f".{chemin.name}.{os.getpid()}.tmp")
         temporaire.write_bytes(marshal.dumps((contenu, _en_donnees(referentiel._replace(par_id={})))))
         os.replace(temporaire, chemin)
+        _oublier_vieux_caches(chemin)
     except (OSError, ValueError):
         pass  # sans cache, diagnum fonctionne, simplement plus lentement
+
+
+#: Un cache que personne n'a récrit depuis ce délai (ancienne version, ancien référentiel) est effacé.
+DUREE_CACHE = 30 * 24 * 3600
+
+
+def _oublier_vieux_caches(garde: Path) -> None:
+    """Efface les caches de référentiel de plus de 30 jours (seulement quand un cache est écrit)."""
+    import time
+
+    limite = time.time() - DUREE_CACHE
+    for ancien in garde.parent.glob("referentiel-*"):
+        try:
+            if ancien != garde and ancien.stat().st_mtime < limite:
+                ancien.unlink()
+        except OSError:
+            pass
 
 
 # Le cache est écrit avec marshal (déjà chargé par Python, sans import ni exécution de code à la
