@@ -109,3 +109,17 @@ def test_rapport_importe_bien_ce_qu_il_dessine(tmp_path):
     modules, processus = modules_importes("-m", "diagnum", "radar", str(EXEMPLE), "-o", str(tmp_path / "radar.png"))
     assert processus.returncode == 0, processus.stderr[-2000:]
     assert famille(modules, "matplotlib")
+
+
+def test_les_options_de_completion_ne_sont_que_sur_diagnum():
+    from typer.testing import CliRunner
+
+    from diagnum.cli import app
+    from diagnum.cli.application import COMMANDES
+
+    runner = CliRunner()
+    assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
+    for nom in COMMANDES:
+        aide = runner.invoke(app, [nom, "--help"])
+        assert aide.exit_code == 0, aide.output
+        assert "completion" not in aide.stdout, nom

@@ -289,3 +289,30 @@ def test_le_module_ne_construit_aucun_objet_python_arbitraire():
     assert isinstance(racine.get("a"), Liste)
     assert [d.code for d in constats] == ["etiquette"]
     assert "construct" not in lecture_yaml.__dict__
+
+
+# Là où libyaml et l'analyseur pur diffèrent (octets contre caractères, fins de ligne
+# Unicode, document ouvert après un commentaire) : les deux donnent le même constat.
+ACCORDS = {
+    "controle-apres-accents": ("a: é é é\nb: \x01\n", [(2, 4, "caractere-interdit")]),
+    "separateur-de-ligne-unicode": ('a: "x\u2028y"\nb: &z 1\n', [(2, 4, "ancre")]),
+    "nel-dans-un-texte": ("commentaire: travaux en cours\x85à finir\nb: 1\n", []),
+    "commentaire-puis-tirets": (
+        '# yaml-language-server: $schema=x\n---\n  referentiel: "2011"\nannee: 2025\n',
+        [(4, 1, "syntaxe")],
+    ),
+    "retour-chariot-seul": ("a: 1\rb: @x\r", [(2, 4, "syntaxe")]),
+    "fin-de-document-puis-suite": ("a: 1\n...\nb: 2\n", [(3, 1, "documents-multiples")]),
+}
+
+
+@pytest.mark.parametrize("nom", ACCORDS)
+def test_les_deux_analyseurs_donnent_le_meme_constat(nom: str, analyseur: str):
+    texte, attendus = ACCORDS[nom]
+    _, constats = lire_yaml(texte)
+    assert [(d.ligne, d.colonne, d.code) for d in constats] == attendus, constats
+
+
+def test_le_caractere_fautif_est_nomme_meme_apres_un_retour_chariot(analyseur: str):
+    _, (constat,) = lire_yaml("a: 1\rb: @x\r")
+    assert "« @ »" in constat.message, constat.message

@@ -277,11 +277,22 @@ def analyseur() -> str:
 _ANALYSEUR: str | None = None
 
 
+# Caractères que libyaml ne traite pas comme l'analyseur pur : une tabulation
+# comme séparateur (« a:<tab>1 », que le format refuse et que l'analyseur pur
+# signale), et NEL, U+2028, U+2029, que libyaml (YAML 1.1) compte comme des fins
+# de ligne, contrairement à l'analyseur pur et aux éditeurs. Un texte qui en
+# contient est lu par l'analyseur pur : les positions restent celles de l'éditeur.
+_POUR_ANALYSEUR_PUR = ("\t", "\x85", "\u2028", "\u2029")
+
+
+def par_libyaml(texte: str) -> bool:
+    """Vrai si ``texte`` est lu par libyaml plutôt que par l'analyseur pur."""
+    return analyseur() == "libyaml" and not any(c in texte for c in _POUR_ANALYSEUR_PUR)
+
+
 def evenements(texte: str) -> Iterator[object]:
     """Les événements de l'analyseur YAML (sans construction d'objets) pour ``texte``."""
-    if analyseur() == "libyaml" and "\t" not in texte:
-        # libyaml accepte une tabulation comme séparateur (« a:<tab>1 ») ; le
-        # format de campagne la refuse, comme l'analyseur pur qui la signale.
+    if par_libyaml(texte):
         from _ruamel_yaml import CParser
 
         parseur = CParser(io.StringIO(texte))
@@ -413,7 +424,8 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
         mark = exc.problem_mark or exc.context_mark
         probleme = (exc.problem or exc.context or "syntaxe invalide").strip()
         position = _position(mark) if mark else derniere_position
-        if probleme.startswith("did not find expected <document start>") and _apres_fin_de_document(texte, mark):
+        apres_fin = isinstance(dernier, ev.DocumentEndEvent) and getattr(dernier, "explicit", False)
+        if probleme.startswith("did not find expected <document start>") and apres_fin:
             # libyaml refuse ce que l'analyseur pur lit comme un second document.
             constructeur.constats.append(
                 erreur(
@@ -433,7 +445,10 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
             )
         return None, constructeur.constats
     except ReaderError as exc:
-        avant = texte[: max(exc.position, 0)]
+        if par_libyaml(texte):  # libyaml compte la position en octets UTF-8
+            avant = texte.encode("utf-8")[: max(exc.position, 0)].decode("utf-8", "ignore")
+        else:
+            avant = texte[: max(exc.position, 0)]
         position = Position(avant.count("\n") + 1, len(avant) - (avant.rfind("\n") + 1) + 1)
         constructeur.constats.append(
             erreur(
@@ -564,19 +579,10 @@ _JETONS = {
 }
 
 
-def _apres_fin_de_document(texte: str, mark: object) -> bool:
-    """Vrai si une ligne « ... » ou « --- » précède la position de la marque."""
-    ligne = getattr(mark, "line", 0)
-    return any(texte_ligne.rstrip() in ("...", "---") for texte_ligne in texte.split("\n")[1:ligne])
-
-
 def _caractere_a(texte: str, mark: object) -> str:
     """Le caractère du texte à la position d'une marque de l'analyseur (vide si hors du texte)."""
-    lignes = texte.split("\n")
-    ligne, colonne = getattr(mark, "line", -1), getattr(mark, "column", -1)
-    if 0 <= ligne < len(lignes) and 0 <= colonne < len(lignes[ligne]):
-        return lignes[ligne][colonne]
-    return ""
+    indice = getattr(mark, "index", -1)
+    return texte[indice] if isinstance(indice, int) and 0 <= indice < len(texte) else ""
 
 
 def _traduire(probleme: str, caractere: str = "") -> str:
@@ -589,6 +595,8 @@ def _traduire(probleme: str, caractere: str = "") -> str:
     for anglais, francais in _TRADUCTIONS.items():
         if probleme.startswith(anglais):
             debut, suite = francais, probleme[len(anglais) :]
+            if "<document start>" in anglais:
+                suite = ""  # la traduction dit tout ; la suite n'est qu'un jeton entre parenthèses
             break
     else:
         return f"construction invalide à cet endroit (l'analyseur dit : « {probleme} »)"

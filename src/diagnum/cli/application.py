@@ -33,7 +33,7 @@ COMMANDES: dict[str, tuple[str, str]] = {
 def construire_commande(nom: str) -> click.Command:
     """Importe une sous-commande et la fait convertir par Typer en commande Click."""
     module, fonction = COMMANDES[nom]
-    seule = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    seule = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
     seule.command(nom)(getattr(importlib.import_module(module), fonction))
     return typer.main.get_command(seule)
 
