@@ -92,6 +92,24 @@ def test_un_fichier_absent_en_texte(tmp_path):
     assert resultat.exit_code == 2
     assert "introuvable" in resultat.stderr and str(absent) in resultat.stderr
     assert str(PLUSIEURS) in resultat.stdout and "(negatif)" in resultat.stdout
+    assert resultat.stdout.rstrip().endswith("dans 1 fichier sur 1 ; 1 fichier non lu (voir plus haut)")
+
+
+@pytest.mark.parametrize(
+    ("fichiers", "bilan"),
+    [
+        (["absent.yaml"], "aucun fichier vérifié ; 1 fichier non lu (voir plus haut)"),
+        (
+            [COMPLETE, "absent.yaml", "autre.yaml"],
+            "aucun problème (1 fichier vérifié) ; 2 fichiers non lus (voir plus haut)",
+        ),
+    ],
+)
+def test_un_fichier_non_lu_n_est_jamais_compte_comme_sans_probleme(tmp_path, fichiers, bilan):
+    resultat = valider(*(f if isinstance(f, Path) else tmp_path / f for f in fichiers))
+    assert resultat.exit_code == 2
+    assert resultat.stdout == bilan + "\n"
+    assert resultat.stderr.count("fichier ou dossier introuvable") == len(fichiers) - (COMPLETE in fichiers)
 
 
 @pytest.mark.parametrize("arguments", [[], ["--format", "xml", str(COMPLETE)], ["--inconnue", str(COMPLETE)]])

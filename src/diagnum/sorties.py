@@ -73,8 +73,8 @@ def format_github(fichiers: Sequence[FichierConstats]) -> str:
     return "\n".join(lignes) + ("\n" if lignes else "")
 
 
-def bilan(fichiers: Sequence[FichierConstats]) -> str:
-    """« 2 erreurs, 3 avertissements dans 1 fichier sur 4 »."""
+def bilan(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> str:
+    """« 2 erreurs, 3 avertissements dans 1 fichier sur 4 » ; « ; 1 fichier non lu » s'il y en a."""
     erreurs = sum(1 for _, cs in fichiers for d in cs if d.est_erreur)
     avertissements = sum(1 for _, cs in fichiers for d in cs if not d.est_erreur)
     touches = sum(1 for _, cs in fichiers if cs)
@@ -82,15 +82,21 @@ def bilan(fichiers: Sequence[FichierConstats]) -> str:
     def pluriel(n: int, mot: str) -> str:
         return f"{n} {mot}{'s' if n > 1 else ''}"
 
-    if not erreurs and not avertissements:
-        return f"aucun problème ({pluriel(len(fichiers), 'fichier')} vérifié{'s' if len(fichiers) > 1 else ''})"
-    return (
-        f"{pluriel(erreurs, 'erreur')}, {pluriel(avertissements, 'avertissement')} "
-        f"dans {pluriel(touches, 'fichier')} sur {len(fichiers)}"
-    )
+    if not fichiers:
+        texte = "aucun fichier vérifié"
+    elif not erreurs and not avertissements:
+        texte = f"aucun problème ({pluriel(len(fichiers), 'fichier')} vérifié{'s' if len(fichiers) > 1 else ''})"
+    else:
+        texte = (
+            f"{pluriel(erreurs, 'erreur')}, {pluriel(avertissements, 'avertissement')} "
+            f"dans {pluriel(touches, 'fichier')} sur {len(fichiers)}"
+        )
+    if non_lus:
+        texte += f" ; {pluriel(non_lus, 'fichier')} non lu{'s' if non_lus > 1 else ''} (voir plus haut)"
+    return texte
 
 
-def _lignes_texte(fichiers: Sequence[FichierConstats]) -> list[str]:
+def _lignes_texte(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> list[str]:
     lignes = []
     for chemin, constats in fichiers:
         if not constats:
@@ -99,7 +105,7 @@ def _lignes_texte(fichiers: Sequence[FichierConstats]) -> list[str]:
         for d in constats:
             lignes.append(f"  {d.ligne}:{d.colonne}\t{d.gravite.value}\t{d.message}  ({d.code})".expandtabs(8))
         lignes.append("")
-    lignes.append(bilan(fichiers))
+    lignes.append(bilan(fichiers, non_lus))
     return lignes
 
 
@@ -113,7 +119,7 @@ def _terminal(flux: TextIO) -> bool:
         return False
 
 
-def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None) -> None:
+def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None, non_lus: int = 0) -> None:
     """Sortie lisible, groupée par fichier (couleurs seulement sur un terminal).
 
     Hors d'un terminal (tube, fichier, tests), ou avec NO_COLOR, le même texte
@@ -122,7 +128,7 @@ def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None
     """
     sortie = flux if flux is not None else sys.stdout
     if not _terminal(sortie) or os.environ.get("NO_COLOR"):
-        sortie.write("\n".join(_lignes_texte(fichiers)) + "\n")
+        sortie.write("\n".join(_lignes_texte(fichiers, non_lus)) + "\n")
         return
     from rich.console import Console
     from rich.text import Text
@@ -146,4 +152,4 @@ def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None
                 )
             )
         console.print()
-    console.print(Text(bilan(fichiers)))
+    console.print(Text(bilan(fichiers, non_lus)))

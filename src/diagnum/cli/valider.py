@@ -51,7 +51,7 @@ def valider(
         else:
             resultats.append((verdict.chemin, verdict.constats))
     if format is FormatConstats.texte:
-        sorties.ecrire_texte(resultats)
+        sorties.ecrire_texte(resultats, non_lus=illisibles)
     else:
         ecrire = {
             FormatConstats.parsable: sorties.format_parsable,
