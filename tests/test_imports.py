@@ -90,7 +90,7 @@ def test_valider_n_importe_que_sa_propre_sous_commande():
 
     modules, processus = modules_importes("-m", "diagnum", "valider", str(EXEMPLE))
     assert processus.returncode == 0, processus.stderr[-2000:]
-    commandes = {module for module, _ in COMMANDES.values()}
+    commandes = {module for module, *_ in COMMANDES.values()}
     assert sorted(commandes & modules) == ["diagnum.cli.valider"]
 
 
@@ -99,7 +99,7 @@ def test_l_aide_construit_toutes_les_sous_commandes():
     assert processus.returncode == 0, processus.stderr[-2000:]
     from diagnum.cli.application import COMMANDES
 
-    assert {module for module, _ in COMMANDES.values()} <= modules
+    assert {module for module, *_ in COMMANDES.values()} <= modules
     for nom in COMMANDES:
         assert f"  {nom} " in processus.stdout
 

@@ -83,6 +83,15 @@ def test_l_aide_de_chaque_commande_est_en_francais():
         assert resultat.stdout.startswith(f"Utilisation : diagnum {commande} "), commande
 
 
+def test_l_aide_principale_resume_chaque_commande_sans_la_couper():
+    from diagnum.cli.application import COMMANDES
+
+    aide = runner.invoke(app, ["--help"], env={"COLUMNS": "80"}).stdout
+    for nom, (*_, resume) in COMMANDES.items():
+        assert len(resume) <= 80 - 15 and resume.endswith(".")
+        assert f"  {nom.ljust(12)} {resume}" in aide
+
+
 def test_sans_argument_l_aide_s_affiche_en_francais():
     resultat = runner.invoke(app, [])
     assert resultat.exit_code == 2  # no_args_is_help : l'aide, avec le code d'un usage incorrect

@@ -16,25 +16,29 @@ from diagnum.cli import traduction
 
 traduction.installer()
 
-#: Chaque sous-commande : le module et la fonction qui la portent, dans l'ordre de l'aide.
-COMMANDES: dict[str, tuple[str, str]] = {
-    "init": ("diagnum.cli.init", "init"),
-    "valider": ("diagnum.cli.valider", "valider"),
-    "score": ("diagnum.cli.score", "score"),
-    "radar": ("diagnum.cli.radar", "radar"),
-    "rapport": ("diagnum.cli.rapport", "rapport"),
-    "compare": ("diagnum.cli.compare", "compare"),
-    "evolution": ("diagnum.cli.evolution", "evolution"),
-    "referentiel": ("diagnum.cli.referentiel", "afficher_referentiel"),
-    "schema": ("diagnum.cli.schema", "schema"),
+#: Chaque sous-commande : le module et la fonction qui la portent, et sa ligne dans l'aide de ``diagnum``.
+COMMANDES: dict[str, tuple[str, str, str]] = {
+    "init": ("diagnum.cli.init", "init", "Crée une campagne à remplir, chaque question en commentaire."),
+    "valider": ("diagnum.cli.valider", "valider", "Vérifie des campagnes (ligne et colonne de chaque problème)."),
+    "score": ("diagnum.cli.score", "score", "Calcule le profil : score des sept domaines, obligations."),
+    "radar": ("diagnum.cli.radar", "radar", "Dessine le diagramme de synthèse (image PNG)."),
+    "rapport": ("diagnum.cli.rapport", "rapport", "Écrit le rapport d'une campagne (Markdown et images)."),
+    "compare": ("diagnum.cli.compare", "compare", "Mesure les progrès entre deux campagnes."),
+    "evolution": ("diagnum.cli.evolution", "evolution", "Suit les scores sur plusieurs campagnes."),
+    "referentiel": (
+        "diagnum.cli.referentiel",
+        "afficher_referentiel",
+        "Liste les versions du référentiel, ou en montre une.",
+    ),
+    "schema": ("diagnum.cli.schema", "schema", "Écrit le schéma JSON d'une campagne (pour les éditeurs)."),
 }
 
 
 def construire_commande(nom: str) -> click.Command:
     """Importe une sous-commande et la fait convertir par Typer en commande Click."""
-    module, fonction = COMMANDES[nom]
+    module, fonction, resume = COMMANDES[nom]
     seule = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
-    seule.command(nom)(getattr(importlib.import_module(module), fonction))
+    seule.command(nom, short_help=resume)(getattr(importlib.import_module(module), fonction))
     return typer.main.get_command(seule)
 
 
