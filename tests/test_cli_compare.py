@@ -230,7 +230,7 @@ def test_l_ordre_inverse_est_signale():
     resultat = compare(APRES, AVANT)
     assert resultat.exit_code == 0
     assert "est datée après" in resultat.stderr
-    assert "Progrès de" in resultat.stdout
+    assert "Progrès — " in resultat.stdout
 
 
 # --------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def test_les_textes_de_l_utilisateur_restent_du_texte(tmp_path):
     jetons = jetons_markdown((dossier / "progression.md").read_text(encoding="utf-8"))
     titre = next(j for i, j in enumerate(jetons) if i and jetons[i - 1].type == "heading_open")
     assert {j.type for j in titre.children} <= {"text", "text_special"}
-    assert "".join(j.content for j in titre.children) == f"Progrès de {nom} (UAI {charger(APRES)[0].etablissement.uai})"
+    assert "".join(j.content for j in titre.children) == f"Progrès — {nom} (UAI {charger(APRES)[0].etablissement.uai})"
     assert not [j for j in jetons if j.type in ("link_open", "html_inline", "html_block")]
     assert not [j for j in jetons if j.type == "code_inline" and j.content == "code"]
     textes = " ".join(j.content for j in jetons if j.type == "text")

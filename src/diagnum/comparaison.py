@@ -442,8 +442,10 @@ LIBELLES_STATUTS = {"prevue": "prévue", "en cours": "en cours", "realisee": "r�
 LIBELLES_SENS = {
     AMELIORATION: "Améliorations",
     REGRESSION: "Régressions",
-    NEUTRE: "Autres changements (réponse ajoutée ou retirée, « sans objet », question non posée)",
+    NEUTRE: "Autres changements",
 }
+#: Ce que recouvre un groupe de changements, quand son titre ne suffit pas.
+EXPLICATIONS_SENS = {NEUTRE: "réponse ajoutée ou retirée, « sans objet », question posée sous condition"}
 
 
 def statut_fr(statut: str | None) -> str:

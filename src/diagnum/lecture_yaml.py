@@ -216,7 +216,7 @@ class _Constructeur:
             return Scalaire(conversion(texte), position, texte)
         except _DateImpossible:
             self.constats.append(
-                erreur(position, "date-impossible", f"date impossible : « {texte} » n'existe pas au calendrier")
+                erreur(position, "date-impossible", f"date impossible : « {texte} » n'existe pas dans le calendrier")
             )
         except (ValueError, OverflowError):
             self.constats.append(

@@ -17,6 +17,7 @@ from pathlib import Path
 from diagnum.affichage import date_fr, nombre_fr
 from diagnum.comparaison import (
     AMELIORATION,
+    EXPLICATIONS_SENS,
     LIBELLES_SENS,
     NEUTRE,
     REGRESSION,
@@ -69,7 +70,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
                 [
                     {
                         "id": c.id,
-                        "libelle": c.libelle.rstrip(" :"),
+                        "libelle": c.libelle.rstrip(" :."),
                         "avant": afficher_reponse(c.avant),
                         "apres": afficher_reponse(c.apres),
                     }
@@ -80,7 +81,12 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
         ]
         if groupes:
             sens_groupes.append(
-                {"titre": LIBELLES_SENS[sens], "nombre": len(comparaison.par_sens(sens)), "groupes": groupes}
+                {
+                    "titre": LIBELLES_SENS[sens],
+                    "explication": EXPLICATIONS_SENS.get(sens, ""),
+                    "nombre": len(comparaison.par_sens(sens)),
+                    "groupes": groupes,
+                }
             )
 
     def pluriel(n: int, mot: str) -> str:

@@ -73,8 +73,22 @@ def probleme_uai(uai: str) -> str | None:
     return f"UAI « {uai} » invalide : la lettre de contrôle de {m.group(1)} est « {attendue} »{casse}"
 
 
+def sans_accents(texte: str) -> str:
+    """« régulièrement » → « regulierement »."""
+    import unicodedata
+
+    decompose = unicodedata.normalize("NFD", texte)
+    return "".join(c for c in decompose if not unicodedata.combining(c))
+
+
 def suggestion(nom: str, possibles: list[str] | tuple[str, ...]) -> str:
-    """« (vouliez-vous dire « x » ?) », ou rien si aucune clé n'est proche."""
+    """« (vouliez-vous dire « x » ?) », ou rien si aucune clé n'est proche.
+
+    Les identifiants s'écrivent sans accent : « régulièrement » reçoit
+    « (écrivez « regulierement », sans accent) ».
+    """
+    if nom != sans_accents(nom) and sans_accents(nom) in possibles:
+        return f" (écrivez « {sans_accents(nom)} », sans accent)"
     proches = difflib.get_close_matches(nom, list(possibles), n=1, cutoff=0.6)
     return f" (vouliez-vous dire « {proches[0]} » ?)" if proches else ""
 
@@ -97,12 +111,18 @@ def _illisible(noeud: Noeud | None) -> bool:
     return isinstance(noeud, Scalaire) and noeud.illisible
 
 
+def _et(mots: list[str]) -> str:
+    """« « a » », « « a » et « b » », « « a », « b » et « c » »."""
+    entre = [f"« {m} »" for m in mots]
+    return entre[0] if len(entre) == 1 else ", ".join(entre[:-1]) + " et " + entre[-1]
+
+
 def _conseil_nombre(valeur: object) -> str:
-    """« (écrivez 12 sans guillemets) » pour un nombre écrit comme du texte."""
+    """« (retirez les guillemets : 12) » pour un nombre écrit comme du texte."""
     if not isinstance(valeur, str):
         return ""
     chiffres = re.sub(r"[\s\u00a0\u202f]", "", valeur)
-    return f" (écrivez simplement {chiffres})" if re.fullmatch(r"\d+", chiffres) else ""
+    return f" (retirez les guillemets et les espaces : {chiffres})" if re.fullmatch(r"\d+", chiffres) else ""
 
 
 def _date_ecrite(texte: str) -> dt.date | None:
@@ -179,7 +199,11 @@ class _Validateur:
             # Une date entre guillemets, ou à un seul chiffre (2024-5-3) : acceptée si elle existe.
             date = _date_ecrite(valeur.strip())
             if date is None:
-                self.err(noeud.position, "date-impossible", f"{quoi} : date impossible : « {valeur} » n'existe pas")
+                self.err(
+                    noeud.position,
+                    "date-impossible",
+                    f"{quoi} : date impossible : « {valeur} » n'existe pas dans le calendrier",
+                )
             return date
         conseil = ""
         m = _DATE_FRANCAISE.match(valeur.strip()) if isinstance(valeur, str) else None
@@ -225,7 +249,8 @@ class _Validateur:
 
     def affirmation(self, noeud: Noeud, quoi: str, sans_objet: bool) -> str | None:
         permis = (OUI, NON, SANS_OBJET) if sans_objet else (OUI, NON)
-        liste = " ou ".join(f"« {p} »" for p in permis)
+        guillemets = [f"« {p} »" for p in permis]
+        liste = ", ".join(guillemets[:-1]) + " ou " + guillemets[-1]
         if _illisible(noeud):
             return None
         if not isinstance(noeud, Scalaire):
@@ -412,7 +437,7 @@ class _Validateur:
             self.err(
                 tableau.position,
                 "repartition-incomplete",
-                f"{item.id} : répartition incomplète, il manque {', '.join(manquantes)} (écrivez 0 s'il n'y en a pas)",
+                f"{item.id} : répartition incomplète, il manque {_et(manquantes)} (écrivez 0 s'il n'y en a pas)",
             )
             return None
         somme = sum(valeurs.values())
@@ -583,7 +608,7 @@ class _Validateur:
                 continue
             statut = self.texte(tableau.get("statut"), "action.statut")
             if statut is not None and statut not in STATUTS_ACTION:
-                permis = ", ".join(STATUTS_ACTION)
+                permis = ", ".join(f"« {s} »" for s in STATUTS_ACTION)
                 self.err(
                     tableau.get("statut").position,
                     "statut-inconnu",

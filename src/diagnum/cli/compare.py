@@ -61,11 +61,19 @@ def _pluriel(n: int, mot: str) -> str:
 def texte_comparaison(comparaison: Comparaison) -> str:
     """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs."""
     from diagnum.affichage import date_fr, nombre_fr
-    from diagnum.comparaison import AMELIORATION, LIBELLES_SENS, NEUTRE, REGRESSION, afficher_reponse, statut_fr
+    from diagnum.comparaison import (
+        AMELIORATION,
+        EXPLICATIONS_SENS,
+        LIBELLES_SENS,
+        NEUTRE,
+        REGRESSION,
+        afficher_reponse,
+        statut_fr,
+    )
 
     avant, apres = comparaison.avant, comparaison.apres
     lignes = [
-        f"Progrès de {nom_etablissement(apres.etablissement)} : {campagne_datee(avant)} → {campagne_datee(apres)}",
+        f"Progrès — {nom_etablissement(apres.etablissement)} : {campagne_datee(avant)} → {campagne_datee(apres)}",
         "",
     ]
     rangees = [["Domaine", "Avant", "Après", "Écart"]]
@@ -98,7 +106,8 @@ def texte_comparaison(comparaison: Comparaison) -> str:
         groupes = comparaison.groupes(sens)
         if not groupes:
             continue
-        lignes += ["", f"{LIBELLES_SENS[sens]} ({len(comparaison.par_sens(sens))})"]
+        explication = f" : {EXPLICATIONS_SENS[sens]}" if sens in EXPLICATIONS_SENS else ""
+        lignes += ["", f"{LIBELLES_SENS[sens]} ({len(comparaison.par_sens(sens))}){explication}"]
         for titre, changements in groupes:
             lignes.append(f"  {titre}")
             for c in changements:

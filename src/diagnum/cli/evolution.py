@@ -43,7 +43,7 @@ def texte_evolution(evo: Evolution) -> str:
 
     dernier = evo.profils[-1]
     lignes = [
-        f"Évolution de {nom_etablissement(dernier.etablissement)} sur {len(evo.profils)} campagnes",
+        f"Évolution — {nom_etablissement(dernier.etablissement)} sur {len(evo.profils)} campagnes",
         phrase_ordre(evo),
         *(f"  {i}. {campagne_datee(p)}" for i, p in enumerate(evo.profils, start=1)),
         "",

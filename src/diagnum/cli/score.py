@@ -90,7 +90,9 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
         seuil = pourcent_fr(notation.seuil_provisoire)
         console.print(Text(f"* score provisoire : moins de {seuil} des items du domaine sont renseignés.", style="dim"))
     if any(d.score is None for d in profil.domaines):
-        console.print(Text(f"{ABSENT} : aucune réponse comptée dans le domaine, donc pas de score.", style="dim"))
+        console.print(Text("sans score : aucune réponse comptée dans le domaine (ce n'est pas 0).", style="dim"))
+    if any(d.nature == "usage" and None in (d.usage, d.moyens) for d in profil.domaines):
+        console.print(Text(f"{ABSENT} : aucune réponse comptée pour ce chiffre.", style="dim"))
     console.print()
     obligations = Table(show_edge=False, pad_edge=False, title="Obligations réglementaires", title_justify="left")
     obligations.add_column("Obligation")
