@@ -174,6 +174,13 @@ def test_traduire_message(anglais, francais):
 
 def test_traduire_usage_et_noms_de_type():
     assert traduire_usage("[OPTIONS] COMMAND [ARGS]...") == "[OPTIONS] COMMANDE [ARGUMENTS]..."
+    # Typer écrit les arguments obligatoires entre accolades : l'aide, elle, les nomme en capitales.
+    assert traduire_usage("[OPTIONS] {avant} {apres}") == "[OPTIONS] AVANT APRES"
+    assert traduire_usage("[OPTIONS] {fichiers}...") == "[OPTIONS] FICHIERS..."
+    assert traduire_usage("[OPTIONS] [version]") == "[OPTIONS] [VERSION]"
+    assert runner.invoke(app, ["compare", "--help"]).stdout.startswith(
+        "Utilisation : diagnum compare [OPTIONS] AVANT APRES\n"
+    )
     assert traduire_metavar("<str>") == "<texte>"
     assert traduire_metavar("<path>...") == "<chemin>..."
     assert traduire_metavar("<texte|json>") == "<texte|json>"

@@ -198,7 +198,7 @@ def compare(
 
     AVANT est la campagne la plus ancienne. Montre l'écart de chaque domaine,
     les réponses qui ont changé (améliorations et régressions à part) et le
-    bilan des objectifs fixés dans AVANT, jugés sur les scores de APRES.
+    bilan des objectifs fixés dans AVANT, jugés sur les scores de la campagne APRES.
     Les deux campagnes doivent suivre la même version du référentiel.
     """
     from diagnum.cli.commun import afficher_erreur

@@ -195,8 +195,11 @@ def traduire_message(texte: str) -> str:
 
 
 def traduire_usage(arguments: str) -> str:
-    """« [OPTIONS] COMMAND [ARGS]... » → « [OPTIONS] COMMANDE [ARGUMENTS]... »."""
-    return arguments.replace("COMMAND [ARGS]", "COMMANDE [ARGUMENTS]").replace("[ARGS]", "[ARGUMENTS]")
+    """« [OPTIONS] COMMAND [ARGS]... » → « [OPTIONS] COMMANDE [ARGUMENTS]... » ;
+    « {avant} {apres} » (arguments obligatoires selon Typer) → « AVANT APRES », comme dans l'aide."""
+    arguments = arguments.replace("COMMAND [ARGS]", "COMMANDE [ARGUMENTS]").replace("[ARGS]", "[ARGUMENTS]")
+    arguments = re.sub(r"\[([a-z_]+)\]", lambda m: f"[{m[1].upper()}]", arguments)
+    return re.sub(r"\{(\w+)\}", lambda m: m[1].upper(), arguments)
 
 
 def traduire_metavar(metavar: str) -> str:
