@@ -53,6 +53,10 @@ def test_une_version_en_tableaux(referentiel):
     assert sortie.startswith(f"{referentiel.titre} (version {referentiel.version})\n")
     for domaine in referentiel.domaines:
         assert domaine.section in sortie and f"reponses.{domaine.id}" in sortie
+    # L'introduction d'une partie vient sous son titre, pas au-dessus.
+    obligations = referentiel.obligations
+    debut_introduction = " ".join(obligations.introduction.split()[:4])
+    assert sortie.index(f"{obligations.section} {obligations.titre}") < sortie.index(debut_introduction)
     # Chaque identifiant, même replié sur deux lignes d'une cellule étroite, est là.
     colonne = "".join(re.findall(r"^│ (\S*)\s*│", sortie, flags=re.MULTILINE))
     position = 0

@@ -199,7 +199,7 @@ def _tableaux(referentiel: Referentiel) -> None:
     console = console_rich()
     console.print(f"{referentiel.titre} (version {referentiel.version})", style="bold")
     for partie in lignes_referentiel(referentiel):
-        table = Table(title=partie.titre, title_justify="left", expand=True, show_lines=True)
+        table = Table(expand=True, show_lines=True)
         table.add_column("Identifiant", overflow="fold", max_width=34)
         table.add_column("Question et réponse attendue")
         for ligne in partie.lignes:
@@ -210,6 +210,7 @@ def _tableaux(referentiel: Referentiel) -> None:
             question.append(f"\nRéponse : {ligne.reponse}", style="italic")
             table.add_row(ligne.identifiant, question)
         console.print()
+        console.print(Text(partie.titre, style="bold"))
         if partie.introduction:
-            console.print(partie.introduction)
+            console.print(Text(partie.introduction, style="italic"))
         console.print(table)
