@@ -106,7 +106,8 @@ def test_exemple_mute_rapport(tmp_path, contenu):
 def test_constats_bien_formes(contenu):
     """Chaque constat d'un fichier muté pointe dans le fichier et porte un message en une ligne."""
     resultat = valider_texte(contenu, "campagne.yaml", complet=True)
-    nombre_lignes = contenu.count(b"\n") + 1
+    # Fins de ligne de YAML (et des éditeurs) : \r\n, \n, et un \r seul.
+    nombre_lignes = contenu.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
     for d in resultat.diagnostics:
         assert 1 <= d.ligne <= nombre_lignes + 1, d
         assert d.colonne >= 1, d
