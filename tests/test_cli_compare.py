@@ -150,6 +150,17 @@ def test_objectifs_juges_dans_les_deux_sens():
     assert "non atteint" in sortie and "Actions non réalisées :" in sortie
 
 
+def test_une_reponse_d_une_liste_garde_son_intitule():
+    """« Formulaire de contact » seul ne dit rien : le libellé porte l'intitulé de sa liste."""
+    referentiel = charger(APRES)[1]
+    items = compare_json(AVANT, APRES)["items"]
+    groupes = [i for i in items if getattr(referentiel.item(i["id"]), "groupe", None)]
+    assert groupes, "les exemples changent au moins une réponse d'une liste"
+    for changement in groupes:
+        item = referentiel.item(changement["id"])
+        assert changement["libelle"] == f"{item.groupe} {item.libelle}"
+
+
 def test_une_echeance_se_juge_a_la_date_de_la_seconde_campagne():
     avant, apres = charger(AVANT)[0], charger(APRES)[0]
     objectifs = compare_json(AVANT, APRES)["objectifs"]

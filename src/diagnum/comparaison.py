@@ -239,7 +239,7 @@ def _changements_item(
         if v1 == v2:
             return []
         sens = _sens(_valeur(item, v1, avant, referentiel), _valeur(item, v2, apres, referentiel))
-        return [Changement(domaine, item.id, item.libelle, v1, v2, sens)]
+        return [Changement(domaine, item.id, item.question, v1, v2, sens)]
     cellules_avant, cellules_apres = _cellules(v1, item), _cellules(v2, item)
     libelles_lignes = {ligne.id: ligne.libelle.rstrip(" .") for ligne in item.lignes}
     libelles_colonnes = {colonne.id: colonne.libelle for colonne in item.colonnes}

@@ -213,7 +213,7 @@ def _lignes_reponses(domaine: Domaine, sd: ScoreDomaine, campagne: Campagne, ref
                     retenue = _retenue(contribution, SANS_OBJET if tout_sans_objet else None, True)
                     lignes.append(LigneReponse(ligne.libelle, ecrite, retenue))
                 continue
-            question = f"{item.groupe} {item.libelle}" if item.groupe else item.libelle
+            question = item.question
             retenue = _retenue(contributions.get(item.id), valeur, posee)
             lignes.append(LigneReponse(question, _reponse_ecrite(item, valeur), retenue))
     return tuple(lignes)
@@ -267,7 +267,7 @@ def _sans_reponse(campagne: Campagne, referentiel: Referentiel, profil: Profil) 
                 colonne = next((x.libelle for x in item.colonnes if x.id == morceaux[2]), morceaux[2])
                 items.append(f"{ligne} : {colonne}")
             else:
-                items.append(f"{item.groupe} {item.libelle}" if item.groupe else item.libelle)
+                items.append(item.question)
         if items:
             parties.append({"titre": f"{sd.section} {sd.axe}", "items": items})
     return parties

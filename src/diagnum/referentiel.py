@@ -74,6 +74,11 @@ class Item(NamedTuple):
     lignes: tuple[Ligne, ...] = ()
     colonnes: tuple[Ligne, ...] = ()
 
+    @property
+    def question(self) -> str:
+        """Le libellé lisible hors de sa liste : « Services numériques accessibles aux familles : Actualité »."""
+        return f"{self.groupe} {self.libelle}" if self.groupe else self.libelle
+
 
 class Rubrique(NamedTuple):
     """Une sous-partie d'un domaine (3.3.1…, ou indicateurs / éléments d'analyse)."""

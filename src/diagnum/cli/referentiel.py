@@ -120,7 +120,7 @@ def lignes_referentiel(referentiel: Referentiel) -> list[PartieAffichee]:
 
 def _lignes_item(item: Item, section: str) -> list[Ligne]:
     if item.nature != "matrice":
-        return [Ligne(section, item.id, item.libelle, reponse_attendue(item))]
+        return [Ligne(section, item.id, item.question, reponse_attendue(item))]
     affirmations = " ".join(f"[{c.id}] {c.libelle}" for c in item.colonnes)
     lignes = [Ligne(section, item.id, f"{item.libelle} {affirmations}", reponse_attendue(item))]
     for ligne in item.lignes:
