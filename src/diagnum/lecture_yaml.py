@@ -515,7 +515,7 @@ _TRADUCTIONS = {
     "while scanning an alias": "alias mal formé",
     "while scanning a directive": "directive « % » mal formée",
     "while scanning a tag": "étiquette « ! » mal formée",
-    "while parsing a block mapping": "tableau associatif mal formé",
+    "while parsing a block mapping": "suite de clés « nom: valeur » mal formée",
     "while parsing a block collection": "liste mal formée",
     "while parsing a flow sequence": "liste entre crochets mal formée",
     "while parsing a flow mapping": "tableau entre accolades mal formé",

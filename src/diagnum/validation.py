@@ -98,7 +98,7 @@ def _affiche(noeud: Noeud | None) -> str:
     if isinstance(noeud, Scalaire):
         return f"« {noeud.texte} »" if noeud.texte != "" else "une valeur vide"
     if isinstance(noeud, Tableau):
-        return "un tableau associatif (des clés sur les lignes suivantes)"
+        return "des clés « nom: valeur » sur les lignes suivantes"
     return "une liste"
 
 
@@ -157,7 +157,10 @@ class _Validateur:
         self.constats.append(avertissement(position, code, message))
 
     def tableau(
-        self, noeud: Noeud | None, quoi: str, attendu: str = "un tableau associatif est attendu"
+        self,
+        noeud: Noeud | None,
+        quoi: str,
+        attendu: str = "des clés « nom: valeur » sont attendues, en retrait sur les lignes suivantes",
     ) -> Tableau | None:
         if _vide(noeud):
             return None
@@ -458,7 +461,7 @@ class _Validateur:
         return valeurs
 
     def matrice(self, item: Item, noeud: Noeud) -> dict[str, dict[str, str | None]] | None:
-        tableau = self.tableau(noeud, item.id, "un tableau associatif est attendu (une clé par service)")
+        tableau = self.tableau(noeud, item.id, "une clé par service est attendue, en retrait sur les lignes suivantes")
         if tableau is None:
             return None
         ids_lignes = [ligne.id for ligne in item.lignes]
@@ -672,7 +675,7 @@ def valider_arbre(
                 erreur(
                     racine.position,
                     "racine",
-                    f"une campagne est un tableau associatif de clés, trouvé {_affiche(racine)}",
+                    f"une campagne commence par des clés (referentiel:, etablissement:, …), trouvé {_affiche(racine)}",
                 )
             ]
         )
