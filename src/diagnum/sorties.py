@@ -96,14 +96,28 @@ def bilan(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> str:
     return texte
 
 
+#: « avertissement » et deux espaces : les messages commencent tous à la même colonne.
+_LARGEUR_GRAVITE = len("avertissement") + 2
+
+
+def _largeur_position(constats: Sequence[Diagnostic]) -> int:
+    return max(len(f"{d.ligne}:{d.colonne}") for d in constats) + 2
+
+
+def _position(d: Diagnostic, largeur: int) -> str:
+    return f"{d.ligne}:{d.colonne}".ljust(largeur)
+
+
 def _lignes_texte(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> list[str]:
     lignes = []
     for chemin, constats in fichiers:
         if not constats:
             continue
         lignes.append(chemin)
+        largeur = _largeur_position(constats)
         for d in constats:
-            lignes.append(f"  {d.ligne}:{d.colonne}\t{d.gravite.value}\t{d.message}  ({d.code})".expandtabs(8))
+            ligne = f"  {_position(d, largeur)}{d.gravite.value:<{_LARGEUR_GRAVITE}}{d.message}  ({d.code})"
+            lignes.append(ligne.expandtabs(8))  # comme Rich, pour une tabulation citée dans un message
         lignes.append("")
     lignes.append(bilan(fichiers, non_lus))
     return lignes
@@ -139,13 +153,14 @@ def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None
         if not constats:
             continue
         console.print(Text(chemin, style="bold"))
+        largeur = _largeur_position(constats)
         for d in constats:
             style = "red" if d.est_erreur else "yellow"
             console.print(
                 Text.assemble(
-                    f"  {d.ligne}:{d.colonne}\t",
+                    f"  {_position(d, largeur)}",
                     (d.gravite.value, style),
-                    "\t",
+                    " " * (_LARGEUR_GRAVITE - len(d.gravite.value)),
                     d.message,
                     "  ",
                     (f"({d.code})", "dim"),
