@@ -681,13 +681,15 @@ def valider_arbre(
         )
     noeud_version = racine.get("referentiel")
     if _vide(noeud_version):
-        position = racine.entrees["referentiel"][0].position if "referentiel" in racine.entrees else DEBUT
+        present = "referentiel" in racine.entrees
+        position = racine.entrees["referentiel"][0].position if present else DEBUT
+        etat = "vide" if present else "manquante"
         return Resultat(
             [
                 erreur(
                     position,
                     "referentiel-absent",
-                    'clé « referentiel » manquante : indiquez la version du référentiel, par exemple "2011"',
+                    f'clé « referentiel » {etat} : indiquez la version du référentiel, par exemple referentiel: "2011"',
                 )
             ]
         )
