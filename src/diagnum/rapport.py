@@ -227,7 +227,9 @@ def _levier(levier: Levier, referentiel: Referentiel) -> dict[str, object]:
         question = f"{item.groupe} {levier.libelle}"
     else:
         question = levier.libelle
-    if item is not None and item.nature in ("affirmation", "matrice"):
+    if item is not None and item.nature == "matrice" and levier.ligne:
+        vers = f"« {OUI} » aux {len(item.colonnes)} affirmations"
+    elif item is not None and item.nature in ("affirmation", "matrice"):
         vers = f"« {OUI} »"
     elif item is not None and item.nature == "repartition":
         vers = "davantage de « régulièrement »"
