@@ -43,7 +43,7 @@ def _reponses_permises(item: Item, referentiel: Referentiel) -> str:
         )
     if item.nature == "matrice":
         return (
-            "Pour chaque service : oui | non | sans objet à chacune des affirmations ci-dessus. "
+            "Pour chaque service, répondez oui, non ou sans objet à chacune des affirmations ci-dessus. "
             "Un service que l'établissement ne propose pas s'écrit « sans objet »."
         )
     texte = "Réponse : un nombre entier positif ou nul"
