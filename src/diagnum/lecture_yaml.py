@@ -520,6 +520,9 @@ _TRADUCTIONS = {
     "while parsing a flow sequence": "liste entre crochets mal formée",
     "while parsing a flow mapping": "tableau entre accolades mal formé",
 }
+_APRES_LA_FIN = (
+    "texte inattendu après la fin des données (retrait incohérent, ou ligne qui ne commence pas par une clé)"
+)
 _TRADUCTIONS |= {
     # Messages de libyaml (ruamel.yaml.clib), là où ils diffèrent de ceux de l'analyseur pur.
     "mapping values are not allowed in this context": _TRADUCTIONS["mapping values are not allowed here"],
@@ -540,12 +543,8 @@ _TRADUCTIONS |= {
     "block sequence entries are not allowed in this context": "élément de liste « - » interdit à cet endroit",
     "found unexpected document indicator": "« --- » ou « ... » inattendu dans un texte entre guillemets",
     "found incompatible YAML document": "version de YAML non prise en charge",
-    "did not find expected <document start>": (
-        "texte inattendu après la fin des données (retrait incohérent, ou ligne qui ne commence pas par une clé)"
-    ),
-    "expected '<document start>', but found": (
-        "texte inattendu après la fin des données (retrait incohérent, ou ligne qui ne commence pas par une clé)"
-    ),
+    "did not find expected <document start>": _APRES_LA_FIN,
+    "expected '<document start>', but found": _APRES_LA_FIN,
     "found duplicate %YAML directive": "directive « %YAML » en double",
     "found duplicate %TAG directive": "directive « %TAG » en double",
     "found unknown directive name": "directive « % » inconnue",
@@ -595,7 +594,7 @@ def _traduire(probleme: str, caractere: str = "") -> str:
     for anglais, francais in _TRADUCTIONS.items():
         if probleme.startswith(anglais):
             debut, suite = francais, probleme[len(anglais) :]
-            if "<document start>" in anglais:
+            if francais == _APRES_LA_FIN:
                 suite = ""  # la traduction dit tout ; la suite n'est qu'un jeton entre parenthèses
             break
     else:

@@ -223,8 +223,8 @@ def _levier(levier: Levier, referentiel: Referentiel) -> dict[str, object]:
     item = referentiel.item(levier.item)
     if levier.ligne and item is not None:
         question = f"{item.section} — {levier.libelle}"
-    elif item is not None and item.groupe:
-        question = f"{item.groupe} {levier.libelle}"
+    elif item is not None:
+        question = item.question
     else:
         question = levier.libelle
     if item is not None and item.nature == "matrice" and levier.ligne:

@@ -111,14 +111,14 @@ def _illisible(noeud: Noeud | None) -> bool:
     return isinstance(noeud, Scalaire) and noeud.illisible
 
 
-def _et(mots: list[str]) -> str:
-    """« « a » », « « a » et « b » », « « a », « b » et « c » »."""
+def enumerer(mots: list[str] | tuple[str, ...], conjonction: str = "et") -> str:
+    """« « a » », « « a » et « b » », « « a », « b » ou « c » » (avec ``conjonction="ou"``)."""
     entre = [f"« {m} »" for m in mots]
-    return entre[0] if len(entre) == 1 else ", ".join(entre[:-1]) + " et " + entre[-1]
+    return entre[0] if len(entre) == 1 else ", ".join(entre[:-1]) + f" {conjonction} " + entre[-1]
 
 
 def _conseil_nombre(valeur: object) -> str:
-    """« (retirez les guillemets : 12) » pour un nombre écrit comme du texte."""
+    """« (retirez les guillemets et les espaces : 1200) » pour un nombre écrit comme du texte."""
     if not isinstance(valeur, str):
         return ""
     chiffres = re.sub(r"[\s\u00a0\u202f]", "", valeur)
@@ -252,8 +252,7 @@ class _Validateur:
 
     def affirmation(self, noeud: Noeud, quoi: str, sans_objet: bool) -> str | None:
         permis = (OUI, NON, SANS_OBJET) if sans_objet else (OUI, NON)
-        guillemets = [f"« {p} »" for p in permis]
-        liste = ", ".join(guillemets[:-1]) + " ou " + guillemets[-1]
+        liste = enumerer(permis, "ou")
         if _illisible(noeud):
             return None
         if not isinstance(noeud, Scalaire):
@@ -440,7 +439,7 @@ class _Validateur:
             self.err(
                 tableau.position,
                 "repartition-incomplete",
-                f"{item.id} : répartition incomplète, il manque {_et(manquantes)} (écrivez 0 s'il n'y en a pas)",
+                f"{item.id} : répartition incomplète, il manque {enumerer(manquantes)} (écrivez 0 s'il n'y en a pas)",
             )
             return None
         somme = sum(valeurs.values())
