@@ -3,7 +3,7 @@
 Les données des graphiques (scores par domaine, répartitions) sont lues dans un
 fichier JSON préparé par ``mesurer.py`` : ni YAML, ni validation, ni calcul de
 score, ni Typer ici. Les fonctions de dessin sont celles de diagnum
-(``diagnum.graphiques``), pour que les deux côtés dessinent les mêmes images.
+(``diagnum.rapports.graphiques``), pour que les deux côtés dessinent les mêmes images.
 Usage : ``python dessins_nus.py DONNEES.json``
 """
 
@@ -29,7 +29,7 @@ def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as flux:
         donnees = json.load(flux)
 
-    from diagnum.graphiques import radar_png, repartition_png
+    from diagnum.rapports.graphiques import radar_png, repartition_png
 
     taille = len(radar_png([ProfilMinimal(donnees["profil"])]))
     for graphique in donnees["repartitions"]:

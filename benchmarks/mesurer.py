@@ -168,9 +168,9 @@ def mesure_lot(repetitions: int, nombre: int, env: dict[str, str]) -> tuple[Rapp
 
 def donnees_graphiques(chemin: Path) -> dict:
     """Les données des graphiques du rapport de l'exemple, calculées une fois, hors mesure."""
-    from diagnum.chargement import charger_campagne
-    from diagnum.rapport import repartitions
-    from diagnum.scores import calculer_profil
+    from diagnum.calculs.scores import calculer_profil
+    from diagnum.campagne.chargement import charger_campagne
+    from diagnum.rapports.rapport import repartitions
 
     campagne, referentiel = charger_campagne(chemin)
     profil = calculer_profil(campagne, referentiel)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from diagnum.campagne import Campagne
-from diagnum.chargement import charger_campagne
+from diagnum.campagne.chargement import charger_campagne
+from diagnum.campagne.modele import Campagne
 from diagnum.referentiel import Item, Referentiel
 
 RACINE = Path(__file__).resolve().parents[1]

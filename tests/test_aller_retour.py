@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from diagnum.chargement import charger_campagne
+from diagnum.campagne.chargement import charger_campagne
+from diagnum.campagne.gabarit import construire_gabarit
 from diagnum.cli import app
-from diagnum.gabarit import construire_gabarit
 from diagnum.lecture_yaml import Scalaire, Tableau, lire_yaml
 from diagnum.referentiel import charger_referentiel
 

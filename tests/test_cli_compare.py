@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from diagnum.calculs.comparaison import comparer, delta_fr
+from diagnum.calculs.scores import calculer_profil
+from diagnum.campagne.validation import lettre_uai
 from diagnum.cli import app
-from diagnum.comparaison import comparer, delta_fr
-from diagnum.scores import calculer_profil
-from diagnum.validation import lettre_uai
 from outils_progression import (
     APRES,
     AVANT,

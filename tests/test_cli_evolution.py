@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from diagnum.affichage import nombre_fr
+from diagnum.calculs.scores import calculer_profil
+from diagnum.campagne.validation import lettre_uai
 from diagnum.cli import app
-from diagnum.scores import calculer_profil
-from diagnum.validation import lettre_uai
 from outils_progression import APRES, AVANT, PLUS_ANCIENNE, charger, copie_modifiee, verifier_images
 
 runner = CliRunner()
@@ -152,8 +152,8 @@ def test_le_rapport_d_evolution_n_ecrase_rien_sans_force(tmp_path):
 
 
 def test_le_graphique_est_reproductible_et_supporte_un_domaine_sans_score():
-    from diagnum.comparaison import evolution as calculer_evolution
-    from diagnum.graphiques_evolution import courbes_evolution_png
+    from diagnum.calculs.comparaison import evolution as calculer_evolution
+    from diagnum.rapports.graphiques_evolution import courbes_evolution_png
 
     campagnes = [charger(chemin)[0] for chemin in CHRONOLOGIE]
     referentiel = charger(AVANT)[1]

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from diagnum.chargement import valider_fichier, valider_texte
+from diagnum.campagne.chargement import valider_fichier, valider_texte
+from diagnum.campagne.gabarit import construire_gabarit
 from diagnum.cli import app
-from diagnum.gabarit import construire_gabarit
 from diagnum.lecture_yaml import Tableau, lire_yaml
 from diagnum.referentiel import Item, charger_referentiel
 

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from diagnum.affichage import nombre_fr
-from diagnum.chargement import charger_campagne
+from diagnum.calculs.scores import calculer_profil
+from diagnum.campagne.chargement import charger_campagne
 from diagnum.cli import app
-from diagnum.scores import calculer_profil
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = sorted((RACINE / "exemples").glob("*.yaml"))

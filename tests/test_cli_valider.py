@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diagnum import sorties
-from diagnum.chargement import valider_fichier
+from diagnum.campagne import sorties
+from diagnum.campagne.chargement import valider_fichier
 from diagnum.cli import app
 from diagnum.lecture_yaml import TAILLE_MAX
 
@@ -196,7 +196,7 @@ def test_format_github():
 
 
 def test_format_github_echappe_les_retours_a_la_ligne_et_les_virgules():
-    from diagnum.diagnostics import Position, erreur
+    from diagnum.campagne.diagnostics import Position, erreur
 
     texte = sorties.format_github([("a,b:c.yaml", [erreur(Position(1, 2), "x", "ligne 1\nligne 2 100%")])])
     assert texte == "::error file=a%2Cb%3Ac.yaml,line=1,col=2::ligne 1%0Aligne 2 100%25 (x)\n"

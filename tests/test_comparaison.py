@@ -10,9 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnum.campagne import Action, Etablissement, Objectif
-from diagnum.chargement import valider_fichier
-from diagnum.comparaison import (
+from diagnum.calculs.comparaison import (
     AMELIORATION,
     NEUTRE,
     ORDRE_DATE,
@@ -31,7 +29,9 @@ from diagnum.comparaison import (
     statut_fr,
     verifier_comparables,
 )
-from diagnum.scores import calculer_profil
+from diagnum.calculs.scores import calculer_profil
+from diagnum.campagne.chargement import valider_fichier
+from diagnum.campagne.modele import Action, Etablissement, Objectif
 from outils_progression import APRES, AVANT, PLUS_ANCIENNE, autre_reponse, charger, copie_modifiee, items_de_nature
 
 

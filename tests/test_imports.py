@@ -24,11 +24,11 @@ INTERDITS_ENREGISTREMENT = (
     *INTERDITS_VALIDER,
     "rich",
     "ruamel",
-    "diagnum.comparaison",
-    "diagnum.scores",
-    "diagnum.validation",
-    "diagnum.graphiques",
-    "diagnum.rapport",
+    "diagnum.calculs.comparaison",
+    "diagnum.calculs.scores",
+    "diagnum.campagne.validation",
+    "diagnum.rapports.graphiques",
+    "diagnum.rapports.rapport",
 )
 
 
@@ -72,7 +72,7 @@ def famille(modules: set[str], prefixe: str) -> list[str]:
 def test_valider_n_importe_ni_matplotlib_ni_jinja2(format_):
     modules, processus = modules_importes("-m", "diagnum", "valider", "--format", format_, str(EXEMPLE))
     assert processus.returncode == 0, processus.stderr[-2000:]
-    assert "diagnum.validation" in modules and "ruamel.yaml" in modules  # la mesure a bien vu la validation
+    assert "diagnum.campagne.validation" in modules and "ruamel.yaml" in modules  # la mesure a bien vu la validation
     for interdit in INTERDITS_VALIDER:
         assert famille(modules, interdit) == [], f"valider importe {interdit}"
 
@@ -123,3 +123,36 @@ def test_les_options_de_completion_ne_sont_que_sur_diagnum():
         aide = runner.invoke(app, [nom, "--help"])
         assert aide.exit_code == 0, aide.output
         assert "completion" not in aide.stdout, nom
+
+
+def _imports_internes(fichier: Path, source: Path) -> set[str]:
+    """Les modules de diagnum qu'un fichier importe (un sous-module nommé dans
+    ``from paquet import sous_module`` compte pour lui-même, pas pour le paquet)."""
+    import ast
+
+    trouves: set[str] = set()
+    for noeud in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
+        if isinstance(noeud, ast.ImportFrom) and noeud.module and noeud.module.startswith("diagnum"):
+            sous_modules = {
+                f"{noeud.module}.{alias.name}"
+                for alias in noeud.names
+                if (source / noeud.module.replace(".", "/") / f"{alias.name}.py").exists()
+                or (source / noeud.module.replace(".", "/") / alias.name).is_dir()
+            }
+            trouves |= sous_modules
+            if len(sous_modules) < len(noeud.names):
+                trouves.add(noeud.module)
+        elif isinstance(noeud, ast.Import):
+            trouves |= {alias.name for alias in noeud.names if alias.name.startswith("diagnum")}
+    return trouves
+
+
+def test_aucun_module_n_importe_un_module_qui_l_importe() -> None:
+    source = RACINE / "src"
+    imports: dict[str, set[str]] = {}
+    for fichier in sorted((source / "diagnum").rglob("*.py")):
+        nom = ".".join(fichier.relative_to(source).with_suffix("").parts).removesuffix(".__init__")
+        imports[nom] = _imports_internes(fichier, source)
+    assert len(imports) > 20, "les modules du paquet sont trouvés"
+    mutuels = sorted((a, b) for a, cibles in imports.items() for b in cibles if a < b and a in imports.get(b, ()))
+    assert mutuels == []

@@ -7,9 +7,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from diagnum.chargement import valider_fichier
+from diagnum.calculs.comparaison import afficher_reponse
+from diagnum.campagne.chargement import valider_fichier
 from diagnum.cli import app
-from diagnum.comparaison import afficher_reponse
 from outils_progression import APRES, AVANT, charger, copie_modifiee, items_de_nature
 
 runner = CliRunner()

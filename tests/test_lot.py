@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from diagnum.campagne.lot import SEUIL_PARALLELE, nombre_de_processus, valider_lot
 from diagnum.cli import app
-from diagnum.lot import SEUIL_PARALLELE, nombre_de_processus, valider_lot
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLE = RACINE / "exemples" / "college-jean-moulin-2024-2025.yaml"

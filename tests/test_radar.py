@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diagnum import graphiques
-from diagnum.campagne import Etablissement
-from diagnum.chargement import charger_campagne
+from diagnum.calculs.scores import calculer_profil
+from diagnum.campagne.chargement import charger_campagne
+from diagnum.campagne.modele import Etablissement
 from diagnum.cli import app
-from diagnum.scores import calculer_profil
+from diagnum.rapports import graphiques
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = sorted((RACINE / "exemples").glob("*.yaml"))

@@ -21,10 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from diagnum.campagne import Action, Campagne, Etablissement, Objectif
-from diagnum.chargement import charger_campagne
+from diagnum.calculs.scores import calculer_profil, lire_profil
+from diagnum.campagne.chargement import charger_campagne
+from diagnum.campagne.modele import Action, Campagne, Etablissement, Objectif
 from diagnum.cli import app
-from diagnum.rapport import (
+from diagnum.rapports.rapport import (
     DOSSIER_MODELES,
     MODELE_RAPPORT,
     NOM_RADAR,
@@ -36,7 +37,6 @@ from diagnum.rapport import (
     texte_rapport,
 )
 from diagnum.referentiel import Referentiel, construire_referentiel
-from diagnum.scores import calculer_profil, lire_profil
 from outils_progression import images_markdown, jetons_markdown, verifier_images
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -360,7 +360,7 @@ def test_environnement_jinja():
     assert environnement.undefined is jinja2.StrictUndefined
     assert environnement.autoescape is False and environnement.keep_trailing_newline is True
     assert (DOSSIER_MODELES / MODELE_RAPPORT).is_file()
-    assert DOSSIER_MODELES.parent == Path(__import__("diagnum").__file__).parent, "gabarit livré dans le paquet"
+    assert DOSSIER_MODELES.is_relative_to(Path(__import__("diagnum").__file__).parent), "gabarit livré dans le paquet"
 
 
 # --------------------------------------------------------------------------

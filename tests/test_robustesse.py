@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from diagnum import sorties
-from diagnum.chargement import valider_texte
+from diagnum.campagne import sorties
+from diagnum.campagne.chargement import valider_texte
+from diagnum.campagne.diagnostics import Diagnostic, Position, avertissement, erreur
 from diagnum.cli import app
-from diagnum.diagnostics import Diagnostic, Position, avertissement, erreur
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = sorted((RACINE / "exemples").glob("*.yaml"))

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from diagnum.campagne.schema import META_SCHEMA, construire_schema, texte_schema, uri_schema
 from diagnum.cli import app
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, charger_referentiel, versions_disponibles
-from diagnum.schema import META_SCHEMA, construire_schema, texte_schema, uri_schema
 
 RACINE = Path(__file__).resolve().parents[1]
 LIVRES = RACINE / "referentiel"

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnum.campagne import Campagne
-from diagnum.chargement import charger_campagne
+from diagnum.calculs.scores import Profil, ScoreDomaine, calculer_profil, lire_profil
+from diagnum.campagne.chargement import charger_campagne
+from diagnum.campagne.modele import Campagne
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, charger_referentiel, construire_referentiel
-from diagnum.scores import Profil, ScoreDomaine, calculer_profil, lire_profil
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scores"
 SOURCE_REFERENTIEL = Path(__file__).resolve().parents[1] / "referentiel" / "2011.yaml"

@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from diagnum import lecture_yaml, validation
-from diagnum.campagne import STATUTS_ACTION
-from diagnum.chargement import valider_fichier, valider_texte
-from diagnum.diagnostics import Diagnostic
+from diagnum import lecture_yaml
+from diagnum.campagne import validation
+from diagnum.campagne.chargement import valider_fichier, valider_texte
+from diagnum.campagne.diagnostics import Diagnostic
+from diagnum.campagne.modele import STATUTS_ACTION
+from diagnum.campagne.validation import ALPHABET_UAI, lettre_uai, uai_valide
 from diagnum.referentiel import SANS_OBJET, charger_referentiel
-from diagnum.validation import ALPHABET_UAI, lettre_uai, uai_valide
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALIDES = sorted((FIXTURES / "valides").glob("*.yaml"))

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from diagnum.diagnostics import DEBUT, Diagnostic, Position, erreur
+from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, erreur
 
 TAILLE_MAX = 1024 * 1024
 PROFONDEUR_MAX = 8

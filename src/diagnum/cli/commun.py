@@ -48,7 +48,7 @@ def gerer_erreurs(fonction: F) -> F:
         except ErreurDiagnum as exc:
             diagnostics = getattr(exc, "diagnostics", None)
             if diagnostics:
-                from diagnum.sorties import format_parsable
+                from diagnum.campagne.sorties import format_parsable
 
                 sys.stderr.write(format_parsable([(exc.chemin, diagnostics)]))
             afficher_erreur(exc.message)

@@ -13,7 +13,7 @@ import typer
 from diagnum.cli.commun import gerer_erreurs
 
 if TYPE_CHECKING:
-    from diagnum.comparaison import Comparaison
+    from diagnum.calculs.comparaison import Comparaison
 
 
 class FormatComparaison(StrEnum):
@@ -49,7 +49,7 @@ def campagne_datee(profil) -> str:
 
 def _ligne_ecart(titre: str, ecart) -> list[str]:
     from diagnum.affichage import nombre_fr
-    from diagnum.comparaison import delta_fr
+    from diagnum.calculs.comparaison import delta_fr
 
     return [titre, nombre_fr(ecart.avant), nombre_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
 
@@ -61,7 +61,7 @@ def _pluriel(n: int, mot: str) -> str:
 def texte_comparaison(comparaison: Comparaison) -> str:
     """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs."""
     from diagnum.affichage import date_fr, nombre_fr
-    from diagnum.comparaison import (
+    from diagnum.calculs.comparaison import (
         AMELIORATION,
         EXPLICATIONS_SENS,
         LIBELLES_SENS,
@@ -148,9 +148,9 @@ def texte_comparaison(comparaison: Comparaison) -> str:
 def charger_comparables(chemins: Sequence[Path], force: bool):
     """Charge des campagnes valides du même référentiel (et du même
     établissement, sauf ``force``) ; affiche les mises en garde sur stderr."""
-    from diagnum.chargement import charger_campagne
+    from diagnum.calculs.comparaison import verifier_comparables
+    from diagnum.campagne.chargement import charger_campagne
     from diagnum.cli.commun import afficher_erreur
-    from diagnum.comparaison import verifier_comparables
 
     charges = [charger_campagne(Path(c)) for c in chemins]
     campagnes = [c for c, _ in charges]
@@ -201,8 +201,8 @@ def compare(
     bilan des objectifs fixés dans AVANT, jugés sur les scores de la campagne APRES.
     Les deux campagnes doivent suivre la même version du référentiel.
     """
+    from diagnum.calculs.comparaison import comparaison_json, comparer
     from diagnum.cli.commun import afficher_erreur
-    from diagnum.comparaison import comparaison_json, comparer
 
     (campagne_avant, campagne_apres), referentiel = charger_comparables([avant, apres], force)
     if campagne_avant.date and campagne_apres.date and campagne_avant.date > campagne_apres.date:
@@ -212,7 +212,7 @@ def compare(
         )
     comparaison = comparer(campagne_avant, campagne_apres, referentiel)
     if sortie is not None:
-        from diagnum.rapport_progression import ecrire_rapport_progression
+        from diagnum.rapports.progression import ecrire_rapport_progression
 
         chemin = ecrire_rapport_progression(comparaison, sortie, force=force, referentiel_titre=referentiel.titre)
         print(f"{chemin} : rapport de progression écrit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diagnum.campagne import Campagne
+from diagnum.campagne.modele import Campagne
 from diagnum.erreurs import ErreurProbleme
 
 
@@ -19,7 +19,7 @@ def charger_precedente(depuis: Path, fichier: Path, referentiel: str | None) -> 
     """La campagne précédente, valide ; lève ``CampagneInvalide`` (ses constats,
     code 1) si elle a des erreurs, ``ErreurProbleme`` si on écrirait par-dessus
     ou si la version demandée du référentiel n'est pas la sienne."""
-    from diagnum.chargement import charger_campagne
+    from diagnum.campagne.chargement import charger_campagne
 
     if _meme_fichier(Path(depuis), Path(fichier)):
         raise ErreurProbleme(

@@ -12,12 +12,12 @@ from diagnum.cli.commun import gerer_erreurs
 from diagnum.cli.compare import OPTION_FORMAT, FormatComparaison, option_force, option_sortie
 
 if TYPE_CHECKING:
-    from diagnum.comparaison import Evolution
+    from diagnum.calculs.comparaison import Evolution
 
 
 def phrase_ordre(evo: Evolution) -> str:
     """Comment les campagnes ont été rangées, en une phrase."""
-    from diagnum.comparaison import ORDRE_DATE
+    from diagnum.calculs.comparaison import ORDRE_DATE
 
     if evo.ordre == ORDRE_DATE:
         return "Campagnes rangées par date."
@@ -35,8 +35,8 @@ def entetes_campagnes(evo: Evolution, largeur: int = 12) -> list[str]:
 def texte_evolution(evo: Evolution) -> str:
     """La sortie ``texte`` : un tableau domaine × campagne et l'écart de la première à la dernière."""
     from diagnum.affichage import nombre_fr
+    from diagnum.calculs.comparaison import Ecart, delta_fr
     from diagnum.cli.compare import campagne_datee, nom_etablissement, tableau_texte
-    from diagnum.comparaison import Ecart, delta_fr
 
     def tendance(ecart: Ecart) -> str:
         return f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()
@@ -78,9 +78,9 @@ def evolution(
     pas de date, l'ordre donné sur la ligne de commande est gardé. Toutes
     doivent suivre la même version du référentiel.
     """
+    from diagnum.calculs.comparaison import evolution as calculer_evolution
+    from diagnum.calculs.comparaison import evolution_json
     from diagnum.cli.compare import charger_comparables, ecrire_json
-    from diagnum.comparaison import evolution as calculer_evolution
-    from diagnum.comparaison import evolution_json
     from diagnum.erreurs import ErreurDiagnum
 
     if len(fichiers) < 2:
@@ -88,7 +88,7 @@ def evolution(
     campagnes, referentiel = charger_comparables(fichiers, force)
     evo = calculer_evolution(campagnes, referentiel)
     if sortie is not None:
-        from diagnum.rapport_progression import ecrire_rapport_evolution
+        from diagnum.rapports.progression import ecrire_rapport_evolution
 
         chemin = ecrire_rapport_evolution(evo, sortie, force=force, referentiel_titre=referentiel.titre)
         print(f"{chemin} : rapport d'évolution écrit")

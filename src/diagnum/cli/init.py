@@ -33,13 +33,13 @@ def init(
     ),
 ) -> None:
     """Crée une campagne à remplir : chaque question en commentaire, chaque réponse vide."""
+    from diagnum.campagne.gabarit import construire_gabarit
     from diagnum.fichiers import ecrire_atomique
-    from diagnum.gabarit import construire_gabarit
     from diagnum.referentiel import charger_referentiel
 
     if uai is not None:
+        from diagnum.campagne.validation import probleme_uai
         from diagnum.erreurs import ErreurDiagnum
-        from diagnum.validation import probleme_uai
 
         # Un gabarit neuf doit passer « diagnum valider » : un UAI faux est refusé tout de suite.
         probleme = probleme_uai(uai)

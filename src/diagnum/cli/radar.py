@@ -27,11 +27,11 @@ def radar(
     Codes de sortie : 0 image écrite, 1 campagne invalide ou image existante (sans
     --force), 2 impossible de travailler.
     """
-    from diagnum.chargement import charger_campagne
+    from diagnum.calculs.scores import calculer_profil
+    from diagnum.campagne.chargement import charger_campagne
     from diagnum.erreurs import ErreurDiagnum, ErreurProbleme
     from diagnum.fichiers import ecrire_atomique
-    from diagnum.graphiques import radar_png
-    from diagnum.scores import calculer_profil
+    from diagnum.rapports.graphiques import radar_png
 
     if sortie.suffix.lower() != ".png":
         raise ErreurDiagnum(f"{sortie} : le diagramme est une image PNG, donnez un nom qui finit par .png")

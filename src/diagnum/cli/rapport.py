@@ -29,11 +29,11 @@ def rapport(
     Codes de sortie : 0 rapport écrit, 1 campagne invalide ou rapport existant (sans
     --force), 2 impossible de travailler (dossier parent introuvable…).
     """
-    from diagnum.chargement import charger_campagne
+    from diagnum.calculs.scores import calculer_profil
+    from diagnum.campagne.chargement import charger_campagne
     from diagnum.erreurs import ErreurFichier, ErreurProbleme
     from diagnum.fichiers import ecrire_atomique, preparer_dossier
-    from diagnum.rapport import NOM_RAPPORT, construire_rapport, noms_images
-    from diagnum.scores import calculer_profil
+    from diagnum.rapports.rapport import NOM_RAPPORT, construire_rapport, noms_images
 
     dossier = dossier if dossier is not None else Path(f"rapport-{fichier.stem}")
     parent = dossier.parent if str(dossier.parent) else Path(".")

@@ -142,7 +142,7 @@ def referentiel_markdown(referentiel: Referentiel) -> str:
     ``_``…), identifiants en code : le rendu est le même dans GitLab, GitHub et
     l'aperçu Markdown de VS Code.
     """
-    from diagnum.rapport import echapper_markdown
+    from diagnum.echappement import echapper_markdown
 
     blocs = [f"# {echapper_markdown(referentiel.titre)} (version {echapper_markdown(referentiel.version)})"]
     if referentiel.source:
@@ -164,7 +164,7 @@ def referentiel_markdown(referentiel: Referentiel) -> str:
 
 
 def _liste(format: FormatReferentiel) -> str:
-    from diagnum.rapport import echapper_markdown
+    from diagnum.echappement import echapper_markdown
     from diagnum.referentiel import charger_referentiel, version_recente, versions_disponibles
 
     recente = version_recente()

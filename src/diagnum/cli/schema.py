@@ -30,8 +30,8 @@ def schema(
     Codes de sortie : 0 schéma écrit, 1 fichier existant (sans --force),
     2 impossible de travailler (référentiel inconnu, dossier introuvable).
     """
+    from diagnum.campagne.schema import texte_schema
     from diagnum.referentiel import charger_referentiel
-    from diagnum.schema import texte_schema
 
     modele = charger_referentiel(referentiel)
     texte = texte_schema(modele)

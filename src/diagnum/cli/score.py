@@ -12,8 +12,8 @@ import typer
 from diagnum.cli.commun import gerer_erreurs
 
 if TYPE_CHECKING:
+    from diagnum.calculs.scores import Profil
     from diagnum.referentiel import Notation
-    from diagnum.scores import Profil
 
 ENTETES_CSV = ("identifiant", "section", "domaine", "score", "usage", "moyens", "complétude (%)", "provisoire")
 
@@ -28,7 +28,7 @@ def format_json(profil: Profil) -> str:
     """Le document JSON du profil (voir ``scores.profil_en_dict``)."""
     import json
 
-    from diagnum.scores import profil_en_dict
+    from diagnum.calculs.scores import profil_en_dict
 
     return json.dumps(profil_en_dict(profil), ensure_ascii=False, indent=2) + "\n"
 
@@ -125,10 +125,10 @@ def score(
     Codes de sortie : 0 profil calculé, 1 campagne invalide (corrigez-la avec diagnum
     valider) ou fichier de sortie existant, 2 impossible de travailler.
     """
-    from diagnum.chargement import charger_campagne
+    from diagnum.calculs.scores import calculer_profil
+    from diagnum.campagne.chargement import charger_campagne
     from diagnum.erreurs import ErreurDiagnum
     from diagnum.fichiers import ecrire_atomique
-    from diagnum.scores import calculer_profil
 
     if sortie is not None and format is FormatScore.tableau:
         raise ErreurDiagnum("--sortie s'emploie avec --format json ou --format csv")

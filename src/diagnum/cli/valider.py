@@ -33,10 +33,10 @@ def valider(
     Codes de sortie : 0 aucune erreur, 1 une erreur dans au moins un fichier,
     2 impossible de travailler (fichier absent ou illisible, usage incorrect).
     """
-    from diagnum import sorties
+    from diagnum.campagne import sorties
+    from diagnum.campagne.lot import SEUIL_PARALLELE, valider_lot
     from diagnum.cli.commun import afficher_erreur
     from diagnum.erreurs import SORTIE_IMPOSSIBLE, SORTIE_OK, SORTIE_PROBLEMES
-    from diagnum.lot import SEUIL_PARALLELE, valider_lot
 
     if len(fichiers) > SEUIL_PARALLELE and sys.stderr.isatty():
         verdicts = _avec_barre(fichiers, complet)
@@ -70,7 +70,7 @@ def _avec_barre(fichiers: list[Path], complet: bool) -> list:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from diagnum.lot import valider_lot
+    from diagnum.campagne.lot import valider_lot
 
     colonnes = (TextColumn("Vérification"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*colonnes, console=Console(stderr=True), transient=True) as barre:

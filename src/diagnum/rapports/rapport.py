@@ -5,9 +5,9 @@
   fichier (liens relatifs : le dossier peut être déplacé) ;
 - ``texte_rapport`` ne rend que le texte (les noms d'images se déduisent des
   réponses, sans dessiner) ;
-- ``echapper_markdown`` et ``echapper_paragraphes`` : tout texte libre de la
-  campagne (noms, commentaires, actions) passe par ces filtres avant d'entrer
-  dans le Markdown ; aucun texte de l'utilisateur ne sert de gabarit.
+- tout texte libre de la campagne (noms, commentaires, actions) passe par les
+  filtres de ``diagnum.echappement`` avant d'entrer dans le Markdown ; aucun
+  texte de l'utilisateur ne sert de gabarit.
 
 Le gabarit Jinja2 est livré dans le paquet (``diagnum/modeles``). Jinja2 et
 matplotlib ne sont importés que dans les fonctions qui mettent en page ou
@@ -17,16 +17,16 @@ dessinent.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr
-from diagnum.campagne import Campagne
+from diagnum.calculs.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
+from diagnum.campagne.modele import Campagne
+from diagnum.campagne.validation import condition_remplie
+from diagnum.echappement import echapper_markdown, echapper_paragraphes
 from diagnum.referentiel import NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
-from diagnum.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
-from diagnum.validation import condition_remplie
 
 if TYPE_CHECKING:
     import jinja2
@@ -36,52 +36,6 @@ MODELE_RAPPORT = "rapport.md.j2"
 NOM_RAPPORT = "rapport.md"
 NOM_RADAR = "radar.png"
 ROLES = {"score": "score", "usage": "usage", "moyens": "moyens"}
-
-# --------------------------------------------------------------------------
-# Échappement Markdown
-
-# Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,
-# HTML, formule, barré, cellule de tableau), une entité HTML, et « # » (qui
-# ouvre un titre en début de ligne et le ferme en fin de titre).
-_EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
-# En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
-_DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
-_BLANCS = re.compile(r"\s+")
-_CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-
-
-def echapper_markdown(texte: object) -> str:
-    """Un texte libre rendu inoffensif pour Markdown, sur une seule ligne.
-
-    Les retours à la ligne et les blancs deviennent une espace ; ``*``, ``_``,
-    `````, ``[``, ``]``, ``<``, ``|``, ``$``, ``~``, ``#``, ``\\`` et les
-    entités HTML sont précédés d'une barre oblique inverse, ainsi que tout ce
-    qui ouvrirait un bloc en début de ligne (``>``, ``-``, ``+``, ``=``, « 1. »). Le
-    résultat s'affiche tel quel, dans un paragraphe comme dans une cellule de
-    tableau. ``None`` donne une chaîne vide.
-    """
-    if texte is None:
-        return ""
-    ligne = _BLANCS.sub(" ", _CONTROLES.sub("", str(texte))).strip()
-    ligne = _EN_LIGNE.sub(lambda m: "\\" + m.group(0), ligne)
-    return _DEBUT_BLOC.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", ligne)
-
-
-def echapper_paragraphes(texte: object) -> str:
-    """Un texte libre sur plusieurs lignes : chaque ligne échappée, les lignes
-    vides séparent des paragraphes, les autres retours deviennent des sauts de
-    ligne (barre oblique inverse en fin de ligne)."""
-    if texte is None:
-        return ""
-    paragraphes: list[list[str]] = [[]]
-    for brute in _FINS_DE_LIGNE.split(str(texte)):
-        ligne = echapper_markdown(brute)
-        if ligne:
-            paragraphes[-1].append(ligne)
-        elif paragraphes[-1]:
-            paragraphes.append([])
-    return "\n\n".join("\\\n".join(lignes) for lignes in paragraphes if lignes)
 
 
 def _nombre_filtre(valeur: float | None, decimales: int = 1) -> str:
@@ -175,7 +129,7 @@ def _reponse_ecrite(item: Item, valeur: object) -> str:
     if item.nature == "proportion":
         return f"{nombre_fr(valeur, 2)}\u00a0%"
     if item.nature == "repartition":
-        from diagnum.comparaison import afficher_reponse
+        from diagnum.calculs.comparaison import afficher_reponse
 
         return afficher_reponse(valeur)
     return str(valeur)
@@ -291,7 +245,7 @@ def _cibles(referentiel: Referentiel) -> list[dict[str, str]]:
 
 def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, object]:
     """Les données du gabarit (textes bruts : c'est le gabarit qui les échappe)."""
-    from diagnum.comparaison import statut_fr
+    from diagnum.calculs.comparaison import statut_fr
 
     notation = referentiel.notation
     details = []
@@ -375,7 +329,7 @@ def noms_images(campagne: Campagne, referentiel: Referentiel) -> list[str]:
 
 def images_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, bytes]:
     """Les images du rapport : le diagramme de synthèse et une répartition par domaine d'usage renseigné."""
-    from diagnum.graphiques import radar_png, repartition_png
+    from diagnum.rapports.graphiques import radar_png, repartition_png
 
     images = {NOM_RADAR: radar_png([profil])}
     for domaine in referentiel.domaines:

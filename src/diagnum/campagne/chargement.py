@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diagnum.campagne import Campagne
-from diagnum.diagnostics import Diagnostic, trier
+from diagnum.campagne.diagnostics import Diagnostic, trier
+from diagnum.campagne.modele import Campagne
+from diagnum.campagne.validation import Resultat, valider_arbre
 from diagnum.erreurs import ErreurProbleme
 from diagnum.fichiers import lire_octets
 from diagnum.lecture_yaml import ErreurLecture, decoder, lire_yaml
 from diagnum.referentiel import Referentiel, charger_referentiel
-from diagnum.validation import Resultat, valider_arbre
 
 
 def valider_texte(contenu: bytes, chemin: str = "", *, complet: bool = False) -> Resultat:

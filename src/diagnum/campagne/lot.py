@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from diagnum.diagnostics import Diagnostic
+from diagnum.campagne.diagnostics import Diagnostic
 
 # En dessous, démarrer des processus coûte plus qu'il ne rapporte (mesuré : benchmarks/).
 SEUIL_PARALLELE = 50
@@ -29,7 +29,7 @@ class Verdict(NamedTuple):
 
 def valider_un(chemin: str | Path, complet: bool = False) -> Verdict:
     """Valide un fichier ; un fichier illisible donne un ``Verdict`` avec son message."""
-    from diagnum.chargement import valider_fichier
+    from diagnum.campagne.chargement import valider_fichier
     from diagnum.erreurs import ErreurFichier
 
     try:

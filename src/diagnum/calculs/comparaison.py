@@ -31,11 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from diagnum.affichage import modalite, nombre_fr
-from diagnum.campagne import Action, Campagne, Objectif
+from diagnum.calculs.scores import Profil, ScoreDomaine, calculer_profil, valeur_item
+from diagnum.campagne.modele import Action, Campagne, Objectif
+from diagnum.campagne.validation import condition_remplie
 from diagnum.erreurs import ErreurProbleme
 from diagnum.referentiel import MODALITES, Item, Referentiel
-from diagnum.scores import Profil, ScoreDomaine, calculer_profil, valeur_item
-from diagnum.validation import condition_remplie
 
 AMELIORATION, REGRESSION, NEUTRE = "amelioration", "regression", "neutre"
 SENS = (AMELIORATION, REGRESSION, NEUTRE)

@@ -24,9 +24,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from diagnum.affichage import modalite, nombre_fr
-from diagnum.campagne import Campagne, Etablissement
+from diagnum.campagne.modele import Campagne, Etablissement
+from diagnum.campagne.validation import condition_remplie
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Domaine, Item, Notation, Referentiel
-from diagnum.validation import condition_remplie
 
 
 @dataclass(frozen=True, slots=True)

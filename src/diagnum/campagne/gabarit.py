@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 import textwrap
 
-from diagnum.campagne import Campagne
+from diagnum.campagne.consignes import consigne_condition, reponses_permises
+from diagnum.campagne.modele import Campagne
 from diagnum.referentiel import MODALITES, OUI, SANS_OBJET, Item, Referentiel
 
 LARGEUR = 88
@@ -28,42 +29,6 @@ def _commentaire(*paragraphes: str | None, retrait: int = 0) -> str:
         if paragraphe:
             lignes.extend(_lignes(paragraphe, LARGEUR - retrait - 2))
     return "\n".join(lignes)
-
-
-def _reponses_permises(item: Item, referentiel: Referentiel) -> str:
-    libelles = {i.id: i.libelle.rstrip(" :").lower() for i in referentiel.reference.items}
-    if item.nature == "affirmation":
-        return "Réponse : oui | non" + (" | sans objet" if item.sans_objet else "")
-    if item.nature == "proportion":
-        return "Réponse : un pourcentage de 0 à 100 (sans « % »)"
-    if item.nature == "repartition":
-        return (
-            "Réponse : trois effectifs (jamais, occasionnellement, regulierement) dont la somme "
-            f"est au plus reference.{item.total} ({libelles.get(item.total, item.total)})"
-        )
-    if item.nature == "matrice":
-        return (
-            "Pour chaque service, répondez oui, non ou sans objet à chacune des affirmations ci-dessus. "
-            "Un service que l'établissement ne propose pas s'écrit « sans objet »."
-        )
-    texte = "Réponse : un nombre entier positif ou nul"
-    if item.total:
-        borne = "au plus" if item.depassement == "erreur" else "en principe au plus"
-        texte += f", {borne} reference.{item.total} ({libelles.get(item.total, item.total)})"
-    return texte
-
-
-def _condition(item: Item, referentiel: Referentiel) -> str | None:
-    condition = item.condition
-    if condition is None:
-        return None
-    if condition.item:
-        return f"Ne répondez que si « {condition.item} » vaut « {condition.valeur} »."
-    matrice = referentiel.item(condition.ligne[0])
-    return (
-        f"Ne répondez que si le service « {condition.ligne[1]} » de « {matrice.domaine}.{matrice.id} » "
-        "est proposé (n'est pas « sans objet »)."
-    )
 
 
 def _rappel(valeur: object) -> str | None:
@@ -114,7 +79,7 @@ def construire_gabarit(
     racine["campagne"] = DoubleQuotedScalarString(campagne) if campagne else None
     racine["date"] = vide()
 
-    from diagnum.schema import ligne_modele
+    from diagnum.campagne.schema import ligne_modele
 
     # Première ligne : le schéma de la campagne, pour les éditeurs (voir docs/editeur.md).
     modele = ligne_modele(referentiel.version)
@@ -164,7 +129,7 @@ def construire_gabarit(
             before=_commentaire(
                 f"({item.contexte})" if item.contexte else None,
                 item.libelle,
-                _reponses_permises(item, referentiel),
+                reponses_permises(item, referentiel),
                 retrait=2,
             ),
             indent=2,
@@ -196,10 +161,10 @@ def construire_gabarit(
                 if item.nature == "matrice":
                     for c in item.colonnes:
                         avant.append(_commentaire(f"[{c.id}] {c.libelle}", retrait=4))
-                cond = _condition(item, referentiel)
+                cond = consigne_condition(item, referentiel)
                 if cond:
                     avant.append(_commentaire(cond, retrait=4))
-                avant.append(_commentaire(_reponses_permises(item, referentiel), retrait=4))
+                avant.append(_commentaire(reponses_permises(item, referentiel), retrait=4))
                 carte[item.id] = _valeur_vide(item, CommentedMap, precedentes.get(item.id), etiquette)
                 if item.nature not in ("repartition", "matrice"):
                     avec_rappel(carte, item.id, precedentes.get(item.id))

@@ -8,8 +8,8 @@ l'image en octets, l'écriture sur disque reste au bord.
 
 from __future__ import annotations
 
-from diagnum.comparaison import Evolution
-from diagnum.graphiques import GRIS, PALETTE, contexte_graphique, couper, figure_en_png, nouvelle_figure
+from diagnum.calculs.comparaison import Evolution
+from diagnum.rapports.graphiques import GRIS, PALETTE, contexte_graphique, couper, figure_en_png, nouvelle_figure
 
 MARQUEURS = ("o", "s", "^", "D", "v", "P", "X", "*")
 

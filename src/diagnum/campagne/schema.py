@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from diagnum.campagne import STATUTS_ACTION
+from diagnum.campagne.modele import STATUTS_ACTION
 from diagnum.referentiel import (
     MODALITES,
     NON,
@@ -118,7 +118,7 @@ def construire_schema(referentiel: Referentiel) -> Schema:
 
 def _decrit(schema: Schema, texte: str, markdown: str | None = None) -> Schema:
     """Ajoute la description (texte) et sa version Markdown (affichée au survol par VS Code)."""
-    from diagnum.rapport import echapper_markdown
+    from diagnum.echappement import echapper_markdown
 
     return {
         **schema,
@@ -154,7 +154,7 @@ def _objet(proprietes: dict[str, Schema], description: str, markdown: str | None
 
 
 def _motif_uai() -> str:
-    from diagnum.validation import ALPHABET_UAI
+    from diagnum.campagne.validation import ALPHABET_UAI
 
     return f"^[0-9]{{7}}[{ALPHABET_UAI}]$"
 
@@ -162,8 +162,8 @@ def _motif_uai() -> str:
 def _item(item: Item, referentiel: Referentiel, titre: str) -> Schema:
     """Le schéma d'une question : sa forme selon sa nature, et la question au survol."""
     from diagnum.affichage import modalite
-    from diagnum.gabarit import _condition, _reponses_permises
-    from diagnum.rapport import echapper_markdown
+    from diagnum.campagne.consignes import consigne_condition, reponses_permises
+    from diagnum.echappement import echapper_markdown
 
     if item.nature == "affirmation":
         schema = _affirmation(item.sans_objet)
@@ -179,8 +179,8 @@ def _item(item: Item, referentiel: Referentiel, titre: str) -> Schema:
         }
     else:
         schema = _matrice(item)
-    consignes = [p for p in (item.contexte and f"({item.contexte})", _condition(item, referentiel)) if p]
-    reponse = _reponses_permises(item, referentiel)
+    consignes = [p for p in (item.contexte and f"({item.contexte})", consigne_condition(item, referentiel)) if p]
+    reponse = reponses_permises(item, referentiel)
     colonnes = [f"[{c.id}] {c.libelle}" for c in item.colonnes]
     texte = " ".join([f"{titre}.", _phrase(item.libelle), *colonnes, *consignes, _phrase(reponse)])
     markdown = "\n\n".join(

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from diagnum.diagnostics import Diagnostic
+from diagnum.campagne.diagnostics import Diagnostic
 
 FichierConstats = tuple[str, Sequence[Diagnostic]]
 FORMATS = ("texte", "parsable", "json", "github")

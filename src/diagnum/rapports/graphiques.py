@@ -31,7 +31,7 @@ from diagnum.referentiel import MODALITES
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from diagnum.scores import Profil
+    from diagnum.calculs.scores import Profil
 
 # Palette d'Okabe et Ito : distinguable par les daltoniens.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")

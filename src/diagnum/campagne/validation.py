@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from diagnum.campagne import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
-from diagnum.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
+from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
+from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
 from diagnum.erreurs import ErreurReferentiel
 from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Item, Referentiel

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from diagnum.affichage import date_fr, nombre_fr
-from diagnum.comparaison import (
+from diagnum.calculs.comparaison import (
     AMELIORATION,
     EXPLICATIONS_SENS,
     LIBELLES_SENS,
@@ -147,7 +147,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
 def contexte_evolution(evo: Evolution, referentiel_titre: str = "") -> dict[str, object]:
     """Ce que le gabarit ``evolution.md.j2`` affiche, tout en chaînes."""
     from diagnum import __version__
-    from diagnum.comparaison import ORDRE_DATE
+    from diagnum.calculs.comparaison import ORDRE_DATE
 
     def ligne(axe: str, valeurs, moyens: bool = False) -> dict[str, object]:
         ecart = Ecart(valeurs[0], valeurs[-1])
@@ -186,7 +186,7 @@ def contexte_evolution(evo: Evolution, referentiel_titre: str = "") -> dict[str,
 def rendre(modele: str, contexte: Mapping[str, object]) -> str:
     """Met en page un gabarit de ``modeles/`` avec l'environnement des rapports
     (``rapport.environnement_jinja`` : filtre ``md`` pour tout texte de l'utilisateur)."""
-    from diagnum.rapport import environnement_jinja
+    from diagnum.rapports.rapport import environnement_jinja
 
     texte = environnement_jinja().get_template(modele).render(**contexte)
     return re.sub(r"\n{3,}", "\n\n", texte).rstrip("\n") + "\n"
@@ -218,7 +218,7 @@ def ecrire_rapport_progression(
     comparaison: Comparaison, dossier: Path, *, force: bool = False, referentiel_titre: str = ""
 ) -> Path:
     """Écrit ``progression.md`` et le radar superposé dans ``dossier`` ; renvoie le chemin du rapport."""
-    from diagnum.graphiques import radar_png
+    from diagnum.rapports.graphiques import radar_png
 
     dossier = _preparer(dossier, (RADAR_PROGRESSION, RAPPORT_PROGRESSION), force)
     texte = rendre("progression.md.j2", contexte_progression(comparaison, referentiel_titre))
@@ -231,7 +231,7 @@ def ecrire_rapport_evolution(
     evo: Evolution, dossier: Path, *, force: bool = False, referentiel_titre: str = ""
 ) -> Path:
     """Écrit ``evolution.md`` et son graphique dans ``dossier`` ; renvoie le chemin du rapport."""
-    from diagnum.graphiques_evolution import courbes_evolution_png
+    from diagnum.rapports.graphiques_evolution import courbes_evolution_png
 
     dossier = _preparer(dossier, (COURBES_EVOLUTION, RAPPORT_EVOLUTION), force)
     texte = rendre("evolution.md.j2", contexte_evolution(evo, referentiel_titre))

@@ -1,0 +1,55 @@
+"""L'échappement des textes de l'utilisateur, un filtre par langage de sortie.
+
+Tout texte libre d'une campagne (noms, commentaires, actions, noms de
+fichiers) passe par le filtre de la sortie où il entre ; aucun texte de
+l'utilisateur ne sert jamais de gabarit.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Échappement Markdown
+
+# Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,
+# HTML, formule, barré, cellule de tableau), une entité HTML, et « # » (qui
+# ouvre un titre en début de ligne et le ferme en fin de titre).
+_EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
+# En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
+_DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
+_BLANCS = re.compile(r"\s+")
+_CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def echapper_markdown(texte: object) -> str:
+    """Un texte libre rendu inoffensif pour Markdown, sur une seule ligne.
+
+    Les retours à la ligne et les blancs deviennent une espace ; ``*``, ``_``,
+    `````, ``[``, ``]``, ``<``, ``|``, ``$``, ``~``, ``#``, ``\\`` et les
+    entités HTML sont précédés d'une barre oblique inverse, ainsi que tout ce
+    qui ouvrirait un bloc en début de ligne (``>``, ``-``, ``+``, ``=``, « 1. »). Le
+    résultat s'affiche tel quel, dans un paragraphe comme dans une cellule de
+    tableau. ``None`` donne une chaîne vide.
+    """
+    if texte is None:
+        return ""
+    ligne = _BLANCS.sub(" ", _CONTROLES.sub("", str(texte))).strip()
+    ligne = _EN_LIGNE.sub(lambda m: "\\" + m.group(0), ligne)
+    return _DEBUT_BLOC.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", ligne)
+
+
+def echapper_paragraphes(texte: object) -> str:
+    """Un texte libre sur plusieurs lignes : chaque ligne échappée, les lignes
+    vides séparent des paragraphes, les autres retours deviennent des sauts de
+    ligne (barre oblique inverse en fin de ligne)."""
+    if texte is None:
+        return ""
+    paragraphes: list[list[str]] = [[]]
+    for brute in _FINS_DE_LIGNE.split(str(texte)):
+        ligne = echapper_markdown(brute)
+        if ligne:
+            paragraphes[-1].append(ligne)
+        elif paragraphes[-1]:
+            paragraphes.append([])
+    return "\n\n".join("\\\n".join(lignes) for lignes in paragraphes if lignes)
