@@ -53,7 +53,7 @@ def test_une_campagne_comparee_a_elle_meme_ne_change_pas():
     assert "Aucune réponse n'a changé." in resultat.stdout
     _, referentiel = charger(AVANT)
     for domaine in referentiel.domaines:
-        assert re.search(rf"^{re.escape(domaine.axe)}\s+\S+\s+\S+\s+0 →$", resultat.stdout, re.M), domaine.axe
+        assert re.search(rf"^{re.escape(domaine.axe)}\s+\S+\s+\S+\s+0,0 →$", resultat.stdout, re.M), domaine.axe
     document = compare_json(AVANT, AVANT)
     assert document["items"] == [] and document["reference"] == []
     assert {d["delta"] for d in document["domaines"]} == {0}
@@ -314,3 +314,23 @@ def test_les_textes_de_l_utilisateur_restent_du_texte(tmp_path):
     assert not [j for j in jetons if j.type == "code_inline" and j.content == "code"]
     textes = " ".join(j.content for j in jetons if j.type == "text")
     assert "# Titre ? `code` et **gras**" in textes
+
+
+def test_un_enseignant_de_plus_au_nombre_de_reference_ne_montre_aucune_baisse(tmp_path):
+    def un_de_plus(donnees) -> None:
+        donnees["reference"]["enseignants"] += 1
+
+    plus = copie_modifiee(APRES, tmp_path / "plus.yaml", un_de_plus)
+    resultat = compare(APRES, plus)
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    tableau = resultat.stdout.split("Scores de 0 à 100")[0]
+    assert "↓" not in tableau and "↑" not in tableau
+    assert tableau.count("→") >= 7
+    document = compare_json(APRES, plus)
+    # les moyens rapportés aux enseignants bougent de quelques dixièmes : stable, pas une baisse
+    assert any(d["moyens"] and d["moyens"]["delta"] < 0 for d in document["domaines"])
+    assert {d["tendance"] for d in document["domaines"]} == {"stable"}
+    assert {d["moyens"]["tendance"] for d in document["domaines"] if d["moyens"]} == {"stable"}
+    assert document["items"] == []
+    assert document["reference"] == [{"id": "enseignants", "libelle": "Nombre d’enseignants", "avant": 47, "apres": 48}]

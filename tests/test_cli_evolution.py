@@ -8,7 +8,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from diagnum.affichage import nombre_fr
+from diagnum.affichage import score_fr
 from diagnum.calculs.scores import calculer_profil
 from diagnum.campagne.validation import lettre_uai
 from diagnum.cli import app
@@ -133,7 +133,7 @@ def test_le_rapport_d_evolution_et_son_graphique(tmp_path, profils):
     entete = f"| Domaine | {' | '.join(p.campagne for p in profils)} | Évolution |"
     assert entete in texte
     for i, domaine in enumerate(profils[0].domaines):
-        valeurs = " | ".join(nombre_fr(p.domaines[i].score) for p in profils)
+        valeurs = " | ".join(score_fr(p.domaines[i].score) for p in profils)
         assert f"| {domaine.axe} | {valeurs} | " in texte
     assert "rangées par date" in texte
 

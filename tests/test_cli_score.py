@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diagnum.affichage import nombre_fr
+from diagnum.affichage import score_fr
 from diagnum.calculs.scores import calculer_profil
 from diagnum.campagne.chargement import charger_campagne
 from diagnum.cli import app
@@ -52,7 +52,7 @@ def test_tableau_les_sept_domaines_puis_les_obligations(exemple):
     lignes = sortie.splitlines()
     for d in p.domaines:
         ligne = next(ligne for ligne in lignes if ligne.startswith(f"{d.section} {d.axe}"))
-        attendus = [nombre_fr(d.score)] + ([nombre_fr(d.usage), nombre_fr(d.moyens)] if d.nature == "usage" else [])
+        attendus = [score_fr(d.score)] + ([score_fr(d.usage), score_fr(d.moyens)] if d.nature == "usage" else [])
         cellules = [c.strip() for c in ligne.split("│")[1:]]
         assert [c for c in cellules[:-1] if c] == attendus, ligne
     assert sortie.index("Obligations réglementaires") > max(sortie.index(d.axe) for d in p.domaines)
@@ -70,10 +70,11 @@ def test_tableau_score_provisoire_et_domaine_sans_score():
     assert resultat.exit_code == 0
     lignes = resultat.stdout.splitlines()
     accompagnement = next(ligne for ligne in lignes if "Accompagnement pédagogique" in ligne)
-    assert "50 *" in accompagnement
+    assert "50,0 *" in accompagnement
     pilotage = next(ligne for ligne in lignes if "Pilotage et organisation" in ligne)
     assert "sans score" in pilotage
-    assert "* score provisoire : moins de 50\u00a0% des items" in resultat.stdout
+    assert "* provisoire : questions de ce chiffre renseignées à moins de 50\u00a0%." in resultat.stdout
+    assert "sans score : domaine non renseigné" in resultat.stdout
 
 
 def test_tableau_nom_avec_balises_rich_affiche_tel_quel(tmp_path):
@@ -140,7 +141,7 @@ def test_csv_proprietes_tableur_francais(exemple):
     assert all(len(ligne) == len(lignes[0]) for ligne in lignes)
     for ligne, d in zip(lignes[1:], p.domaines, strict=True):
         assert ligne[0] == d.id
-        assert ligne[3] == nombre_fr(d.score)
+        assert ligne[3] == score_fr(d.score)
         assert "." not in ligne[3] and "." not in ligne[5], "virgule décimale"
     decimales = [ligne[3] for ligne in lignes[1:] if "," in ligne[3]]
     assert decimales, "au moins un score décimal, écrit avec une virgule"

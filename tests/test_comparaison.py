@@ -350,7 +350,7 @@ def test_evolution_reprend_les_scores_de_chaque_campagne(avant, apres):
 
 @pytest.mark.parametrize(
     ("valeur", "attendu"),
-    [(None, "—"), (12.0, "+12"), (-3.3, "−3,3"), (0.0, "0"), (66.6, "+66,6")],
+    [(None, "—"), (12.0, "+12,0"), (-3.3, "−3,3"), (0.0, "0,0"), (66.6, "+66,6")],
 )
 def test_delta_fr(valeur, attendu):
     assert delta_fr(valeur) == attendu

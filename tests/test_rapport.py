@@ -178,16 +178,16 @@ def test_usage_a_cote_des_moyens_pour_chaque_domaine_d_usage():
     campagne, referentiel = charger_campagne(EXEMPLE_DE_REFERENCE)
     profil = calculer_profil(campagne, referentiel)
     texte = texte_rapport(campagne, referentiel, profil)
-    from diagnum.affichage import nombre_fr
+    from diagnum.affichage import score_fr
 
     for d in profil.domaines:
         detail = section(texte, f"### {d.section} {d.axe}")
         if d.nature == "usage":
-            assert f"| {nombre_fr(d.usage)} / 100 | {nombre_fr(d.moyens)} / 100 |" in detail
+            assert f"| Chiffre | {score_fr(d.usage)} / 100 | {score_fr(d.moyens)} / 100 |" in detail
             assert f"]({nom_image_repartition(d.id)})" in detail
         else:
             assert "Usage (indicateurs)" not in detail
-        assert f"**Score : {nombre_fr(d.score)} / 100**" in detail
+        assert f"**Score : {score_fr(d.score)} / 100**" in detail
 
 
 def test_comment_les_scores_sont_calcules_vient_de_la_notation():
@@ -207,9 +207,9 @@ def test_comment_les_scores_sont_calcules_vient_de_la_notation():
     modifie_ref = construire_referentiel(source.encode("utf-8"), "modifié.yaml")
     modifie = section(texte_rapport(campagne, modifie_ref), "## Comment les scores sont calculés")
     assert "0,5 × occasionnellement" in normal and "0,3 × occasionnellement" in modifie
-    assert "sous 50\u00a0%" in normal and "sous 40\u00a0%" in modifie
-    assert "(3 au plus par domaine)" in normal and "(2 au plus par domaine)" in modifie
-    assert "cible de 0,2 ×" in normal and "cible de 0,25 ×" in modifie
+    assert "inférieure à 50\u00a0%" in normal and "inférieure à 40\u00a0%" in modifie
+    assert "montre ses 3 plus grands gains" in normal and "montre ses 2 plus grands gains" in modifie
+    assert "1 pour 5 salles" in normal and "1 pour 4 salles" in modifie
     assert "à partir de 70 / 100" in texte_rapport(campagne, modifie_ref)
 
 
@@ -241,7 +241,9 @@ def test_domaine_sans_score_et_provisoire_dans_le_rapport():
     synthese = section(texte, "## Diagramme de synthèse")
     assert "| sans score |" in synthese
     assert "(provisoire)" in synthese
-    assert "sans score (aucune réponse comptée)" in section(texte, "### Points faibles")
+    # un domaine sans score n'est pas un point faible : il est non renseigné
+    assert "Pilotage" not in section(texte, "### Points faibles")
+    assert "- **3.3 Pilotage et organisation** : aucune réponse comptée" in section(texte, "### Non renseigné")
 
 
 # --------------------------------------------------------------------------

@@ -236,7 +236,7 @@ def test_lecture_du_profil_selon_les_seuils_du_referentiel():
     # écart moyens − usage = 25 : atteint le seuil ; 80 − 55,1 = 24,9 : non
     assert [d.id for d in lecture.sous_utilises] == ["sous_utilise"]
     assert lecture.freines == ()
-    assert [d.id for d in lecture.sans_score] == ["vide"]
+    assert [d.id for d in lecture.non_renseignes] == ["vide"]
 
 
 # --------------------------------------------------------------------------
@@ -297,6 +297,12 @@ def ameliorations(campagne: Campagne) -> list[tuple[str, str, tuple[str, ...], o
                         if cellule == NON:
                             possibles.append((domaine.id, item.id, (ligne, colonne), OUI))
             elif item.nature == "repartition":
+                total = campagne.reference.get(item.total)
+                if total is not None and sum(valeur.values()) < total:
+                    # une personne de plus comptée, « régulièrement » : la couverture monte
+                    nouvelle = dict(valeur)
+                    nouvelle[MODALITES[2]] += 1
+                    possibles.append((domaine.id, item.id, (), nouvelle))
                 for de, vers in ((0, 1), (0, 2), (1, 2)):
                     if valeur[MODALITES[de]] > 0:
                         nouvelle = dict(valeur)
@@ -312,7 +318,7 @@ def ameliorations(campagne: Campagne) -> list[tuple[str, str, tuple[str, ...], o
     return possibles
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(campagne=campagnes(), choix=st.data())
 def test_ameliorer_une_reponse_ne_fait_jamais_baisser_un_chiffre(campagne, choix):
     possibles = ameliorations(campagne)
@@ -331,6 +337,11 @@ def test_ameliorer_une_reponse_ne_fait_jamais_baisser_un_chiffre(campagne, choix
             x, y = getattr(d_avant, chiffre), getattr(d_apres, chiffre)
             if x is not None:
                 assert y is not None and y >= x, (d_avant.id, chiffre, x, y, item, nouvelle)
+        # la complétude (couverture comprise) ne baisse jamais non plus
+        for completude in ("completude", "completude_usage", "completude_moyens"):
+            x, y = getattr(d_avant, completude), getattr(d_apres, completude)
+            if x is not None:
+                assert y >= x, (d_avant.id, completude, x, y, item, nouvelle)
         for d in (d_avant, d_apres):
             for chiffre in (d.score, d.usage, d.moyens):
                 assert chiffre is None or 0 <= chiffre <= 100

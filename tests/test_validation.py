@@ -301,8 +301,9 @@ def test_complet_change_les_avertissements_sans_reponse_en_erreurs_situees():
     avec = [d for d in valider_fichier(chemin, complet=True).diagnostics if d.code == "sans-reponse"]
     assert sans and not any(d.est_erreur for d in sans)
     assert avec and all(d.est_erreur for d in avec)
-    # Un avertissement par partie, qui compte ses items ; une erreur par item.
-    compte = sum(int(re.match(r"(\d+) items?", d.message)[1]) for d in sans)
+    # Un avertissement par partie, qui compte ses items (la date à part) ; une erreur par item.
+    compte = sum(int(m[1]) if (m := re.match(r"(\d+) items?", d.message)) else 1 for d in sans)
+    assert sum(1 for d in sans if d.message.startswith("date du diagnostic sans réponse")) == 1
     assert compte == len(avec) == len({d.position for d in avec})
 
 

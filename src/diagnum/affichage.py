@@ -28,6 +28,14 @@ def nombre_fr(valeur: float | None, decimales: int = 1) -> str:
     return texte.replace(".", ",")
 
 
+def score_fr(valeur: float | None) -> str:
+    """Un score ou un écart de score, toujours au dixième : ``62.0`` → ``62,0`` ; ``None`` → ``—``."""
+    if valeur is None:
+        return ABSENT
+    texte = f"{valeur:.1f}"
+    return ("0.0" if texte == "-0.0" else texte).replace(".", ",")
+
+
 def pourcent_fr(part: float | None, decimales: int = 0) -> str:
     """Une part de 0 à 1 en pourcentage : ``0.855`` → ``86 %`` (espace insécable)."""
     if part is None:

@@ -73,11 +73,25 @@ class Item(NamedTuple):
     contexte: str | None = None
     lignes: tuple[Ligne, ...] = ()
     colonnes: tuple[Ligne, ...] = ()
+    #: Pour un élément de référence : ce qu'il dénombre (« enseignants »), et
+    #: si ce mot est féminin (« 20 divisions comptées »).
+    unite: str | None = None
+    feminin: bool = False
 
     @property
     def question(self) -> str:
         """Le libellé lisible hors de sa liste : « Services numériques accessibles aux familles : Actualité »."""
         return f"{self.groupe} {self.libelle}" if self.groupe else self.libelle
+
+
+class Mesure(NamedTuple):
+    """Plusieurs nombres qui équipent les mêmes salles de deux façons (TNI, ou
+    vidéoprojecteur fixe « hors TNI ») : leur somme, rapportée à leur total
+    commun, compte pour une seule valeur."""
+
+    id: str
+    libelle: str
+    items: tuple[str, ...]
 
 
 class Rubrique(NamedTuple):
@@ -99,6 +113,7 @@ class Domaine(NamedTuple):
     nature: str
     rubriques: tuple[Rubrique, ...]
     description: str | None = None
+    mesures: tuple[Mesure, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -107,6 +122,10 @@ class Domaine(NamedTuple):
     @property
     def est_usage(self) -> bool:
         return self.nature == "usage"
+
+    def mesure_de(self, item: str) -> Mesure | None:
+        """La mesure commune dont un item fait partie, s'il y en a une."""
+        return next((m for m in self.mesures if item in m.items), None)
 
 
 class Partie(NamedTuple):
@@ -140,6 +159,7 @@ class Notation(NamedTuple):
     point_faible: float
     ecart_moyens_usage: float
     leviers: int
+    seuil_stabilite: float
 
 
 class Referentiel(NamedTuple):
@@ -299,7 +319,8 @@ def _oublier_vieux_caches(garde: Path) -> None:
 # relecture) : chaque objet du modèle y devient un tuple (nom de classe, champs…), les autres
 # tuples (nom vide, éléments…).
 _MODELES: dict[str, type] = {
-    c.__name__: c for c in (Ligne, Condition, Cible, Item, Rubrique, Domaine, Partie, Chapitre, Notation, Referentiel)
+    c.__name__: c
+    for c in (Ligne, Condition, Cible, Item, Mesure, Rubrique, Domaine, Partie, Chapitre, Notation, Referentiel)
 }
 
 
@@ -459,6 +480,7 @@ class _Constructeur:
             point_faible=self.nombre(noeud, "point_faible"),
             ecart_moyens_usage=self.nombre(noeud, "ecart_moyens_usage"),
             leviers=int(self.nombre(noeud, "leviers")),
+            seuil_stabilite=self.nombre(noeud, "seuil_stabilite"),
         )
 
     def partie(self, noeud, nom: str) -> Partie:
@@ -501,7 +523,7 @@ class _Constructeur:
             raise self.erreur(noeud, f"le domaine d'usage « {ident} » doit avoir des rubriques usage et moyens")
         if nature == "structurel" and roles != {"score"}:
             raise self.erreur(noeud, f"le domaine structurel « {ident} » n'a que des rubriques de rôle score")
-        return Domaine(
+        domaine = Domaine(
             id=ident,
             section=section,
             titre=self.texte(noeud, "titre"),
@@ -510,6 +532,30 @@ class _Constructeur:
             rubriques=tuple(rubriques),
             description=self.texte(noeud, "description", obligatoire=False),
         )
+        if noeud.get("mesures") is not None:
+            for n in self.liste(noeud.get("mesures"), "« mesures »"):
+                domaine = domaine._replace(
+                    mesures=(*domaine.mesures, self.mesure(self.tableau(n, "une mesure"), domaine))
+                )
+        return domaine
+
+    def mesure(self, noeud, domaine: Domaine) -> Mesure:
+        """Une mesure commune : des nombres du même domaine, de même rôle, même total et même cible."""
+        ident = self.identifiant(noeud, f"une mesure de « {domaine.id} »")
+        noms = tuple(str(n.valeur) for n in self.liste(noeud.get("items"), "« items » d'une mesure"))
+        items = {item.id: item for item in domaine.items}
+        membres = [items.get(nom) for nom in noms]
+        if len(noms) < 2 or any(m is None or m.nature != "nombre" for m in membres):
+            raise self.erreur(noeud, f"la mesure « {ident} » réunit au moins deux nombres du domaine « {domaine.id} »")
+        if len({(m.role, m.total, m.cible) for m in membres}) != 1:
+            raise self.erreur(
+                noeud, f"les nombres de la mesure « {ident} » ont le même rôle, le même total et la même cible"
+            )
+        for nom in noms:
+            deja = domaine.mesure_de(nom)
+            if deja is not None or noms.count(nom) > 1:
+                raise self.erreur(noeud, f"« {nom} » appartient déjà à une mesure")
+        return Mesure(ident, self.texte(noeud, "libelle"), noms)
 
     def item(self, noeud, section: str, domaine: str, role: str) -> Item:
         ident = self.identifiant(noeud, f"un item de « {domaine} »")
@@ -529,6 +575,8 @@ class _Constructeur:
             "contexte",
             "lignes",
             "colonnes",
+            "unite",
+            "feminin",
         }
         for cle, (position_cle, _) in noeud.entrees.items():
             if cle not in connues:
@@ -576,6 +624,8 @@ class _Constructeur:
             contexte=self.texte(noeud, "contexte", obligatoire=False),
             lignes=lignes,
             colonnes=colonnes,
+            unite=self.texte(noeud, "unite", obligatoire=False),
+            feminin=bool(getattr(noeud.get("feminin"), "valeur", False)),
         )
 
     def lignes(self, noeud, cle: str) -> tuple[Ligne, ...]:

@@ -30,16 +30,17 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from diagnum.affichage import modalite, nombre_fr
+from diagnum.affichage import modalite, nombre_fr, score_fr
+from diagnum.calculs.regles import condition_remplie
 from diagnum.calculs.scores import Profil, ScoreDomaine, calculer_profil, valeur_item
 from diagnum.campagne.modele import Action, Campagne, Objectif
-from diagnum.campagne.validation import condition_remplie
 from diagnum.erreurs import ErreurProbleme
 from diagnum.referentiel import MODALITES, Item, Referentiel
 
 AMELIORATION, REGRESSION, NEUTRE = "amelioration", "regression", "neutre"
 SENS = (AMELIORATION, REGRESSION, NEUTRE)
-FLECHES = {1: "↑", -1: "↓", 0: "→"}
+HAUSSE, BAISSE, STABLE = "hausse", "baisse", "stable"
+FLECHES = {HAUSSE: "↑", BAISSE: "↓", STABLE: "→"}
 OBLIGATIONS = "obligations"
 REALISEE = "realisee"
 ORDRE_DATE, ORDRE_DONNE = "date", "donne"
@@ -55,10 +56,14 @@ class CampagnesIncomparables(ErreurProbleme):
 
 @dataclass(frozen=True, slots=True)
 class Ecart:
-    """Un chiffre avant et après ; ``delta`` vaut ``None`` si l'un manque."""
+    """Un chiffre avant et après ; ``delta`` vaut ``None`` si l'un manque.
+
+    Un écart plus petit que ``seuil`` (``notation.seuil_stabilite`` du
+    référentiel, en points) est stable : ni hausse, ni baisse."""
 
     avant: float | None
     apres: float | None
+    seuil: float = 0.0
 
     @property
     def delta(self) -> float | None:
@@ -67,12 +72,19 @@ class Ecart:
         return round(self.apres - self.avant, 1)
 
     @property
-    def fleche(self) -> str:
-        """↑ hausse, ↓ baisse, → stable ; une chaîne vide si l'écart n'existe pas."""
+    def tendance(self) -> str | None:
+        """« hausse », « baisse » ou « stable » ; ``None`` si l'écart n'existe pas."""
         delta = self.delta
         if delta is None:
-            return ""
-        return FLECHES[(delta > 0) - (delta < 0)]
+            return None
+        if abs(delta) < self.seuil or delta == 0:
+            return STABLE
+        return HAUSSE if delta > 0 else BAISSE
+
+    @property
+    def fleche(self) -> str:
+        """↑ hausse, ↓ baisse, → stable ; une chaîne vide si l'écart n'existe pas."""
+        return FLECHES.get(self.tendance, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +134,11 @@ class BilanObjectif:
     atteint: bool
     echeance_passee: bool | None
     actions_non_realisees: tuple[Action, ...]
+    seuil: float = 0.0
 
     @property
     def ecart(self) -> Ecart:
-        return Ecart(self.score_initial, self.score)
+        return Ecart(self.score_initial, self.score, self.seuil)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,10 +308,11 @@ def changements_reference(
 # Domaines et objectifs
 
 
-def _ecart_domaine(d1: ScoreDomaine, d2: ScoreDomaine) -> EcartDomaine:
-    usage = Ecart(d1.usage, d2.usage) if d1.nature == "usage" else None
-    moyens = Ecart(d1.moyens, d2.moyens) if d1.nature == "usage" else None
-    return EcartDomaine(d1.id, d1.section, d1.titre, d1.axe, d1.nature, Ecart(d1.score, d2.score), usage, moyens)
+def _ecart_domaine(d1: ScoreDomaine, d2: ScoreDomaine, seuil: float) -> EcartDomaine:
+    usage = Ecart(d1.usage, d2.usage, seuil) if d1.nature == "usage" else None
+    moyens = Ecart(d1.moyens, d2.moyens, seuil) if d1.nature == "usage" else None
+    score = Ecart(d1.score, d2.score, seuil)
+    return EcartDomaine(d1.id, d1.section, d1.titre, d1.axe, d1.nature, score, usage, moyens)
 
 
 def _action_a_jour(action: Action, domaine: str, apres: Campagne) -> Action:
@@ -312,7 +326,7 @@ def _action_a_jour(action: Action, domaine: str, apres: Campagne) -> Action:
 
 
 def juger_objectifs(
-    avant: Campagne, profil_avant: Profil, apres: Campagne, profil_apres: Profil
+    avant: Campagne, profil_avant: Profil, apres: Campagne, profil_apres: Profil, seuil: float = 0.0
 ) -> tuple[BilanObjectif, ...]:
     """Chaque objectif de ``avant`` jugé sur le score atteint dans ``apres``."""
     bilans = []
@@ -333,6 +347,7 @@ def juger_objectifs(
                 atteint=d2.score is not None and d2.score >= objectif.cible,
                 echeance_passee=echeance_passee,
                 actions_non_realisees=tuple(a for a in actions if a.statut != REALISEE),
+                seuil=seuil,
             )
         )
     return tuple(bilans)
@@ -346,15 +361,16 @@ def comparer(avant: Campagne, apres: Campagne, referentiel: Referentiel) -> Comp
             f"les campagnes suivent le référentiel {avant.referentiel}, pas le référentiel {referentiel.version}"
         )
     profil_avant, profil_apres = calculer_profil(avant, referentiel), calculer_profil(apres, referentiel)
+    seuil = referentiel.notation.seuil_stabilite
     return Comparaison(
         avant=profil_avant,
         apres=profil_apres,
         domaines=tuple(
-            _ecart_domaine(d1, d2) for d1, d2 in zip(profil_avant.domaines, profil_apres.domaines, strict=True)
+            _ecart_domaine(d1, d2, seuil) for d1, d2 in zip(profil_avant.domaines, profil_apres.domaines, strict=True)
         ),
         changements=changements(avant, apres, referentiel),
         reference=changements_reference(avant, apres, referentiel),
-        objectifs=juger_objectifs(avant, profil_avant, apres, profil_apres),
+        objectifs=juger_objectifs(avant, profil_avant, apres, profil_apres, seuil),
         titres={OBLIGATIONS: referentiel.obligations.titre} | {d.id: d.axe for d in referentiel.domaines},
     )
 
@@ -374,11 +390,17 @@ class SerieDomaine:
     nature: str
     scores: tuple[float | None, ...]
     moyens: tuple[float | None, ...] | None = None
+    seuil: float = 0.0
 
     @property
     def ecart(self) -> Ecart:
         """De la première à la dernière campagne."""
-        return Ecart(self.scores[0], self.scores[-1])
+        return Ecart(self.scores[0], self.scores[-1], self.seuil)
+
+    @property
+    def ecart_moyens(self) -> Ecart | None:
+        """Les moyens, de la première à la dernière campagne (domaines d'usage)."""
+        return None if self.moyens is None else Ecart(self.moyens[0], self.moyens[-1], self.seuil)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +444,7 @@ def evolution(campagnes: Sequence[Campagne], referentiel: Referentiel) -> Evolut
                 nature=domaine.nature,
                 scores=tuple(d.score for d in chiffres),
                 moyens=tuple(d.moyens for d in chiffres) if domaine.est_usage else None,
+                seuil=referentiel.notation.seuil_stabilite,
             )
         )
     return Evolution(profils, tuple(c.chemin for c in rangees), ordre, tuple(series))
@@ -432,10 +455,10 @@ def evolution(campagnes: Sequence[Campagne], referentiel: Referentiel) -> Evolut
 
 
 def delta_fr(valeur: float | None) -> str:
-    """Un écart signé : « +12,5 », « −3,3 », « 0 », « — » s'il n'existe pas."""
+    """Un écart signé, au dixième : « +12,5 », « −3,0 », « 0,0 », « — » s'il n'existe pas."""
     if valeur is None or valeur == 0:
-        return nombre_fr(valeur)
-    return ("+" if valeur > 0 else "−") + nombre_fr(abs(valeur))
+        return score_fr(valeur)
+    return ("+" if valeur > 0 else "−") + score_fr(abs(valeur))
 
 
 LIBELLES_STATUTS = {"prevue": "prévue", "en cours": "en cours", "realisee": "réalisée", "abandonnee": "abandonnée"}
@@ -491,7 +514,7 @@ def comparaison_json(comparaison: Comparaison, chemins: tuple[str, str] = ("", "
     def ecart_json(ecart: Ecart | None) -> dict[str, float | None] | None:
         if ecart is None:
             return None
-        return {"avant": ecart.avant, "apres": ecart.apres, "delta": ecart.delta}
+        return {"avant": ecart.avant, "apres": ecart.apres, "delta": ecart.delta, "tendance": ecart.tendance}
 
     return {
         "referentiel": comparaison.avant.referentiel,
@@ -508,6 +531,7 @@ def comparaison_json(comparaison: Comparaison, chemins: tuple[str, str] = ("", "
                 "avant": d.score.avant,
                 "apres": d.score.apres,
                 "delta": d.score.delta,
+                "tendance": d.score.tendance,
                 "moyens": ecart_json(d.moyens),
             }
             for d in comparaison.domaines
@@ -556,6 +580,7 @@ def evolution_json(evo: Evolution) -> dict[str, object]:
                 "scores": list(s.scores),
                 "moyens": list(s.moyens) if s.moyens is not None else None,
                 "delta": s.ecart.delta,
+                "tendance": s.ecart.tendance,
             }
             for s in evo.domaines
         ],

@@ -1,21 +1,25 @@
 """Calcul des scores d'une campagne : une fonction pure, ``calculer_profil``.
 
-Les règles viennent du référentiel (section ``notation``) :
-- affirmation : « oui » vaut 1, « non » 0 ; « sans objet » et l'absence de
-  réponse sont écartés ;
-- répartition : (0 × jamais + ½ × occasionnellement + 1 × régulièrement) / somme,
-  avec les poids déclarés ;
-- nombre : valeur / total (ou cible déclarée), plafonné à 1 ;
-- proportion : valeur / 100 ;
-- un item posé sous condition (« Si oui ») ne compte que si la condition est
-  remplie ;
-- matrice (3.3.4) : chaque service proposé compte comme un item, de valeur la
-  moyenne de ses affirmations ; un service « sans objet » est écarté.
+Les règles viennent du référentiel (section ``notation``) et sont décrites
+mot pour mot dans « Comment les scores sont calculés » (README et rapports,
+gabarit ``rapports/modeles/calcul.md.j2``) ; ce qui compte comme posé,
+répondu ou écarté vient de ``calculs.regles``, partagé avec ``valider``.
 
-Un domaine structurel a pour score la moyenne de ses items ; un domaine
+- affirmation : « oui » vaut 1, « non » 0 ; « sans objet » est écarté ;
+- répartition : (0 × jamais + ½ × occasionnellement + 1 × régulièrement) /
+  personnes comptées ; sa couverture (personnes comptées / nombre de
+  référence) est son poids dans la complétude ;
+- nombre : valeur / total (ou cible déclarée), plafonné à 1 ; incalculable
+  sans nombre de référence ; les nombres d'une même « mesure » (TNI et
+  vidéoprojecteur fixe) comptent ensemble, leur somme sur leur total ;
+- proportion : valeur / 100 ;
+- matrice (3.3.4) : chaque service proposé compte comme un item, de valeur la
+  moyenne de ses affirmations.
+
+Un domaine structurel a pour score la moyenne de ses valeurs ; un domaine
 d'usage a deux chiffres : l'usage (moyenne des indicateurs, c'est son score)
-et les moyens (moyenne des éléments d'analyse). Scores de 0 à 100 ; ``None``
-quand rien n'est calculable.
+et les moyens (moyenne des éléments d'analyse). Scores de 0 à 100 arrondis
+au dixième ; ``None`` quand rien n'est calculable.
 """
 
 from __future__ import annotations
@@ -24,9 +28,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from diagnum.affichage import modalite, nombre_fr
+from diagnum.calculs.regles import (
+    CONDITION,
+    PERSONNE,
+    REFERENCE,
+    SANS_OBJET_PARTIEL,
+    Question,
+    completude,
+    denominateur,
+    questions,
+    reference_manquante,
+)
 from diagnum.campagne.modele import Campagne, Etablissement
-from diagnum.campagne.validation import condition_remplie
-from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Domaine, Item, Notation, Referentiel
+from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Domaine, Item, Mesure, Notation, Referentiel
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +72,47 @@ class Levier:
 
 
 @dataclass(frozen=True, slots=True)
+class Couverture:
+    """Les personnes (ou divisions) qu'une répartition compte, sur son nombre de référence."""
+
+    item: str
+    libelle: str
+    comptes: int
+    reference: int | None
+    unite: str
+    feminin: bool = False
+
+    @property
+    def part(self) -> float | None:
+        """La couverture, de 0 à 1 (plafonnée), ou ``None`` sans nombre de référence."""
+        return min(self.comptes / self.reference, 1.0) if self.reference else None
+
+    @property
+    def phrase(self) -> str:
+        """« 48 enseignants comptés sur 110 »."""
+        accord = "comptées" if self.feminin else "comptés"
+        sur = f"sur {self.reference}" if self.reference else "(nombre de référence manquant)"
+        return f"{self.comptes} {self.unite} {accord} {sur}"
+
+
+@dataclass(frozen=True, slots=True)
+class Incalculable:
+    """Une réponse qui ne peut pas entrer dans son chiffre faute de nombre de référence."""
+
+    item: str
+    libelle: str
+    reference: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScoreDomaine:
-    """Les chiffres d'un domaine du diagramme de synthèse."""
+    """Les chiffres d'un domaine du diagramme de synthèse.
+
+    ``completude`` porte sur toutes les questions du domaine ; ``provisoire``
+    ne dépend que des questions qui font le score (les indicateurs d'un
+    domaine d'usage), ``moyens_provisoire`` de ses éléments d'analyse.
+    """
 
     id: str
     section: str
@@ -76,6 +129,11 @@ class ScoreDomaine:
     contributions: tuple[Contribution, ...] = ()
     leviers: tuple[Levier, ...] = ()
     sans_reponse: tuple[str, ...] = ()
+    completude_usage: float | None = None
+    completude_moyens: float | None = None
+    moyens_provisoire: bool = False
+    couvertures: tuple[Couverture, ...] = ()
+    incalculables: tuple[Incalculable, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +179,6 @@ def _pourcent(valeur: float | None) -> float | None:
     return None if valeur is None else round(100 * valeur, 1)
 
 
-def _denominateur(item: Item, reference: dict[str, int | None]) -> float | None:
-    if item.cible is not None:
-        base = reference.get(item.cible.reference)
-        return None if base is None else base * item.cible.facteur
-    return None if item.total is None else reference.get(item.total)
-
-
 def valeur_item(
     item: Item, reponse: object, referentiel: Referentiel, reference: dict[str, int | None]
 ) -> tuple[float, str] | None:
@@ -142,13 +193,13 @@ def valeur_item(
     if item.nature == "proportion":
         return min(float(reponse) / notation.proportion_diviseur, notation.plafond), f"{nombre_fr(reponse, 2)}\u00a0%"
     if item.nature == "nombre":
-        denominateur = _denominateur(item, reference)
-        if not denominateur or denominateur <= 0:
+        base = denominateur(item, reference)
+        if base is None:
             return None
-        valeur = min(reponse / denominateur, notation.plafond)
+        valeur = min(reponse / base, notation.plafond)
         if item.cible is not None:
-            return valeur, f"{reponse} (cible {nombre_fr(denominateur, 2)})"
-        return valeur, f"{reponse} sur {nombre_fr(denominateur, 2)}"
+            return valeur, f"{reponse} (cible {nombre_fr(base, 2)})"
+        return valeur, f"{reponse} sur {nombre_fr(base, 2)}"
     if item.nature == "repartition":
         somme = sum(reponse[m] for m in MODALITES)
         if somme <= 0:
@@ -159,54 +210,75 @@ def valeur_item(
     return None
 
 
-def _contributions(
-    domaine: Domaine, campagne: Campagne, referentiel: Referentiel
-) -> tuple[list[Contribution], int, int, list[str]]:
-    reponses = campagne.reponses.get(domaine.id, {})
+def _compte(question: Question) -> bool:
+    """Une réponse entre-t-elle dans le score ? (une répartition sans nombre de
+    référence y entre : sa valeur ne dépend que des personnes comptées)."""
+    if question.valeur is None or question.ecartee in (CONDITION, PERSONNE, SANS_OBJET_PARTIEL):
+        return False
+    return question.ecartee != REFERENCE or question.item.nature == "repartition"
+
+
+def _contribution_mesure(
+    mesure: Mesure, membres: list[Question], referentiel: Referentiel, reference: dict[str, int | None]
+) -> Contribution | None:
+    comptes = [q for q in membres if _compte(q)]
+    base = denominateur(membres[0].item, reference)
+    if not comptes or base is None:
+        return None
+    somme = sum(int(q.valeur) for q in comptes)
+    valeur = min(somme / base, referentiel.notation.plafond)
+    parties = " + ".join(str(q.valeur) if _compte(q) else "sans réponse" for q in membres)
+    sur = f"cible {nombre_fr(base, 2)}" if membres[0].item.cible is not None else f"sur {nombre_fr(base, 2)}"
+    return Contribution(mesure.id, mesure.libelle, membres[0].item.role, valeur, f"{parties} = {somme} ({sur})")
+
+
+def _contributions(domaine: Domaine, campagne: Campagne, referentiel: Referentiel, liste: list[Question]):
     contributions: list[Contribution] = []
-    repondus = attendus = 0
-    manquants: list[str] = []
     notation = referentiel.notation
-    for item in domaine.items:
-        if condition_remplie(referentiel, campagne.reponses, item) is not True:
-            continue
-        reponse = reponses.get(item.id)
+    vues: set[str] = set()
+    for question in liste:
+        item = question.item
         if item.nature == "matrice":
-            lignes = reponse if isinstance(reponse, dict) else {}
-            for ligne in item.lignes:
-                cellules = lignes.get(ligne.id) or {}
-                valeurs = []
-                for colonne in item.colonnes:
-                    attendus += 1
-                    cellule = cellules.get(colonne.id)
-                    if cellule is None:
-                        manquants.append(f"{item.id}.{ligne.id}.{colonne.id}")
-                        continue
-                    repondus += 1
-                    if cellule in (OUI, NON):
-                        valeurs.append(notation.affirmation[cellule])
-                if valeurs:
-                    oui = sum(1 for c in cellules.values() if c == OUI)
-                    contributions.append(
-                        Contribution(
-                            item.id,
-                            ligne.libelle,
-                            item.role,
-                            sum(valeurs) / len(valeurs),
-                            f"{oui} « oui » sur {len(valeurs)}",
-                            ligne.id,
-                        )
-                    )
+            if question.colonne != item.colonnes[0].id:
+                continue  # une contribution par service, construite sur sa première case
+            cases = [q for q in liste if q.item.id == item.id and q.ligne == question.ligne]
+            valeurs = [notation.affirmation[q.valeur] for q in cases if q.valeur in (OUI, NON)]
+            if valeurs:
+                libelle = next(ligne.libelle for ligne in item.lignes if ligne.id == question.ligne)
+                oui = sum(1 for q in cases if q.valeur == OUI)
+                detail = f"{oui} « oui » sur {len(valeurs)}"
+                contributions.append(
+                    Contribution(item.id, libelle, item.role, sum(valeurs) / len(valeurs), detail, question.ligne)
+                )
             continue
-        attendus += 1
-        if reponse is None:
-            manquants.append(item.id)
+        mesure = domaine.mesure_de(item.id)
+        if mesure is not None:
+            if mesure.id not in vues:
+                vues.add(mesure.id)
+                membres = [q for q in liste if q.item.id in mesure.items]
+                contribution = _contribution_mesure(mesure, membres, referentiel, campagne.reference)
+                if contribution is not None:
+                    contributions.append(contribution)
             continue
-        repondus += 1
-        resultat = valeur_item(item, reponse, referentiel, campagne.reference)
+        if not _compte(question):
+            continue
+        resultat = valeur_item(item, question.valeur, referentiel, campagne.reference)
         if resultat is not None:
-            contributions.append(Contribution(item.id, item.libelle, item.role, resultat[0], resultat[1]))
-    return contributions, repondus, attendus, manquants
+            contributions.append(Contribution(item.id, item.libelle, item.role, *resultat))
+    return contributions
+
+
+def _couverture(question: Question, referentiel: Referentiel) -> Couverture:
+    total = referentiel.item(question.item.total or "")
+    unite = (total.unite if total is not None else None) or question.item.total or ""
+    return Couverture(
+        question.item.id,
+        question.item.libelle,
+        question.comptes or 0,
+        question.reference,
+        unite,
+        bool(total is not None and total.feminin),
+    )
 
 
 def _leviers(contributions: list[Contribution], plafond: float, nombre: int) -> tuple[Levier, ...]:
@@ -226,19 +298,25 @@ def _leviers(contributions: list[Contribution], plafond: float, nombre: int) -> 
 
 def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel) -> ScoreDomaine:
     """Les chiffres d'un domaine pour une campagne."""
-    contributions, repondus, attendus, manquants = _contributions(domaine, campagne, referentiel)
-    completude = repondus / attendus if attendus else 0.0
+    liste = list(questions(referentiel, campagne.reponses, campagne.reference, domaine.id))
+    contributions = _contributions(domaine, campagne, referentiel, liste)
     notation = referentiel.notation
+    attendues = [q for q in liste if q.attendue]
 
     def chiffre(role: str) -> float | None:
         return _pourcent(_moyenne([c.valeur for c in contributions if c.role == role]))
 
+    def completude_role(role: str) -> float:
+        return completude([q for q in liste if q.item.role == role])
+
     if domaine.est_usage:
         usage, moyens = chiffre("usage"), chiffre("moyens")
-        score = usage
+        completude_usage, completude_moyens = completude_role("usage"), completude_role("moyens")
+        score, completude_score = usage, completude_usage
     else:
-        usage = moyens = None
+        usage = moyens = completude_usage = completude_moyens = None
         score = chiffre("score")
+        completude_score = completude(liste)
     return ScoreDomaine(
         id=domaine.id,
         section=domaine.section,
@@ -246,15 +324,24 @@ def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel
         axe=domaine.axe,
         nature=domaine.nature,
         score=score,
-        completude=round(completude, 4),
-        provisoire=score is not None and completude < notation.seuil_provisoire,
-        repondus=repondus,
-        attendus=attendus,
+        completude=round(completude(liste), 4),
+        provisoire=score is not None and completude_score < notation.seuil_provisoire,
+        repondus=sum(1 for q in attendues if q.repondue),
+        attendus=len(attendues),
         usage=usage,
         moyens=moyens,
         contributions=tuple(contributions),
         leviers=_leviers(contributions, notation.plafond, notation.leviers),
-        sans_reponse=tuple(manquants),
+        sans_reponse=tuple(q.cle for q in attendues if not q.repondue),
+        completude_usage=None if completude_usage is None else round(completude_usage, 4),
+        completude_moyens=None if completude_moyens is None else round(completude_moyens, 4),
+        moyens_provisoire=moyens is not None and completude_moyens < notation.seuil_provisoire,
+        couvertures=tuple(_couverture(q, referentiel) for q in liste if q.comptes is not None),
+        incalculables=tuple(
+            Incalculable(q.item.id, q.item.libelle, reference_manquante(q.item), q.item.role)
+            for q in liste
+            if q.ecartee == REFERENCE
+        ),
     )
 
 
@@ -282,7 +369,8 @@ class Lecture:
     faibles: tuple[ScoreDomaine, ...]
     sous_utilises: tuple[ScoreDomaine, ...]
     freines: tuple[ScoreDomaine, ...]
-    sans_score: tuple[ScoreDomaine, ...]
+    #: Domaines sans score : non renseignés (jamais comptés parmi les points faibles).
+    non_renseignes: tuple[ScoreDomaine, ...]
     obligations_non_respectees: tuple[EtatObligation, ...]
 
 
@@ -297,7 +385,7 @@ def lire_profil(profil: Profil, notation: Notation) -> Lecture:
         faibles=tuple(sorted((d for d in notes if d.score < notation.point_faible), key=lambda d: d.score)),
         sous_utilises=tuple(d for d in ecarts if d.moyens - d.usage >= notation.ecart_moyens_usage),
         freines=tuple(d for d in ecarts if d.usage - d.moyens >= notation.ecart_moyens_usage),
-        sans_score=tuple(d for d in profil.domaines if d.score is None),
+        non_renseignes=tuple(d for d in profil.domaines if d.score is None),
         obligations_non_respectees=tuple(o for o in profil.obligations_triees if not o.respectee),
     )
 
@@ -327,8 +415,22 @@ def profil_en_dict(profil: Profil) -> dict:
                 "moyens": d.moyens,
                 "completude": d.completude,
                 "provisoire": d.provisoire,
+                "completude_usage": d.completude_usage,
+                "completude_moyens": d.completude_moyens,
+                "moyens_provisoire": d.moyens_provisoire,
                 "repondus": d.repondus,
                 "attendus": d.attendus,
+                "couvertures": [
+                    {
+                        "item": c.item,
+                        "comptes": c.comptes,
+                        "reference": c.reference,
+                        "couverture": None if c.part is None else round(c.part, 4),
+                        "texte": c.phrase,
+                    }
+                    for c in d.couvertures
+                ],
+                "incalculables": [{"item": i.item, "reference": i.reference, "role": i.role} for i in d.incalculables],
                 "leviers": [
                     {
                         "item": levier.item,

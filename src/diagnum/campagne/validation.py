@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, SANS_OBJET_PARTIEL, questions, reference_manquante
 from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
 from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
 from diagnum.erreurs import ErreurReferentiel
@@ -392,7 +393,8 @@ class _Validateur:
                     continue
                 valeurs[item.id] = self.valeur(item, noeud_item, reference)
             reponses[domaine.id] = valeurs
-        self.conditions(reponses, positions)
+        self.conditions(reponses, positions, reference)
+        self.mesures(reponses, positions, reference)
         return reponses
 
     def valeur(self, item: Item, noeud: Noeud, reference: dict[str, int | None]) -> object:
@@ -494,42 +496,94 @@ class _Validateur:
             }
         return resultat
 
-    def conditions(self, reponses: dict[str, dict[str, object]], positions: dict[str, dict[str, Position]]) -> None:
+    def conditions(
+        self,
+        reponses: dict[str, dict[str, object]],
+        positions: dict[str, dict[str, Position]],
+        reference: dict[str, int | None],
+    ) -> None:
+        """Les réponses manquantes et les réponses écartées du score, comptées
+        par la règle commune à ``score`` (``calculs.regles.questions``)."""
+        for question in questions(self.referentiel, reponses, reference):
+            item = question.item
+            position = positions[question.domaine][item.id]
+            if question.colonne is not None:
+                position = self.cellules.get((item.id, question.ligne, question.colonne), position)
+            if question.attendue and not question.repondue:
+                self.manque(question.domaine, question.cle, position)
+            if question.ecartee == CONDITION:
+                cond = item.condition
+                if cond.item:
+                    raison = f"« {cond.item} » vaut « {reponses[question.domaine].get(cond.item)} »"
+                else:
+                    raison = f"le service « {cond.ligne[1]} » est « sans objet »"
+                self.avert(
+                    position,
+                    "condition-non-remplie",
+                    f"{item.id} : cette question ne se pose que sous condition, or {raison} ; la réponse n'est pas comptée",
+                )
+            elif question.ecartee == REFERENCE:
+                nom = reference_manquante(item)
+                etat = "vaut 0" if reference.get(nom) == 0 else "est sans réponse"
+                if item.nature == "repartition":
+                    suite = "on ne sait pas quelle part elle couvre : elle ne compte pas dans la complétude"
+                else:
+                    suite = "ce nombre ne peut pas être calculé et n'est pas compté dans le score"
+                message = f"{item.id} : le nombre de référence « {nom} » {etat} ; {suite}"
+                if self.complet:
+                    self.err(position, "reference-manquante", message)
+                else:
+                    self.avert(position, "reference-manquante", message)
+            elif question.ecartee == PERSONNE:
+                self.avert(
+                    position,
+                    "repartition-vide",
+                    f"{item.id} : personne n'est compté (0 partout) ; la répartition n'entre pas dans le score",
+                )
+            elif question.ecartee == SANS_OBJET_PARTIEL:
+                self.avert(
+                    position,
+                    "sans-objet-partiel",
+                    f"{question.cle} : « sans objet » sur une partie du service seulement ; le service est compté "
+                    "comme proposé et cette case n'entre pas dans le score. S'il n'est pas proposé, écrivez "
+                    "« sans objet » pour toute la ligne",
+                )
+
+    def mesures(
+        self,
+        reponses: dict[str, dict[str, object]],
+        positions: dict[str, dict[str, Position]],
+        reference: dict[str, int | None],
+    ) -> None:
+        """Les nombres d'une même mesure (TNI et vidéoprojecteur fixe) équipent les mêmes salles : leur
+        somme au-delà du total est un avertissement."""
         for domaine in self.referentiel.domaines:
-            for item in domaine.items:
-                etat = condition_remplie(self.referentiel, reponses, item)
-                valeur = reponses[domaine.id][item.id]
-                position = positions[domaine.id][item.id]
-                if etat is False and valeur is not None:
-                    cond = item.condition
-                    if cond.item:
-                        raison = f"« {cond.item} » vaut « {reponses[domaine.id].get(cond.item)} »"
-                    else:
-                        raison = f"le service « {cond.ligne[1]} » est « sans objet »"
-                    self.avert(
-                        position,
-                        "condition-non-remplie",
-                        f"{item.id} : cette question ne se pose que sous condition, or {raison} ; la réponse n'est pas comptée",
-                    )
-                if etat is not True:
-                    continue  # question non posée (ou pas encore) : ni manquante, ni comptée
-                if item.nature == "matrice" and isinstance(valeur, dict):
-                    for ligne, cellules in valeur.items():
-                        for colonne, cellule in cellules.items():
-                            if cellule is None:
-                                self.manque(
-                                    domaine.id,
-                                    f"{item.id}.{ligne}.{colonne}",
-                                    self.cellules.get((item.id, ligne, colonne), position),
-                                )
-                elif valeur is None:
-                    self.manque(domaine.id, item.id, position)
+            for mesure in domaine.mesures:
+                valeurs = [(nom, reponses[domaine.id].get(nom)) for nom in mesure.items]
+                ecrits = [(nom, v) for nom, v in valeurs if isinstance(v, int)]
+                total_nom = self.referentiel.item(mesure.items[0]).total or ""
+                total = reference.get(total_nom)
+                somme = sum(v for _, v in ecrits)
+                if total is None or len(ecrits) < 2 or somme <= total:
+                    continue
+                self.avert(
+                    positions[domaine.id][ecrits[-1][0]],
+                    "mesure-depasse-total",
+                    f"{enumerer([nom for nom, _ in ecrits])} comptent ensemble {somme} {total_nom}, plus que le "
+                    f"nombre de référence ({total}) : une salle équipée des deux ne se compte qu'une fois",
+                )
 
     def rapporter_sans_reponse(self, racine_position: Position) -> None:
         titres = {d.id: d.axe for d in self.referentiel.domaines}
         titres["reference"] = self.referentiel.reference.titre
         titres["obligations"] = self.referentiel.obligations.titre
         for partie, manquants in self.sans_reponse.items():
+            if partie == "date":
+                ecrire = self.err if self.complet else self.avert
+                ecrire(
+                    manquants[0][1], "sans-reponse", "date du diagnostic sans réponse (écrivez-la ainsi : 2025-05-20)"
+                )
+                continue
             if self.complet:
                 for ident, position in manquants:
                     self.err(position, "sans-reponse", f"{ident} : sans réponse")
@@ -628,29 +682,11 @@ class _Validateur:
         return tuple(resultat)
 
 
-def condition_remplie(referentiel: Referentiel, reponses: dict[str, dict[str, object]], item: Item) -> bool | None:
-    """Vrai si la question est posée, faux si sa condition l'écarte, ``None``
-    si la condition elle-même est sans réponse."""
-    condition = item.condition
-    if condition is None:
-        return True
-    if condition.item is not None:
-        valeur = reponses.get(item.domaine, {}).get(condition.item)
-        if valeur is None:
-            return None
-        return valeur == condition.valeur
-    matrice = referentiel.item(condition.ligne[0])
-    cellules = (reponses.get(matrice.domaine, {}).get(matrice.id) or {}).get(condition.ligne[1])
-    if not cellules or all(v is None for v in cellules.values()):
-        return None
-    return not all(v == SANS_OBJET for v in cellules.values() if v is not None)
-
-
 def _date_campagne(v: _Validateur, racine: Tableau) -> dt.date | None:
     noeud = racine.get("date")
     if _vide(noeud):
         position = racine.entrees["date"][0].position if "date" in racine.entrees else racine.position
-        v.manque("reference", "date", position)
+        v.manque("date", "date", position)
         return None
     return v.date(noeud, "date")
 

@@ -48,10 +48,10 @@ def campagne_datee(profil) -> str:
 
 
 def _ligne_ecart(titre: str, ecart) -> list[str]:
-    from diagnum.affichage import nombre_fr
+    from diagnum.affichage import score_fr
     from diagnum.calculs.comparaison import delta_fr
 
-    return [titre, nombre_fr(ecart.avant), nombre_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
+    return [titre, score_fr(ecart.avant), score_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
 
 
 def _pluriel(n: int, mot: str) -> str:
@@ -60,7 +60,7 @@ def _pluriel(n: int, mot: str) -> str:
 
 def texte_comparaison(comparaison: Comparaison) -> str:
     """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs."""
-    from diagnum.affichage import date_fr, nombre_fr
+    from diagnum.affichage import date_fr, nombre_fr, score_fr
     from diagnum.calculs.comparaison import (
         AMELIORATION,
         EXPLICATIONS_SENS,
@@ -84,7 +84,8 @@ def texte_comparaison(comparaison: Comparaison) -> str:
     lignes += tableau_texte(rangees)
     lignes += [
         "Scores de 0 à 100 ; pour un domaine d'usage, le score est celui de l'usage,",
-        "la ligne « moyens » suit les éléments d'analyse. ↑ hausse, ↓ baisse, → stable.",
+        "la ligne « moyens » suit les éléments d'analyse. ↑ hausse, ↓ baisse,",
+        f"→ stable (écart de moins de {nombre_fr(comparaison.domaines[0].score.seuil)} point).",
     ]
 
     if comparaison.reference:
@@ -121,10 +122,10 @@ def texte_comparaison(comparaison: Comparaison) -> str:
         lignes.append(f"Objectifs fixés en {avant.campagne}, jugés sur les scores de {apres.campagne}")
         for b in comparaison.objectifs:
             verdict = "atteint" if b.atteint else "non atteint"
-            score = f"score {nombre_fr(b.score)}"
+            score = f"score {score_fr(b.score)}"
             if b.score_initial is not None:
-                score += f" ({nombre_fr(b.score_initial)} en {avant.campagne})"
-            details = [f"cible {nombre_fr(b.objectif.cible)}", score]
+                score += f" ({score_fr(b.score_initial)} en {avant.campagne})"
+            details = [f"cible {score_fr(b.objectif.cible)}", score]
             if b.objectif.echeance:
                 suite = " (pas encore échue à la date de la campagne)" if b.echeance_passee is False else ""
                 details.append(f"échéance {date_fr(b.objectif.echeance)}{suite}")

@@ -34,7 +34,7 @@ def entetes_campagnes(evo: Evolution, largeur: int = 12) -> list[str]:
 
 def texte_evolution(evo: Evolution) -> str:
     """La sortie ``texte`` : un tableau domaine × campagne et l'écart de la première à la dernière."""
-    from diagnum.affichage import nombre_fr
+    from diagnum.affichage import nombre_fr, score_fr
     from diagnum.calculs.comparaison import Ecart, delta_fr
     from diagnum.cli.compare import campagne_datee, nom_etablissement, tableau_texte
 
@@ -50,15 +50,13 @@ def texte_evolution(evo: Evolution) -> str:
     ]
     rangees = [["Domaine", *entetes_campagnes(evo), "Évolution"]]
     for serie in evo.domaines:
-        rangees.append([serie.axe, *(nombre_fr(s) for s in serie.scores), tendance(serie.ecart)])
+        rangees.append([serie.axe, *(score_fr(s) for s in serie.scores), tendance(serie.ecart)])
         if serie.moyens is not None:
-            rangees.append(
-                ["  moyens", *(nombre_fr(s) for s in serie.moyens), tendance(Ecart(serie.moyens[0], serie.moyens[-1]))]
-            )
+            rangees.append(["  moyens", *(score_fr(s) for s in serie.moyens), tendance(serie.ecart_moyens)])
     lignes += tableau_texte(rangees)
     lignes += [
         "Scores de 0 à 100 ; « Évolution » : de la première à la dernière campagne",
-        "(↑ hausse, ↓ baisse, → stable).",
+        f"(↑ hausse, ↓ baisse, → stable : écart de moins de {nombre_fr(evo.domaines[0].seuil)} point).",
     ]
     return "\n".join(lignes) + "\n"
 

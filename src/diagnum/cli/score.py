@@ -39,10 +39,10 @@ def format_csv(profil: Profil) -> bytes:
     import csv
     import io
 
-    from diagnum.affichage import nombre_fr
+    from diagnum.affichage import nombre_fr, score_fr
 
     def cellule(valeur: float | None) -> str:
-        return "" if valeur is None else nombre_fr(valeur)
+        return "" if valeur is None else score_fr(valeur)
 
     tampon = io.StringIO()
     ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -56,7 +56,7 @@ def format_csv(profil: Profil) -> bytes:
                 cellule(d.score),
                 cellule(d.usage),
                 cellule(d.moyens),
-                cellule(100 * d.completude),
+                nombre_fr(100 * d.completude),
                 "oui" if d.provisoire else "non",
             )
         )
@@ -68,7 +68,7 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from diagnum.affichage import ABSENT, nombre_fr, pourcent_fr
+    from diagnum.affichage import ABSENT, pourcent_fr, score_fr
     from diagnum.cli.commun import console_rich
 
     console = console_rich()
@@ -82,15 +82,21 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
         if d.score is None:
             score = Text("sans score", style="dim")
         else:
-            score = Text(nombre_fr(d.score) + (" *" if d.provisoire else ""), style="bold")
-        usage_moyens = [nombre_fr(v) for v in (d.usage, d.moyens)] if d.nature == "usage" else ["", ""]
+            score = Text(score_fr(d.score) + (" *" if d.provisoire else ""), style="bold")
+        usage_moyens = (
+            [score_fr(d.usage), score_fr(d.moyens) + (" *" if d.moyens_provisoire else "")]
+            if d.nature == "usage"
+            else ["", ""]
+        )
         tableau.add_row(Text(f"{d.section} {d.axe}"), score, *usage_moyens, pourcent_fr(d.completude))
     console.print(tableau)
-    if any(d.provisoire for d in profil.domaines):
+    if any(d.provisoire or d.moyens_provisoire for d in profil.domaines):
         seuil = pourcent_fr(notation.seuil_provisoire)
-        console.print(Text(f"* score provisoire : moins de {seuil} des items du domaine sont renseignés.", style="dim"))
+        console.print(Text(f"* provisoire : questions de ce chiffre renseignées à moins de {seuil}.", style="dim"))
     if any(d.score is None for d in profil.domaines):
-        console.print(Text("sans score : aucune réponse comptée dans le domaine (ce n'est pas 0).", style="dim"))
+        console.print(
+            Text("sans score : domaine non renseigné, rien n'y est calculable (ce n'est pas 0).", style="dim")
+        )
     if any(d.nature == "usage" and None in (d.usage, d.moyens) for d in profil.domaines):
         console.print(Text(f"{ABSENT} : aucune réponse comptée pour ce chiffre.", style="dim"))
     console.print()

@@ -25,7 +25,7 @@ import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from diagnum.affichage import modalite, nombre_fr
+from diagnum.affichage import modalite, nombre_fr, score_fr
 from diagnum.referentiel import MODALITES
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
                     axe.plot([angle], [valeur], marker="o", color=couleur, ms=6, zorder=4)
                 if len(profils) == 1 and sd is not None and sd.score is not None:
                     axe.annotate(
-                        nombre_fr(sd.score),
+                        score_fr(sd.score),
                         (angle, valeur),
                         xytext=(0, 9),
                         textcoords="offset points",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from diagnum.affichage import date_fr, nombre_fr
+from diagnum.affichage import date_fr, nombre_fr, score_fr
 from diagnum.calculs.comparaison import (
     AMELIORATION,
     EXPLICATIONS_SENS,
@@ -44,8 +44,8 @@ def _campagne(profil) -> dict[str, str]:
 
 def _ecart(ecart: Ecart) -> dict[str, str]:
     return {
-        "avant": nombre_fr(ecart.avant),
-        "apres": nombre_fr(ecart.apres),
+        "avant": score_fr(ecart.avant),
+        "apres": score_fr(ecart.apres),
         "delta": delta_fr(ecart.delta),
         "fleche": ecart.fleche,
     }
@@ -106,9 +106,9 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
         objectifs.append(
             {
                 "titre": b.titre,
-                "cible": nombre_fr(b.objectif.cible),
-                "score_initial": nombre_fr(b.score_initial),
-                "score": nombre_fr(b.score),
+                "cible": score_fr(b.objectif.cible),
+                "score_initial": score_fr(b.score_initial),
+                "score": score_fr(b.score),
                 "atteint": b.atteint,
                 "echeance": echeance,
                 "actions": actions,
@@ -116,6 +116,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
             }
         )
     return {
+        "seuil": nombre_fr(comparaison.domaines[0].score.seuil if comparaison.domaines else 0),
         "etablissement": _etablissement(apres),
         "avant": _campagne(avant),
         "apres": _campagne(apres),
@@ -149,22 +150,22 @@ def contexte_evolution(evo: Evolution, referentiel_titre: str = "") -> dict[str,
     from diagnum import __version__
     from diagnum.calculs.comparaison import ORDRE_DATE
 
-    def ligne(axe: str, valeurs, moyens: bool = False) -> dict[str, object]:
-        ecart = Ecart(valeurs[0], valeurs[-1])
+    def ligne(axe: str, valeurs, ecart: Ecart, moyens: bool = False) -> dict[str, object]:
         return {
             "axe": axe,
             "moyens": moyens,
-            "valeurs": [nombre_fr(v) for v in valeurs],
+            "valeurs": [score_fr(v) for v in valeurs],
             "delta": delta_fr(ecart.delta),
             "fleche": ecart.fleche,
         }
 
     lignes = []
     for serie in evo.domaines:
-        lignes.append(ligne(serie.axe, serie.scores))
+        lignes.append(ligne(serie.axe, serie.scores, serie.ecart))
         if serie.moyens is not None:
-            lignes.append(ligne("moyens", serie.moyens, moyens=True))
+            lignes.append(ligne("moyens", serie.moyens, serie.ecart_moyens, moyens=True))
     return {
+        "seuil": nombre_fr(evo.domaines[0].seuil if evo.domaines else 0),
         "etablissement": _etablissement(evo.profils[-1]),
         "campagnes": [
             {**_campagne(p), "fichier": Path(chemin).name if chemin else ""}

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr
+from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr, score_fr
+from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, Question, completude, questions
 from diagnum.calculs.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
 from diagnum.campagne.modele import Campagne
-from diagnum.campagne.validation import condition_remplie
 from diagnum.echappement import echapper_markdown, echapper_paragraphes
 from diagnum.referentiel import NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 DOSSIER_MODELES = Path(__file__).parent / "modeles"
 MODELE_RAPPORT = "rapport.md.j2"
+MODELE_CALCUL = "calcul.md.j2"
 NOM_RAPPORT = "rapport.md"
 NOM_RADAR = "radar.png"
 ROLES = {"score": "score", "usage": "usage", "moyens": "moyens"}
@@ -64,6 +65,8 @@ def environnement_jinja() -> jinja2.Environment:
         md=echapper_markdown,
         md_paragraphes=echapper_paragraphes,
         nombre=_nombre_filtre,
+        score=score_fr,
+        sans_deux_points=sans_deux_points,
         pourcent=pourcent_fr,
         date_fr=date_fr,
     )
@@ -135,27 +138,47 @@ def _reponse_ecrite(item: Item, valeur: object) -> str:
     return str(valeur)
 
 
-def _retenue(contribution: Contribution | None, valeur: object, posee: bool | None) -> str:
-    if contribution is not None:
-        return pourcent_fr(contribution.valeur)
-    if posee is not True and valeur is not None:
-        return "non comptée (question non posée)"
-    if valeur is None:
+def cible_diagnum(item: Item, referentiel: Referentiel) -> str | None:
+    """« cible retenue par diagnum : 1 pour 10 divisions », pour un nombre dont le
+    référentiel de 2011 ne fixe pas la cible ; ``None`` pour un nombre rapporté à son total."""
+    if item.cible is None:
+        return None
+    base = referentiel.item(item.cible.reference)
+    unite = (base.unite if base is not None else None) or item.cible.reference
+    return f"cible retenue par diagnum : 1 pour {nombre_fr(1 / item.cible.facteur, 1)} {unite}"
+
+
+def _retenue(question: Question | None, contribution: Contribution | None, sd: ScoreDomaine) -> str:
+    if question is None or question.valeur is None:
         return ABSENT
-    if valeur == SANS_OBJET:
-        return "écartée (sans objet)"
-    return "non comptée (pas de total de référence)"
+    if question.ecartee == CONDITION:
+        return "non comptée (question non posée)"
+    if question.ecartee == REFERENCE and question.item.nature != "repartition":
+        incalculable = next((i for i in sd.incalculables if i.item == question.item.id), None)
+        nom = incalculable.reference if incalculable else ""
+        return f"non calculée (nombre de référence « {nom} » sans réponse)"
+    if question.ecartee == PERSONNE:
+        return "non comptée (personne n'est compté)"
+    if contribution is None:
+        return "écartée (sans objet)" if question.valeur == SANS_OBJET else ABSENT
+    texte = pourcent_fr(contribution.valeur)
+    if question.comptes is not None:
+        couverture = next((c for c in sd.couvertures if c.item == question.item.id), None)
+        if couverture is not None:
+            part = f", {pourcent_fr(couverture.part)}" if couverture.part is not None else ""
+            texte += f" ; {couverture.phrase}{part}"
+    return texte
 
 
 def _lignes_reponses(domaine: Domaine, sd: ScoreDomaine, campagne: Campagne, referentiel: Referentiel):
     contributions = {c.cle: c for c in sd.contributions}
+    par_item = {q.cle: q for q in questions(referentiel, campagne.reponses, campagne.reference, domaine.id)}
     lignes: list[LigneReponse] = []
     for rubrique in domaine.rubriques:
         titre = f"{rubrique.section} {rubrique.titre}" if rubrique.section else rubrique.titre
         lignes.append(LigneReponse(titre, "", "", rubrique=True))
         for item in rubrique.items:
             valeur = campagne.reponse(domaine.id, item.id)
-            posee = condition_remplie(referentiel, campagne.reponses, item)
             if item.nature == "matrice":
                 cellules_lignes = valeur if isinstance(valeur, dict) else {}
                 for ligne in item.lignes:
@@ -163,13 +186,25 @@ def _lignes_reponses(domaine: Domaine, sd: ScoreDomaine, campagne: Campagne, ref
                     ecrites = [cellules.get(c.id) or "sans réponse" for c in item.colonnes]
                     ecrite = ecrites[0] if len(set(ecrites)) == 1 else " / ".join(ecrites)
                     contribution = contributions.get(f"{item.id}.{ligne.id}")
-                    tout_sans_objet = bool(cellules) and all(v == SANS_OBJET for v in cellules.values())
-                    retenue = _retenue(contribution, SANS_OBJET if tout_sans_objet else None, True)
+                    if contribution is not None:
+                        retenue = pourcent_fr(contribution.valeur)
+                    elif ecrites == [SANS_OBJET] * len(item.colonnes):
+                        retenue = "écartée (service non proposé)"
+                    else:
+                        retenue = ABSENT
                     lignes.append(LigneReponse(ligne.libelle, ecrite, retenue))
                 continue
-            question = item.question
-            retenue = _retenue(contributions.get(item.id), valeur, posee)
-            lignes.append(LigneReponse(question, _reponse_ecrite(item, valeur), retenue))
+            question = par_item.get(item.id)
+            mesure = domaine.mesure_de(item.id)
+            if mesure is not None and question is not None and question.valeur is not None and not question.ecartee:
+                contribution = contributions.get(mesure.id)
+                retenue = ABSENT if contribution is None else f"{pourcent_fr(contribution.valeur)} ({mesure.libelle})"
+            else:
+                retenue = _retenue(question, contributions.get(item.id), sd)
+            cible = cible_diagnum(item, referentiel)
+            if cible and question is not None and question.valeur is not None:
+                retenue += f" ; {cible}"
+            lignes.append(LigneReponse(item.question, _reponse_ecrite(item, valeur), retenue))
     return tuple(lignes)
 
 
@@ -230,17 +265,47 @@ def _sans_reponse(campagne: Campagne, referentiel: Referentiel, profil: Profil) 
 
 
 def _cibles(referentiel: Referentiel) -> list[dict[str, str]]:
-    libelles = {item.id: item.libelle for item in referentiel.reference.items}
     return [
-        {
-            "libelle": sans_deux_points(item.libelle),
-            "facteur": nombre_fr(item.cible.facteur, 2),
-            "reference": libelles.get(item.cible.reference, item.cible.reference),
-        }
+        {"libelle": sans_deux_points(item.libelle), "cible": cible_diagnum(item, referentiel) or ""}
         for domaine in referentiel.domaines
         for item in domaine.items
         if item.cible is not None
     ]
+
+
+def _mesures(referentiel: Referentiel) -> list[dict[str, object]]:
+    mesures = []
+    for domaine in referentiel.domaines:
+        for mesure in domaine.mesures:
+            premier = referentiel.item(mesure.items[0])
+            base = referentiel.item(premier.total or "")
+            sur = cible_diagnum(premier, referentiel) or f"sur les {(base.unite if base else None) or premier.total}"
+            mesures.append(
+                {
+                    "libelle": mesure.libelle,
+                    "parties": [sans_deux_points(referentiel.item(i).libelle) for i in mesure.items],
+                    "sur": sur,
+                }
+            )
+    return mesures
+
+
+def contexte_calcul(referentiel: Referentiel) -> dict[str, object]:
+    """Ce que la section « Comment les scores sont calculés » affiche (README et rapports)."""
+    return {
+        "referentiel": referentiel,
+        "notation": referentiel.notation,
+        "cibles": _cibles(referentiel),
+        "mesures": _mesures(referentiel),
+        "oui": OUI,
+        "non": NON,
+        "sans_objet": SANS_OBJET,
+    }
+
+
+def texte_calcul(referentiel: Referentiel) -> str:
+    """La section « Comment les scores sont calculés », telle que le README la reproduit."""
+    return environnement_jinja().get_template(MODELE_CALCUL).render(contexte_calcul(referentiel))
 
 
 def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, object]:
@@ -290,9 +355,7 @@ def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profi
                 ],
             }
         )
-    return {
-        "referentiel": referentiel,
-        "notation": notation,
+    return contexte_calcul(referentiel) | {
         "campagne": campagne,
         "fichier": Path(campagne.chemin).name if campagne.chemin else None,
         "profil": profil,
@@ -300,16 +363,12 @@ def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profi
         "reference": [(item.libelle, campagne.reference.get(item.id)) for item in referentiel.reference.items],
         "repondus": repondus,
         "attendus": attendus,
-        "completude": repondus / attendus if attendus else 0.0,
+        "completude": completude(list(questions(referentiel, campagne.reponses, campagne.reference))),
         "radar": NOM_RADAR,
         "details": details,
         "premiers_leviers": premiers_leviers,
         "sans_reponse": _sans_reponse(campagne, referentiel, profil),
         "objectifs": objectifs,
-        "cibles": _cibles(referentiel),
-        "oui": OUI,
-        "non": NON,
-        "sans_objet": SANS_OBJET,
     }
 
 
