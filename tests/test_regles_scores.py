@@ -269,3 +269,46 @@ def test_regle7_le_seuil_de_stabilite_vient_du_referentiel():
     assert Ecart(50.0, 51.0, 1.0).tendance == HAUSSE
     assert Ecart(50.0, None, 1.0).tendance is None
     assert charger_campagne(FIXTURES / "regle5-mesure.yaml")[1].notation.seuil_stabilite == 1.0
+
+
+# --------------------------------------------------------------------------
+# Règle 6 : les cibles choisies par diagnum sont dites comme telles
+
+
+def test_regle6_le_rapport_nomme_la_cible_retenue_par_diagnum_a_cote_de_l_item():
+    from diagnum.rapports.rapport import texte_rapport
+
+    campagne, referentiel = charger_campagne(FIXTURES / "regle5-mesure.yaml")
+    lignes = texte_rapport(campagne, referentiel).splitlines()
+    binomes = next(
+        ligne
+        for ligne in lignes
+        if ligne.startswith("| Nombre de salles informatiques équipées pour les travaux par binômes")
+    )
+    # 1 : compté dans la mesure commune (2 + 1 = 3 sur une cible de 3), cible nommée à côté
+    assert binomes.endswith(
+        "| 1 | 100 % (Salles informatiques (classe entière ou binômes)) ; cible retenue par diagnum : 1 pour 10 divisions |"
+    )
+    tni = next(
+        ligne for ligne in lignes if ligne.startswith("| Nombre de salles équipées en Tableau Numérique Interactif")
+    )
+    assert "cible retenue" not in tni  # rapporté à son total naturel, les salles
+
+
+def test_score_json_par_la_cli_montre_couverture_et_incalculables():
+    import json
+
+    from typer.testing import CliRunner
+
+    from diagnum.cli import app
+
+    resultat = CliRunner().invoke(app, ["score", str(FIXTURES / "regle2-reference-manquante.yaml"), "--format", "json"])
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    domaines = {d["id"]: d for d in json.loads(resultat.stdout)["domaines"]}
+    assert domaines["eleves_en_classe"]["incalculables"] == [
+        {"item": "divisions_manuel_numerique", "reference": "divisions", "role": "moyens"},
+        {"item": "classes_mobiles", "reference": "divisions", "role": "moyens"},
+    ]
+    assert domaines["eleves_en_classe"]["moyens_provisoire"] is True
+    assert domaines["eleves_en_classe"]["completude_moyens"] == 0.2222
