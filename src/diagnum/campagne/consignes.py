@@ -40,5 +40,5 @@ def consigne_condition(item: Item, referentiel: Referentiel) -> str | None:
     matrice = referentiel.item(condition.ligne[0])
     return (
         f"Ne répondez que si le service « {condition.ligne[1]} » de « {matrice.domaine}.{matrice.id} » "
-        "est proposé (n'est pas « sans objet »)."
+        "est proposé (sa ligne n'est pas toute « sans objet »)."
     )

@@ -14,7 +14,15 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, SANS_OBJET_PARTIEL, questions, reference_manquante
+from diagnum.calculs.regles import (
+    CONDITION,
+    PERSONNE,
+    REFERENCE,
+    SANS_OBJET_PARTIEL,
+    etat_service,
+    questions,
+    reference_manquante,
+)
 from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
 from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
 from diagnum.erreurs import ErreurReferentiel
@@ -541,12 +549,16 @@ class _Validateur:
                     f"{item.id} : personne n'est compté (0 partout) ; la répartition n'entre pas dans le score",
                 )
             elif question.ecartee == SANS_OBJET_PARTIEL:
+                cellules = (reponses[question.domaine].get(item.id) or {}).get(question.ligne) or {}
+                if etat_service(cellules, len(item.colonnes)):
+                    etat = "le service est compté comme proposé et cette case n'entre pas dans le score"
+                else:
+                    etat = "on ne sait pas encore si le service est proposé (aucune case « oui » ou « non »)"
                 self.avert(
                     position,
                     "sans-objet-partiel",
-                    f"{question.cle} : « sans objet » sur une partie du service seulement ; le service est compté "
-                    "comme proposé et cette case n'entre pas dans le score. S'il n'est pas proposé, écrivez "
-                    "« sans objet » pour toute la ligne",
+                    f"{question.cle} : « sans objet » sur une partie du service seulement ; {etat}. S'il n'est pas "
+                    "proposé, écrivez « sans objet » pour toute la ligne",
                 )
 
     def mesures(
