@@ -17,9 +17,9 @@ arrondis et les booléens du JSON de ``diagnum score`` doivent être exactement 
 
 Résultat : sur les chiffres, le code fait ce que dit le texte. Les cas minimaux en fin
 de fichier disent les points où le texte laisse deviner (la lecture retenue est celle du
-code), et le seul désaccord trouvé : le message « sans-objet-partiel » de valider dit
-« le service est compté comme proposé » quand le reste de la ligne est vide, alors que
-le texte (§ 1) et le calcul disent « on ne sait pas ». Ce test échoue tant qu'il dure.
+code, et le texte la dit désormais). Le seul désaccord trouvé, corrigé depuis : le message
+« sans-objet-partiel » de valider disait « le service est compté comme proposé » quand le
+reste de la ligne est vide, alors que le texte (§ 1) et le calcul disent « on ne sait pas ».
 """
 
 from __future__ import annotations
@@ -530,13 +530,13 @@ def test_oui_ecrit_pour_toute_une_ligne_de_la_grille():
 
 
 # --------------------------------------------------------------------------
-# Désaccord : le message de valider contredit le texte et le calcul
+# Ancien désaccord : le message de valider contredisait le texte et le calcul
 
 
 def test_sans_objet_partiel_ne_dit_pas_service_propose_quand_le_reste_est_vide():
     # Texte (§ 1) : « sans objet » dans une partie des cases seulement, le reste vide : on ne
     # sait pas si le service est proposé. Le calcul le suit (la question sur l'ENT, vide,
-    # n'est pas attendue : 9 questions en 3.6.1, pas 10). Mais valider écrit « le service
+    # n'est pas attendue : 9 questions en 3.6.1, pas 10). valider écrivait « le service
     # est compté comme proposé », ce qui n'est vrai que si une autre case vaut oui ou non.
     reponses = DOMAINES_VIDES | {"pilotage": {"services": {"ent": {"regles_administration": SANS_OBJET}}}}
     texte, diagnum = les_deux(reponses)
