@@ -36,6 +36,8 @@ class Scalaire(NamedTuple):
     texte: str = ""
     #: Vrai si la valeur n'a pas pu être convertie (constat déjà émis à la lecture).
     illisible: bool = False
+    #: Vrai si la valeur est écrite entre guillemets (pour conseiller de les retirer).
+    entre_guillemets: bool = False
 
 
 class Cle(NamedTuple):
@@ -211,7 +213,7 @@ class _Constructeur:
             if len(texte) <= 64 and len(_CONVERSION_DE) < 10_000:
                 _CONVERSION_DE[cle] = conversion
         if conversion is None:
-            return Scalaire(texte, position, texte)
+            return Scalaire(texte, position, texte, entre_guillemets=evenement.style in ('"', "'"))
         try:
             return Scalaire(conversion(texte), position, texte)
         except _DateImpossible:

@@ -41,7 +41,9 @@ class CampagneInvalide(ErreurProbleme):
         self.chemin = chemin
         self.diagnostics = diagnostics
         nombre = sum(1 for d in diagnostics if d.est_erreur)
-        super().__init__(f"{chemin} : {nombre} erreur(s) ; corrigez-les d'abord (diagnum valider {chemin})")
+        erreurs = f"{nombre} erreur{'s' if nombre > 1 else ''}"
+        pronom = "les" if nombre > 1 else "la"
+        super().__init__(f"{chemin} : {erreurs} ; corrigez-{pronom} d'abord (diagnum valider {chemin})")
 
 
 def charger_campagne(chemin: Path) -> tuple[Campagne, Referentiel]:
