@@ -132,7 +132,7 @@ def _tabulations(texte: str) -> list[Diagnostic]:
                 erreur(
                     Position(numero, colonne + 1),
                     "tabulation",
-                    "tabulation dans le retrait : YAML n'accepte que des espaces",
+                    "tabulation dans le retrait : remplacez-la par des espaces (YAML n'accepte que des espaces)",
                 )
             )
     return constats
@@ -441,9 +441,13 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
                 erreur(position, "tabulation", "tabulation inattendue : YAML n'accepte que des espaces")
             )
         else:
+            from diagnum.mise_en_page import expliquer
+
+            # La faute de mise en page qui explique l'échec, là où elle est faite, sinon ce que dit l'analyseur.
             caractere = _caractere_a(texte, mark)
             constructeur.constats.append(
-                erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
+                expliquer(texte, position.ligne)
+                or erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
             )
         return None, constructeur.constats
     except ReaderError as exc:
