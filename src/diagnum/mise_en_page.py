@@ -272,6 +272,13 @@ def _faute_de_structure(
         )
         if meme_retrait and retrait <= retrait_prec:
             m = _SANS_DEUX_POINTS.match(ligne.contenu)
+            if len(ligne.contenu.split()) > 3:  # une phrase, pas une clé suivie de sa réponse
+                return erreur(
+                    position,
+                    "syntaxe",
+                    "ligne de texte sans clé : un texte sur plusieurs lignes s'écrit après « | » "
+                    "(par exemple « commentaires: | »), chaque ligne en retrait de 2 espaces sous la clé",
+                )
             if m:
                 colonne = retrait + len(m["cle"]) + 1
                 return erreur(
@@ -286,7 +293,17 @@ def _faute_de_structure(
             )
         return None
     if retrait > retrait_prec and not precedente.ouvrante and not (precedente.tiret and precedente.cle is None):
-        # Plus en retrait qu'une clé qui a déjà sa valeur : l'une des deux est mal placée.
+        # Plus en retrait qu'une clé qui a déjà sa valeur : l'une des deux est mal placée, ou la clé a
+        # à la fois une valeur et, en dessous, les clés que ses voisines ont (« sans objet » puis trois cases).
+        if ligne.cle is not None and any(v.cle == ligne.cle and v.retrait == ligne.retrait for v in vues):
+            colonne = precedente.retrait + precedente.contenu.find(precedente.valeur, len(precedente.cle)) + 1
+            return erreur(
+                Position(precedente.numero, colonne),
+                "syntaxe",
+                f"« {precedente.cle} » a une réponse (« {precedente.valeur} ») et des lignes en retrait en dessous : "
+                f"gardez l'une ou l'autre (la réponse écrite sur la ligne de « {precedente.cle} » vaut pour "
+                "toutes ; effacez alors les lignes en dessous)",
+            )
         if (
             avant is not None
             and avant.ouvrante
