@@ -16,6 +16,7 @@ from diagnum.referentiel import MODALITES, Referentiel
 
 # Une clé sans valeur suivie d'un commentaire.
 _CLE_VIDE_COMMENTEE = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_]\w*):[ \t]+#[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_DEUX_POINTS_DIESE = re.compile(r":[ \t]+#")
 _REPONSE = r"(?:oui|non|sans objet|\d+(?:[.,]\d+)?[ ]?%?)"
 # Le rappel écrit par init --depuis (« 2024-2025 : oui ») suivi d'une réponse tapée après.
 _RAPPEL_PUIS_REPONSE = re.compile(rf"^.+ : {_REPONSE}(?:, \w+ \d+)*[ ]+({_REPONSE})$", re.IGNORECASE)
@@ -32,13 +33,26 @@ def _cles_de_reponse(referentiel: Referentiel) -> set[str]:
     return cles
 
 
+def _lignes_candidates(texte: str) -> list[int]:
+    """Le début de chaque ligne où « : » est suivi d'un « # » : peu de lignes, trouvées sans tout relire."""
+    debuts = []
+    for m in _DEUX_POINTS_DIESE.finditer(texte):
+        debut = texte.rfind("\n", 0, m.start()) + 1
+        if not debuts or debuts[-1] != debut:
+            debuts.append(debut)
+    return debuts
+
+
 def reponses_en_commentaire(texte: str, referentiel: Referentiel) -> list[Diagnostic]:
     """Un avertissement par clé de réponse laissée vide dont le commentaire porte une réponse."""
     if "#" not in texte:
         return []
     cles = None
     constats = []
-    for m in _CLE_VIDE_COMMENTEE.finditer(texte):
+    for indice in _lignes_candidates(texte):
+        m = _CLE_VIDE_COMMENTEE.match(texte, indice)
+        if m is None:
+            continue
         commentaire = m.group(2)
         trouvee = _RAPPEL_PUIS_REPONSE.match(commentaire) or _REPONSE_SEULE.match(commentaire)
         if trouvee is None:
