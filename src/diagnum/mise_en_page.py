@@ -260,7 +260,8 @@ def _faute_de_structure(
     retrait_prec = precedente.retrait if precedente.cle is not None else _retrait_de(precedente)
     if ligne.cle is None and not ligne.tiret:
         # Une ligne sans « : » : suite d'une valeur, ou faute.
-        if precedente.ouvrante and retrait == retrait_prec:
+        reponse_seule = " " not in ligne.contenu or ligne.contenu.lower() == "sans objet"
+        if precedente.ouvrante and retrait == retrait_prec and reponse_seule:
             return erreur(
                 position,
                 "syntaxe",

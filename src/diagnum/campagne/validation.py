@@ -296,8 +296,37 @@ class _Validateur:
         )
         return None
 
+    def mal_placee(self, noeud: Noeud, quoi: str) -> bool:
+        """Une réponse simple attendue, mais en dessous une clé connue, en retrait ou après un tiret : la question
+        suivante a glissé sous celle-ci (laissée vide). Le dit à la clé qui a glissé ; vrai si c'est le cas."""
+        element = noeud.elements[0] if isinstance(noeud, Liste) and noeud.elements else noeud
+        if not isinstance(element, Tableau) or not element.entrees:
+            return False
+        nom, (cle, _) = next(iter(element.entrees.items()))
+        place = self.places().get(nom)
+        if place is None:
+            return False
+        sous, retrait = place
+        if sous.startswith("du domaine"):
+            self.fautives.add((nom,))  # signalée ici : pas aussi « sans réponse »
+        if isinstance(noeud, Liste):
+            self.err(
+                noeud.position,
+                "type",
+                f"tiret « - » en trop devant « {nom} » : ce n'est pas un élément de liste ; retirez « - » et "
+                f"l'espace qui le suit, « {nom} » alignée sur « {quoi} » ({retrait} espaces)",
+            )
+        else:
+            self.err(
+                cle.position,
+                "type",
+                f"retrait incorrect : « {nom} » est en retrait sous « {quoi} », qui reste ainsi sans réponse ; "
+                f"alignez-la sur « {quoi} » : {retrait} espaces",
+            )
+        return True
+
     def entier(self, noeud: Noeud, quoi: str) -> int | None:
-        if _illisible(noeud):
+        if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         if not isinstance(noeud, Scalaire):
             self.err(noeud.position, "type", f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}")
@@ -328,7 +357,7 @@ class _Validateur:
     def affirmation(self, noeud: Noeud, quoi: str, sans_objet: bool) -> str | None:
         permis = (OUI, NON, SANS_OBJET) if sans_objet else (OUI, NON)
         liste = enumerer(permis, "ou")
-        if _illisible(noeud):
+        if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         if not isinstance(noeud, Scalaire):
             self.err(noeud.position, "type", f"{quoi} : une réponse {liste} est attendue, trouvé {_affiche(noeud)}")
@@ -369,7 +398,7 @@ class _Validateur:
 
     def proportion(self, noeud: Noeud, quoi: str, nature: str = "un pourcentage") -> float | None:
         """Un nombre de 0 à 100 : pourcentage d'un item, ou score visé par un objectif."""
-        if _illisible(noeud):
+        if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         valeur = noeud.valeur if isinstance(noeud, Scalaire) else None
         if isinstance(valeur, bool) or not isinstance(valeur, (int, float)) or not math.isfinite(valeur):
