@@ -444,10 +444,13 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
             from diagnum.mise_en_page import expliquer
 
             # La faute de mise en page qui explique l'échec, là où elle est faite, sinon ce que dit l'analyseur.
+            try:
+                explication = expliquer(texte, position.ligne)
+            except (ValueError, TypeError, IndexError, AttributeError, KeyError):  # pragma: no cover - garde-fou
+                explication = None  # une relecture en défaut ne doit jamais cacher le message de l'analyseur
             caractere = _caractere_a(texte, mark)
             constructeur.constats.append(
-                expliquer(texte, position.ligne)
-                or erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
+                explication or erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
             )
         return None, constructeur.constats
     except ReaderError as exc:

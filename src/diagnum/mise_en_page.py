@@ -178,6 +178,8 @@ class _Niveau(NamedTuple):
     tirets: int  # éléments « - » lus à ce retrait
     cles: int  # clés sans tiret lues à ce retrait
     ligne_tiret: _Ligne | None  # le dernier élément « - » lu à ce retrait
+    premiere: _Ligne | None = None  # la ligne qui a ouvert ce retrait
+    pas: int = 2  # l'écart de ce retrait avec celui de la ligne qui ouvre le bloc
 
 
 def _espaces(n: int) -> str:
@@ -232,10 +234,22 @@ def expliquer(texte: str, ligne_erreur: int) -> Diagnostic | None:
 def _reculee(vues: list[_Ligne], retrait: int) -> _Ligne | None:
     """La dernière clé reculée au niveau de la clé qui la précède, alors que ses propres lignes vont au-delà
     de ``retrait`` : « reponses: » puis « pilotage: » au bord, dont les questions sont à 4 espaces."""
-    for i in range(len(vues) - 2, 0, -1):
-        avant, cle, enfant = vues[i - 1], vues[i], vues[i + 1]
-        if avant.ouvrante and cle.ouvrante and _retrait_de(cle) == _retrait_de(avant) < retrait < _retrait_de(enfant):
-            return cle
+    plancher = None
+    for i in range(len(vues) - 1, 0, -1):
+        cle = vues[i]
+        if plancher is not None and _retrait_de(cle) >= plancher:
+            continue
+        plancher = _retrait_de(cle)  # « cle » ouvre le bloc qui contient tout ce qui la suit
+        if plancher < retrait:
+            avant, enfant = vues[i - 1], vues[i + 1] if i + 1 < len(vues) else None
+            if (
+                enfant is not None
+                and avant.ouvrante
+                and cle.ouvrante
+                and _retrait_de(cle) == _retrait_de(avant) < retrait < _retrait_de(enfant)
+            ):
+                return cle
+            return None
     return None
 
 
@@ -271,7 +285,7 @@ def _faute_de_structure(
         meme_retrait = (precedente.cle is not None and retrait == retrait_prec) or (
             suivante is not None and suivante.cle is not None and _retrait_de(suivante) == retrait
         )
-        if meme_retrait and retrait <= retrait_prec:
+        if meme_retrait and (retrait <= retrait_prec or precedente.ouvrante):
             m = _SANS_DEUX_POINTS.match(ligne.contenu)
             if len(ligne.contenu.split()) > 3:  # une phrase, pas une clé suivie de sa réponse
                 return erreur(
@@ -296,7 +310,11 @@ def _faute_de_structure(
     if retrait > retrait_prec and not precedente.ouvrante and not (precedente.tiret and precedente.cle is None):
         # Plus en retrait qu'une clé qui a déjà sa valeur : l'une des deux est mal placée, ou la clé a
         # à la fois une valeur et, en dessous, les clés que ses voisines ont (« sans objet » puis trois cases).
-        if ligne.cle is not None and any(v.cle == ligne.cle and v.retrait == ligne.retrait for v in vues):
+        if (
+            ligne.cle is not None
+            and precedente.cle is not None
+            and any(v.cle == ligne.cle and v.retrait == ligne.retrait for v in vues)
+        ):
             colonne = precedente.retrait + precedente.contenu.find(precedente.valeur, len(precedente.cle)) + 1
             return erreur(
                 Position(precedente.numero, colonne),
@@ -305,12 +323,8 @@ def _faute_de_structure(
                 f"gardez l'une ou l'autre (la réponse écrite sur la ligne de « {precedente.cle} » vaut pour "
                 "toutes ; effacez alors les lignes en dessous)",
             )
-        if (
-            avant is not None
-            and avant.ouvrante
-            and _retrait_de(avant) == _retrait_de(precedente)
-            and (suivante is not None and _retrait_de(suivante) == retrait)
-        ):
+        suite_alignee = suivante is not None and _retrait_de(suivante) == retrait
+        if avant is not None and avant.ouvrante and _retrait_de(avant) == _retrait_de(precedente) and suite_alignee:
             return erreur(
                 Position(precedente.numero, _retrait_de(precedente) + 1),
                 "syntaxe",
@@ -324,6 +338,12 @@ def _faute_de_structure(
                 f"retrait incorrect : alignez « {_nom(precedente)} » sur la clé au-dessus, « {_nom(avant)} » : "
                 f"{_espaces(retrait)}",
             )
+        ferme_par_precedente = bool(fermeture) and fermeture[0][0] is precedente and retrait in fermeture[0][1]
+        premiere_du_bloc = avant is not None and avant.ouvrante and _retrait_de(avant) < _retrait_de(precedente)
+        if ferme_par_precedente or (premiere_du_bloc and suite_alignee):
+            # La ligne précédente a reculé (elle a fermé le bloc où celle-ci s'aligne), ou, première de son bloc,
+            # elle n'est pas alignée sur les suivantes : c'est elle qu'il faut déplacer.
+            return _alignez_plus_bas(precedente, ligne)
         return erreur(
             position,
             "syntaxe",
@@ -331,13 +351,26 @@ def _faute_de_structure(
             f"{_espaces(retrait_prec)}",
         )
     fermes = []
+    fermes_niveaux = []
     while niveaux and niveaux[-1].retrait > retrait:
-        fermes.append(niveaux.pop().retrait)
+        fermes_niveaux.append(niveaux.pop())
+        fermes.append(fermes_niveaux[-1].retrait)
     if fermes:
         fermeture[:] = [(ligne, fermes)]
     if not niveaux or niveaux[-1].retrait < retrait:
         if retrait > retrait_prec:  # le premier élément d'un bloc ouvert par la ligne précédente
-            niveaux.append(_Niveau(retrait, _nom(ligne), 0, 0, None))
+            niveaux.append(_Niveau(retrait, _nom(ligne), 0, 0, None, ligne, retrait - retrait_prec))
+        elif (
+            fermes_niveaux
+            and niveaux
+            and niveaux[-1].retrait < retrait < fermes_niveaux[-1].retrait
+            and suivante is not None
+            and _retrait_de(suivante) == retrait
+            and (seule := _seule_de_son_bloc(niveaux[-1]) or fermes_niveaux[-1].premiere) is not None
+        ):
+            # Un bloc a commencé au mauvais retrait (sa première ligne s'est décalée) : celle-ci et la
+            # suivante montrent le bon.
+            return _alignez_plus_bas(seule, ligne)
         elif (fautive := _reculee(vues, retrait)) is not None or (
             fermeture and retrait in fermeture[0][1] and fermeture[0][0] is not ligne
         ):
@@ -368,6 +401,9 @@ def _faute_de_structure(
             f"tiret « - » en trop devant « {_nom(ligne)} » : cette ligne n'est pas un élément de liste, "
             "retirez « - » et l'espace qui le suit",
         )
+    if not ligne.tiret and niveau.tirets and fermes and suivante is not None and _retrait_de(suivante) in fermes:
+        # Une clé d'un élément de liste qui a reculé : la ligne suivante revient au retrait qu'elle a quitté.
+        return _alignez_plus_bas(ligne, suivante)
     if not ligne.tiret and niveau.tirets:
         fautive = niveau.ligne_tiret
         if niveau.tirets == 1 and fautive is not None and niveau.cles == 0 and fautive.cle != ligne.cle:
@@ -392,6 +428,22 @@ def _faute_de_structure(
     )
     _ouvrir_element(ligne, niveaux)
     return None
+
+
+def _seule_de_son_bloc(niveau: _Niveau) -> _Ligne | None:
+    """La ligne qui a ouvert ce retrait, si elle y est seule et à un retrait impair par rapport à la ligne qui
+    l'ouvre (une espace de trop ou de moins) : c'est elle qui s'est décalée, pas la première de son bloc."""
+    return niveau.premiere if niveau.cles + niveau.tirets == 1 and niveau.pas % 2 else None
+
+
+def _alignez_plus_bas(fautive: _Ligne, modele: _Ligne) -> Diagnostic:
+    """« fautive » est mal alignée ; « modele », plus bas, montre le bon retrait."""
+    return erreur(
+        Position(fautive.numero, _retrait_de(fautive) + 1),
+        "syntaxe",
+        f"retrait incorrect : « {_nom(fautive)} » est {_distance(_retrait_de(fautive))} ; "
+        f"alignez-la sur « {_nom(modele)} », plus bas : {_espaces(_retrait_de(modele))}",
+    )
 
 
 def _ouvrir_element(ligne: _Ligne, niveaux: list[_Niveau]) -> None:
