@@ -109,8 +109,7 @@ def test_le_cycle_entier_avec_les_fautes_habituelles(tmp_path):
     faute(
         vide_affirmation,
         f"    {affirmation.id}:oui\n",
-        f"[erreur] espace manquante après « : » : ajoutez une espace après « {affirmation.id}: », "
-        f"écrivez « {affirmation.id}: oui » (syntaxe)",
+        f"[erreur] ajoutez une espace après « : » : écrivez « {affirmation.id}: oui » (syntaxe)",
         f"{affirmation.id}:oui",
         ":",
     )

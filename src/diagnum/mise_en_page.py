@@ -135,22 +135,21 @@ def _faute_de_ligne(ligne: _Ligne) -> Diagnostic | None:
             return erreur(
                 Position(ligne.numero, colonne),
                 "syntaxe",
-                f"espace manquante après « : » : ajoutez une espace après « {m['cle']}: », "
-                f"écrivez « {m['cle']}: {m['valeur']} »",
+                f"ajoutez une espace après « : » : écrivez « {m['cle']}: {m['valeur']} »",
             )
         if ligne.contenu.startswith("-") and len(ligne.contenu) > 1 and ligne.contenu[1] not in " -":
             reste = ligne.contenu[1:]
             return erreur(
                 debut,
                 "syntaxe",
-                f"espace manquante après « - » : écrivez « - {reste} » (un tiret, une espace, puis la clé)",
+                f"ajoutez une espace après « - » : écrivez « - {reste} »",
             )
         return None
     if ligne.cle.startswith("-") and len(ligne.cle) > 1:
         return erreur(
             debut,
             "syntaxe",
-            f"espace manquante après « - » : écrivez « - {ligne.cle.lstrip('-')}: » (un tiret, une espace, puis la clé)",
+            f"ajoutez une espace après « - » : écrivez « - {ligne.cle.lstrip('-')}: »",
         )
     valeur = ligne.valeur
     if valeur and valeur[0] not in "\"'[{" and (": " in valeur or valeur.endswith(":")):
