@@ -141,3 +141,19 @@ def test_score_d_un_fichier_invalide_accorde_le_nombre_d_erreurs(tmp_path, faute
     assert len([ligne for ligne in lignes if ": [erreur] " in ligne]) == fautes
     assert lignes[-1] == f"diagnum : {chemin} : {attendu} (diagnum valider {chemin})"
     assert "erreur(s)" not in resultat.stderr
+
+
+def test_un_nombre_de_reference_mal_ecrit_ne_le_dit_pas_aussi_sans_reponse_plus_bas(analyseur):
+    # « enseignants: 45 personnes » est une erreur ; les questions rapportées aux enseignants ne disent pas
+    # en plus « le nombre de référence « enseignants » est sans réponse ».
+    texte = campagne(("enseignants: 45", "enseignants: 45 personnes"))
+    assert [(c[3], c[4]) for c in constats(texte) if c[3] != "sans-reponse"] == [
+        (
+            "type",
+            "Nombre d’enseignants : un nombre entier est attendu, trouvé « 45 personnes » "
+            "(écrivez seulement le nombre : 45)",
+        )
+    ]
+    # Vide, il est bien signalé là où il manque.
+    vide = campagne(("enseignants: 45", "enseignants:"))
+    assert any(c[3] == "reference-manquante" for c in constats(vide))

@@ -459,6 +459,8 @@ class _Validateur:
                 self.manque("reference", item.id, self._position_cle(tableau, item.id, position))
             else:
                 valeurs[item.id] = self.entier(fils, item.libelle)
+                if valeurs[item.id] is None:
+                    self.fautives.add(("reference", item.id))  # déjà signalé : pas aussi « sans réponse » plus bas
         return valeurs
 
     def obligations(self, noeud: Noeud | None, position: Position) -> dict[str, str | None]:
@@ -646,7 +648,7 @@ class _Validateur:
                     "condition-non-remplie",
                     f"{item.id} : cette question ne se pose que sous condition, or {raison} ; la réponse n'est pas comptée",
                 )
-            elif question.ecartee == REFERENCE:
+            elif question.ecartee == REFERENCE and ("reference", reference_manquante(item)) not in self.fautives:
                 nom = reference_manquante(item)
                 etat = "vaut 0" if reference.get(nom) == 0 else "est sans réponse"
                 if item.nature == "repartition":
