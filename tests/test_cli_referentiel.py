@@ -98,7 +98,7 @@ def test_markdown_un_tableau_par_partie_avec_chaque_question(referentiel):
     assert resultat.exit_code == 0
     assert resultat.stderr == ""
     assert resultat.stdout == referentiel_markdown(referentiel)
-    parties = lignes_referentiel(referentiel)
+    parties = [p for p in lignes_referentiel(referentiel) if p.lignes]  # 3.6 n'est qu'un chapeau, sans tableau
     tableaux = _tableaux(resultat.stdout)
     assert len(tableaux) == len(parties)
     for tableau, partie in zip(tableaux, parties, strict=True):
@@ -127,8 +127,40 @@ def test_markdown_titres_et_paragraphes(referentiel):
     # Un tableau forme un bloc à lui seul, précédé d'une ligne vide (sinon GitHub le colle au paragraphe).
     blocs = texte.split("\n\n")
     tableaux = [b for b in blocs if "| Section |" in b]
-    assert len(tableaux) == len(titres)
+    assert len(tableaux) == len([p for p in lignes_referentiel(referentiel) if p.lignes]) == len(titres) - 1
     for bloc in tableaux:
         entete, separateur = bloc.splitlines()[:2]
         assert entete == "| Section | Identifiant | Question | Réponse |"
         assert re.fullmatch(r"\|( -+ \|){4}", separateur)
+
+
+def test_markdown_le_questionnaire_entier_textes_de_loi_chapeau_des_usages_et_date(referentiel):
+    texte = referentiel_markdown(referentiel)
+    jetons = MarkdownIt("commonmark").enable("table").parse(texte)
+    rendu = [j.content for j in jetons if j.type == "inline"]
+    # Les textes de loi de 3.2, en liste sous l'introduction, tels quels une fois rendus.
+    puces = [jetons[i + 2].content for i, j in enumerate(jetons) if j.type == "list_item_open"]
+    assert puces == list(referentiel.obligations.textes)
+    assert len(puces) == 7
+    # 3.6 : son titre et son introduction, avant le premier domaine d'usage.
+    usages = referentiel.usages
+    titre = f"{usages.section} {usages.titre}"
+    assert rendu.index(titre) + 1 == rendu.index(usages.introduction)
+    premier_usage = next(d for d in referentiel.domaines if d.est_usage)
+    assert rendu.index(usages.introduction) < next(
+        i for i, r in enumerate(rendu) if r.startswith(premier_usage.section)
+    )
+    # La date du questionnaire (« Date : » de 3.1) : la clé « date » de la campagne.
+    (ligne_date,) = [t for t in _tableaux(texte)[0] if t[1] == "date"]
+    assert ligne_date == ["3.1", "date", referentiel.reference.date_libelle, "date AAAA-MM-JJ"]
+
+
+def test_tableaux_rich_textes_de_loi_chapeau_des_usages_et_date(referentiel, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    resultat = runner.invoke(app, ["referentiel", referentiel.version])
+    assert resultat.exit_code == 0 and resultat.stderr == ""
+    sortie = resultat.stdout
+    for texte in referentiel.obligations.textes:
+        assert f"• {texte}" in sortie
+    assert f"{referentiel.usages.section} {referentiel.usages.titre}\n" in sortie
+    assert re.search(r"│ date +│ Date +│", sortie)

@@ -190,7 +190,7 @@ def test_campagne_invalide_code_1(tmp_path):
     assert resultat.exit_code == 1
     assert resultat.stdout == ""
     assert "mauvaise.yaml:4:" in resultat.stderr
-    assert "corrigez-les d'abord" in resultat.stderr
+    assert "1 erreur ; corrigez-la d'abord" in resultat.stderr
     assert "Traceback" not in resultat.output
 
 

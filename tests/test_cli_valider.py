@@ -72,7 +72,7 @@ def test_une_erreur_sort_avec_1_et_les_montre_toutes():
 def test_un_yaml_illisible_est_un_probleme_du_fichier_code_1():
     resultat = valider(SYNTAXE)
     assert resultat.exit_code == 1
-    assert "6:13" in resultat.stdout and "(syntaxe)" in resultat.stdout
+    assert "6:4" in resultat.stdout and "(syntaxe)" in resultat.stdout
     assert resultat.stderr == ""
 
 

@@ -109,7 +109,7 @@ def test_une_campagne_precedente_en_erreur_est_refusee_avec_ses_constats(tmp_pat
     assert resultat.exit_code == 1
     assert resultat.stdout == ""
     assert re.search(rf"^{re.escape(str(fautive))}:\d+:\d+: \[erreur\] .*\(negatif\)$", resultat.stderr, re.M)
-    assert "corrigez-les d'abord" in resultat.stderr
+    assert "1 erreur ; corrigez-la d'abord" in resultat.stderr
     assert not chemin.exists()
 
 

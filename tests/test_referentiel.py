@@ -24,12 +24,24 @@ SEED = RACINE.parent / "shared" / "seed" / "referentiel-etablissement-numerique.
 
 
 def normaliser(texte: str) -> str:
-    """Même texte à la typographie près : apostrophes, puces, blancs, espaces avant « : » et « ) »."""
-    texte = texte.replace("’", "'").replace("\uf0a7", " ")
-    texte = re.sub(r"\s+", " ", texte)
-    texte = re.sub(r"\s*:\s*", ": ", texte)
-    texte = re.sub(r"\s+\)", ")", texte)
-    return texte.strip()
+    """Le texte aux blancs près (fins de ligne, puces) : apostrophes, espaces et ponctuation comptent."""
+    return re.sub(r"\s+", " ", texte.replace("\uf0a7", " ")).strip()
+
+
+# Les intitulés de marge du document d'origine sont écrits lettre à lettre, une ou deux par ligne.
+_MARGE = {"In d icateu r": "Indicateur", "Elém e n ts d ’an alyse": "Eléments d’analyse"}
+
+
+def questionnaire_corrige(corrections) -> str:
+    """Le questionnaire d'origine (3. à 4.), intitulés de marge recollés, chaque correction appliquée une fois."""
+    seed = normaliser(SEED.read_text(encoding="utf-8"))
+    for eparpille, recolle in _MARGE.items():
+        seed = seed.replace(eparpille, recolle)
+    for correction in corrections:
+        avant = normaliser(correction["avant"])
+        assert avant in seed, f"correction introuvable dans le texte d'origine : {correction['avant']}"
+        seed = seed.replace(avant, normaliser(correction["apres"]), 1)
+    return seed[seed.index("3. Questionnaire") : seed.index("4. Annexe")]
 
 
 def textes_du_referentiel(ref) -> list[str]:
@@ -69,25 +81,28 @@ def referentiel():
 
 @pytest.mark.skipif(not SEED.exists(), reason="texte d'origine absent (../shared/seed)")
 def test_chaque_texte_est_celui_du_questionnaire_dans_son_ordre(referentiel):
-    seed = normaliser(SEED.read_text(encoding="utf-8"))
-    # Les seules différences admises sont les corrections listées dans le référentiel.
-    for correction in referentiel.corrections:
-        avant = normaliser(correction["avant"])
-        assert avant in seed, f"correction introuvable dans le texte d'origine : {correction['avant']}"
-        seed = seed.replace(avant, normaliser(correction["apres"]))
-    questionnaire = seed[seed.index("3. Questionnaire") : seed.index("4. Annexe")]
+    # Les seules différences admises sont les corrections listées dans le référentiel ;
+    # la comparaison est exacte : apostrophes, espaces et ponctuation compris.
+    questionnaire = questionnaire_corrige(referentiel.corrections)
     curseur = 0
     for texte in textes_du_referentiel(referentiel):
-        cherche = normaliser(texte).rstrip(" :.")
-        if cherche in {"Indicateur", "Indicateurs", "Éléments d'analyse"}:
-            continue  # intitulés de marge du document d'origine, mis en rubriques
-        trouve = questionnaire.find(cherche, curseur)
+        trouve = questionnaire.find(normaliser(texte), curseur)
         assert trouve >= 0, f"absent du questionnaire ou hors d'ordre : {texte!r}"
         curseur = trouve
     # Les textes de loi cités en contexte d'une obligation sont ceux du questionnaire.
     for item in referentiel.obligations.items:
         if item.contexte:
-            assert normaliser(item.contexte).rstrip(" :.") in questionnaire
+            assert normaliser(item.contexte) in questionnaire, item.contexte
+    # Les rubriques des domaines d'usage sont les intitulés de marge, dans l'ordre (corrections comprises).
+    rubriques = [r.titre for d in referentiel.domaines for r in d.rubriques if not r.section]
+    assert re.findall(r"Indicateurs?|Éléments d’analyse", questionnaire) == rubriques
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="texte d'origine absent (../shared/seed)")
+def test_chaque_correction_change_le_texte_et_se_retrouve_dans_le_referentiel(referentiel):
+    for correction in referentiel.corrections:
+        assert correction["avant"] != correction["apres"], correction
+        assert correction["section"], correction
 
 
 def test_sections_et_domaines(referentiel):
@@ -246,20 +261,17 @@ def test_le_cache_rend_exactement_le_referentiel_construit(referentiel):
 @pytest.mark.skipif(not SEED.exists(), reason="texte d'origine absent (../shared/seed)")
 def test_rien_du_questionnaire_n_est_oublie(referentiel):
     """Ôter du questionnaire tous les textes du référentiel ne laisse que la mise en page."""
-    seed = normaliser(SEED.read_text(encoding="utf-8"))
-    for correction in referentiel.corrections:
-        seed = seed.replace(normaliser(correction["avant"]), normaliser(correction["apres"]))
-    reste = seed[seed.index("3. Questionnaire") : seed.index("4. Annexe")]
+    reste = questionnaire_corrige(referentiel.corrections)
     textes = textes_du_referentiel(referentiel)
     textes += [i.contexte for i in referentiel.obligations.items if i.contexte]
     textes += [f"{d.section} " for d in referentiel.domaines]
     textes += [r.section for d in referentiel.domaines for r in d.rubriques if r.section]
     textes += [referentiel.reference.section, referentiel.obligations.section, referentiel.reference.date_libelle]
     textes.append(referentiel.usages.section)
+    textes += [r.titre for d in referentiel.domaines for r in d.rubriques if not r.section]  # intitulés de marge
     for texte in sorted(textes, key=len, reverse=True):
         reste = reste.replace(normaliser(texte).rstrip(" :."), " ")
-    # Mise en page du document d'origine : titres de parties, pointillés, modalités des
-    # répartitions, intitulés de marge écrits lettre à lettre.
-    mise_en_page = {"questionnaire", "jamais", "occasionnellement", "régulièrement", "elém", "icateu", "alyse"}
+    # Mise en page du document d'origine : titres de parties, pointillés, modalités des répartitions.
+    mise_en_page = {"questionnaire", "jamais", "occasionnellement", "régulièrement"}
     mots = {m.lower() for m in re.findall(r"[^\W\d_]{4,}", reste)}
     assert mots <= mise_en_page, f"textes du questionnaire absents du référentiel : {sorted(mots - mise_en_page)}"

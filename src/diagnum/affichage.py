@@ -1,8 +1,9 @@
 """Nombres, dates et modalités écrits à la française, pour tout ce que lit l'utilisateur.
 
 Fonctions pures, partagées par le tableau des scores, les rapports et les
-graphiques : virgule décimale, espace insécable avant « % », dates
-JJ/MM/AAAA, libellés accentués des modalités de répartition.
+graphiques : virgule décimale, milliers séparés par une espace insécable
+(1 200), espace insécable avant « % », dates JJ/MM/AAAA, libellés accentués
+des modalités de répartition.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from diagnum.referentiel import MODALITES
 # Les modalités sont des clés ASCII dans les fichiers ; voici comment les lire.
 LIBELLES_MODALITES = dict(zip(MODALITES, ("jamais", "occasionnellement", "régulièrement"), strict=True))
 ABSENT = "—"
+#: Le séparateur des milliers : une espace insécable, comme avant « % ».
+MILLIERS = "\u00a0"
 
 
 def nombre_fr(valeur: float | None, decimales: int = 1) -> str:
-    """``59.6`` → ``59,6`` ; ``60.0`` → ``60`` ; ``None`` → ``—``."""
+    """``59.6`` → ``59,6`` ; ``60.0`` → ``60`` ; ``1200`` → ``1 200`` (espace insécable) ; ``None`` → ``—``."""
     if valeur is None:
         return ABSENT
-    texte = f"{valeur:.{decimales}f}"
-    if "." in texte:
-        texte = texte.rstrip("0").rstrip(".")
-    if texte == "-0":
-        texte = "0"
-    return texte.replace(".", ",")
+    texte = f"{abs(valeur):.{decimales}f}"
+    if not texte[0].isdigit():  # nan, inf : rien à grouper
+        return f"{valeur:.{decimales}f}"
+    entier, _, decimal = texte.partition(".")
+    decimal = decimal.rstrip("0")
+    resultat = f"{int(entier):,}".replace(",", MILLIERS) + (f",{decimal}" if decimal else "")
+    return f"-{resultat}" if valeur < 0 and resultat != "0" else resultat
 
 
 def score_fr(valeur: float | None) -> str:

@@ -36,6 +36,8 @@ class Scalaire(NamedTuple):
     texte: str = ""
     #: Vrai si la valeur n'a pas pu être convertie (constat déjà émis à la lecture).
     illisible: bool = False
+    #: Vrai si la valeur est écrite entre guillemets (pour conseiller de les retirer).
+    entre_guillemets: bool = False
 
 
 class Cle(NamedTuple):
@@ -130,7 +132,7 @@ def _tabulations(texte: str) -> list[Diagnostic]:
                 erreur(
                     Position(numero, colonne + 1),
                     "tabulation",
-                    "tabulation dans le retrait : YAML n'accepte que des espaces",
+                    "tabulation dans le retrait : remplacez-la par des espaces (YAML n'accepte que des espaces)",
                 )
             )
     return constats
@@ -211,7 +213,7 @@ class _Constructeur:
             if len(texte) <= 64 and len(_CONVERSION_DE) < 10_000:
                 _CONVERSION_DE[cle] = conversion
         if conversion is None:
-            return Scalaire(texte, position, texte)
+            return Scalaire(texte, position, texte, entre_guillemets=evenement.style in ('"', "'"))
         try:
             return Scalaire(conversion(texte), position, texte)
         except _DateImpossible:
@@ -439,9 +441,16 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
                 erreur(position, "tabulation", "tabulation inattendue : YAML n'accepte que des espaces")
             )
         else:
+            from diagnum.mise_en_page import expliquer
+
+            # La faute de mise en page qui explique l'échec, là où elle est faite, sinon ce que dit l'analyseur.
+            try:
+                explication = expliquer(texte, position.ligne)
+            except (ValueError, TypeError, IndexError, AttributeError, KeyError):  # pragma: no cover - garde-fou
+                explication = None  # une relecture en défaut ne doit jamais cacher le message de l'analyseur
             caractere = _caractere_a(texte, mark)
             constructeur.constats.append(
-                erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
+                explication or erreur(position, "syntaxe", f"YAML illisible : {_traduire(probleme, caractere)}")
             )
         return None, constructeur.constats
     except ReaderError as exc:

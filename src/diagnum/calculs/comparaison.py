@@ -481,8 +481,8 @@ def afficher_reponse(valeur: object) -> str:
     if valeur is None:
         return "sans réponse"
     if isinstance(valeur, dict) and set(valeur) == set(MODALITES):
-        return ", ".join(f"{modalite(m)} {valeur[m]}" for m in MODALITES)
-    if isinstance(valeur, float):
+        return ", ".join(f"{modalite(m)} {nombre_fr(valeur[m])}" for m in MODALITES)
+    if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
         return nombre_fr(valeur)
     return str(valeur)
 

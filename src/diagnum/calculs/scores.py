@@ -91,8 +91,8 @@ class Couverture:
     def phrase(self) -> str:
         """« 48 enseignants comptés sur 110 »."""
         accord = "comptées" if self.feminin else "comptés"
-        sur = f"sur {self.reference}" if self.reference else "(nombre de référence manquant)"
-        return f"{self.comptes} {self.unite} {accord} {sur}"
+        sur = f"sur {nombre_fr(self.reference)}" if self.reference else "(nombre de référence manquant)"
+        return f"{nombre_fr(self.comptes)} {self.unite} {accord} {sur}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +198,14 @@ def valeur_item(
             return None
         valeur = min(reponse / base, notation.plafond)
         if item.cible is not None:
-            return valeur, f"{reponse} (cible {nombre_fr(base, 2)})"
-        return valeur, f"{reponse} sur {nombre_fr(base, 2)}"
+            return valeur, f"{nombre_fr(reponse)} (cible {nombre_fr(base, 2)})"
+        return valeur, f"{nombre_fr(reponse)} sur {nombre_fr(base, 2)}"
     if item.nature == "repartition":
         somme = sum(reponse[m] for m in MODALITES)
         if somme <= 0:
             return None
         valeur = sum(notation.repartition[m] * reponse[m] for m in MODALITES) / somme
-        detail = ", ".join(f"{modalite(m)} {reponse[m]}" for m in MODALITES)
+        detail = ", ".join(f"{modalite(m)} {nombre_fr(reponse[m])}" for m in MODALITES)
         return valeur, detail
     return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from diagnum.campagne.commentaires import reponses_en_commentaire
 from diagnum.campagne.diagnostics import Diagnostic, trier
 from diagnum.campagne.modele import Campagne
 from diagnum.campagne.validation import Resultat, valider_arbre
@@ -26,6 +27,8 @@ def valider_texte(contenu: bytes, chemin: str = "", *, complet: bool = False) ->
     # L'arbre a pu être lu malgré des erreurs (date impossible, clé en double,
     # alias…) : on valide quand même, pour signaler tous les problèmes d'un coup.
     resultat = valider_arbre(racine, charger_referentiel, complet=complet, chemin=chemin)
+    if resultat.referentiel is not None:
+        constats = constats + reponses_en_commentaire(texte, resultat.referentiel)
     return resultat._replace(diagnostics=trier(constats + resultat.diagnostics))
 
 
@@ -41,7 +44,9 @@ class CampagneInvalide(ErreurProbleme):
         self.chemin = chemin
         self.diagnostics = diagnostics
         nombre = sum(1 for d in diagnostics if d.est_erreur)
-        super().__init__(f"{chemin} : {nombre} erreur(s) ; corrigez-les d'abord (diagnum valider {chemin})")
+        erreurs = f"{nombre} erreur{'s' if nombre > 1 else ''}"
+        pronom = "les" if nombre > 1 else "la"
+        super().__init__(f"{chemin} : {erreurs} ; corrigez-{pronom} d'abord (diagnum valider {chemin})")
 
 
 def charger_campagne(chemin: Path) -> tuple[Campagne, Referentiel]:

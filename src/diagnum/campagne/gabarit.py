@@ -17,6 +17,8 @@ from diagnum.campagne.modele import Campagne
 from diagnum.referentiel import MODALITES, OUI, SANS_OBJET, Item, Referentiel
 
 LARGEUR = 88
+#: Les actions qu'une campagne reprise (``--reprendre``) ne recopie pas.
+ACTIONS_CLOSES = ("realisee", "abandonnee")
 
 
 def _lignes(texte: str, largeur: int) -> list[str]:
@@ -49,8 +51,15 @@ def construire_gabarit(
     commune: str | None = None,
     campagne: str | None = None,
     precedente: Campagne | None = None,
+    reprendre: bool = False,
 ) -> str:
-    """Le texte YAML d'une nouvelle campagne, prêt à remplir."""
+    """Le texte YAML d'une nouvelle campagne, prêt à remplir.
+
+    Avec ``precedente``, ses réponses sont rappelées en commentaire ; avec
+    ``reprendre`` en plus, elles sont recopiées comme valeurs, chacune suivie
+    de « # repris de …, à vérifier », et seules les actions ni réalisées ni
+    abandonnées sont reprises, avec leur statut.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
@@ -64,7 +73,13 @@ def construire_gabarit(
     def avec_rappel(carte: CommentedMap, cle: str, valeur: object) -> None:
         rappel = _rappel(valeur)
         if rappel is not None and etiquette:
-            carte.yaml_add_eol_comment(f"{etiquette} : {rappel}", cle, column=0)
+            if reprendre:
+                carte[cle] = valeur
+                carte.yaml_add_eol_comment(repris, cle, column=0)
+            else:
+                carte.yaml_add_eol_comment(f"{etiquette} : {rappel}", cle, column=0)
+
+    repris = f"repris de {etiquette}, à vérifier"
 
     racine = CommentedMap()
     racine["referentiel"] = DoubleQuotedScalarString(referentiel.version)
@@ -92,7 +107,14 @@ def construire_gabarit(
         "Un item laissé vide est « sans réponse ». N'inscrivez que des effectifs :",
         "aucun nom d'élève, de parent ou de personnel.",
     ]
-    if precedente:
+    if precedente and reprendre:
+        entete += [
+            "",
+            f"Préparée à partir de la campagne {etiquette} : ses réponses sont reprises, chacune",
+            f"suivie de « repris de {etiquette}, à vérifier ». Vérifiez-les une à une ; une réponse",
+            "qui a changé se corrige, puis on peut effacer le commentaire.",
+        ]
+    elif precedente:
         entete += [
             "",
             f"Préparée à partir de la campagne {etiquette} : sa réponse est rappelée en",
@@ -111,7 +133,9 @@ def construire_gabarit(
         valeur = precedente.reference.get(item.id) if precedente else None
         reference[item.id] = valeur
         aide = f"{item.libelle.rstrip(' :')} : un nombre entier positif ou nul"
-        if valeur is not None:
+        if valeur is not None and reprendre:
+            reference.yaml_add_eol_comment(repris, item.id, column=0)
+        elif valeur is not None:
             aide += f" (valeur de {etiquette}, à mettre à jour)"
         reference.yaml_set_comment_before_after_key(item.id, before=_commentaire(aide, retrait=2), indent=2)
     racine["reference"] = reference
@@ -165,7 +189,9 @@ def construire_gabarit(
                 if cond:
                     avant.append(_commentaire(cond, retrait=4))
                 avant.append(_commentaire(reponses_permises(item, referentiel), retrait=4))
-                carte[item.id] = _valeur_vide(item, CommentedMap, precedentes.get(item.id), etiquette)
+                carte[item.id] = _valeur_vide(
+                    item, CommentedMap, precedentes.get(item.id), etiquette, repris if reprendre else None
+                )
                 if item.nature not in ("repartition", "matrice"):
                     avec_rappel(carte, item.id, precedentes.get(item.id))
                 carte.yaml_set_comment_before_after_key(item.id, before="\n".join(avant), indent=4)
@@ -193,22 +219,25 @@ def construire_gabarit(
             o["echeance"] = objectif.echeance
             actions = CommentedSeq()
             for action in objectif.actions:
+                if reprendre and action.statut in ACTIONS_CLOSES:
+                    continue
                 a = CommentedMap()
                 a["libelle"] = action.libelle
                 a["responsable"] = action.responsable
                 a["echeance"] = action.echeance
                 a["statut"] = action.statut
                 actions.append(a)
-            o["actions"] = actions
+            if actions or not reprendre:
+                o["actions"] = actions
             objectifs.append(o)
         racine["objectifs"] = objectifs
-        racine.yaml_set_comment_before_after_key(
-            "objectifs",
-            before=(
-                f"\nObjectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
-                "\n(prevue | en cours | realisee | abandonnee)."
-            ),
-        )
+        closes = sum(a.statut in ACTIONS_CLOSES for o in precedente.objectifs for a in o.actions)
+        avant = f"\nObjectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
+        avant += "\n(prevue | en cours | realisee | abandonnee)."
+        if reprendre and closes:
+            pluriel = "s" if closes > 1 else ""
+            avant += f"\n{closes} action{pluriel} réalisée{pluriel} ou abandonnée{pluriel} en {etiquette} ne {'sont' if closes > 1 else 'est'} pas reprise{pluriel}."
+        racine.yaml_set_comment_before_after_key("objectifs", before=avant)
     racine["commentaires"] = LiteralScalarString("\n") if False else None
     racine.yaml_set_comment_before_after_key(
         "commentaires",
@@ -223,13 +252,26 @@ def construire_gabarit(
     return flux.getvalue()
 
 
-def _valeur_vide(item: Item, CommentedMap: type, precedente: object, etiquette: str | None) -> object:
+def _valeur_vide(
+    item: Item, CommentedMap: type, precedente: object, etiquette: str | None, repris: str | None = None
+) -> object:
+    """La valeur d'un item dans le gabarit : vide, la précédente en commentaire, ou reprise (``repris``)."""
+
+    def noter(carte: object, cle: str, valeur: object) -> None:
+        if valeur is None or not etiquette:
+            return
+        if repris:
+            carte[cle] = valeur
+            carte.yaml_add_eol_comment(repris, cle, column=0)
+        else:
+            carte.yaml_add_eol_comment(f"{etiquette} : {valeur}", cle, column=0)
+
     if item.nature == "repartition":
         carte = CommentedMap()
         for modalite in MODALITES:
             carte[modalite] = None
-            if isinstance(precedente, dict) and precedente.get(modalite) is not None and etiquette:
-                carte.yaml_add_eol_comment(f"{etiquette} : {precedente[modalite]}", modalite, column=0)
+            if isinstance(precedente, dict):
+                noter(carte, modalite, precedente.get(modalite))
         return carte
     if item.nature == "matrice":
         carte = CommentedMap()
@@ -238,9 +280,7 @@ def _valeur_vide(item: Item, CommentedMap: type, precedente: object, etiquette: 
             cellules = precedente.get(ligne.id, {}) if isinstance(precedente, dict) else {}
             for colonne in item.colonnes:
                 sous[colonne.id] = None
-                valeur = cellules.get(colonne.id)
-                if valeur is not None and etiquette:
-                    sous.yaml_add_eol_comment(f"{etiquette} : {valeur}", colonne.id, column=0)
+                noter(sous, colonne.id, cellules.get(colonne.id))
             carte[ligne.id] = sous
             carte.yaml_set_comment_before_after_key(ligne.id, before=ligne.libelle, indent=6)
         return carte

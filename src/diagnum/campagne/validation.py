@@ -126,12 +126,35 @@ def enumerer(mots: list[str] | tuple[str, ...], conjonction: str = "et") -> str:
     return entre[0] if len(entre) == 1 else ", ".join(entre[:-1]) + f" {conjonction} " + entre[-1]
 
 
-def _conseil_nombre(valeur: object) -> str:
-    """« (retirez les guillemets et les espaces : 1200) » pour un nombre écrit comme du texte."""
+def _conseil_nombre(noeud: Scalaire) -> str:
+    """Ce qu'il faut écrire pour un nombre écrit comme du texte : « 1 000 », « "1200" », « 18 enseignants »."""
+    valeur = noeud.valeur
     if not isinstance(valeur, str):
         return ""
     chiffres = re.sub(r"[\s\u00a0\u202f]", "", valeur)
-    return f" (retirez les guillemets et les espaces : {chiffres})" if re.fullmatch(r"\d+", chiffres) else ""
+    if re.fullmatch(r"\d+", chiffres):
+        retirer = [
+            *(["les guillemets"] if noeud.entre_guillemets else []),
+            *(["les espaces"] if chiffres != valeur else []),
+        ]
+        return f" (retirez {' et '.join(retirer)} : {chiffres})" if retirer else ""
+    m = re.fullmatch(r"\s*(\d+)\s+[^\d\s].*", valeur)
+    if m and not noeud.entre_guillemets:
+        return f" (écrivez seulement le nombre : {m.group(1)})"
+    return _conseil_ecriture(noeud)
+
+
+def _conseil_ecriture(noeud: Noeud) -> str:
+    """Un commentaire collé à la valeur, un guillemet égaré : ce qu'il faut écrire."""
+    if not isinstance(noeud, Scalaire) or not isinstance(noeud.valeur, str):
+        return ""
+    texte = noeud.texte
+    diese = texte.find("#")
+    if diese > 0 and not texte[diese - 1].isspace():
+        return f" (pour ajouter un commentaire, laissez une espace avant « # » : {texte[:diese]} {texte[diese:]})"
+    if not noeud.entre_guillemets and texte.strip("\"'") != texte and texte.strip("\"'"):
+        return f" (retirez le guillemet : {texte.strip(chr(34) + chr(39))})"
+    return ""
 
 
 def _date_ecrite(texte: str) -> dt.date | None:
@@ -157,6 +180,11 @@ class _Validateur:
         self.sans_reponse: dict[str, list[tuple[str, Position]]] = {}
         # Position de chaque case de matrice (sa clé, sinon celle de sa ligne) pour situer une case vide.
         self.cellules: dict[tuple[str, str, str], Position] = {}
+        # Réponses écrites mais refusées (déjà signalées) : elles ne sont pas comptées « sans réponse ».
+        self.fautives: set[tuple[str, ...]] = set()
+        # Modalités d'une répartition écrites au niveau du domaine (retrait) : déjà signalées.
+        self.deplacees: set[str] = set()
+        self._places: dict[str, tuple[str, int]] | None = None
 
     # -- utilitaires ------------------------------------------------------
     def err(self, position: Position, code: str, message: str) -> None:
@@ -174,18 +202,56 @@ class _Validateur:
         if _vide(noeud):
             return None
         if not isinstance(noeud, Tableau):
-            self.err(noeud.position, "type", f"{quoi} : {attendu}, trouvé {_affiche(noeud)}")
+            conseil = ""
+            m = re.fullmatch(r"(\w+):(\S.*)", noeud.texte) if isinstance(noeud, Scalaire) else None
+            if m:
+                conseil = f" (ajoutez une espace après « : » : {m.group(1)}: {m.group(2)})"
+            self.err(noeud.position, "type", f"{quoi} : {attendu}, trouvé {_affiche(noeud)}{conseil}")
             return None
         return noeud
 
     def cles_inconnues(self, tableau: Tableau, connues: list[str] | tuple[str, ...], ou: str) -> None:
         for nom, (cle, _) in tableau.entrees.items():
             if nom not in connues:
+                conseil = self.conseil_cle(nom, cle.position, connues) or suggestion(nom, connues)
                 self.err(
-                    cle.position,
-                    "cle-inconnue",
-                    f"clé « {nom} » inconnue {ou}{suggestion(nom, connues)}" if nom else f"clé vide {ou}",
+                    cle.position, "cle-inconnue", f"clé « {nom} » inconnue {ou}{conseil}" if nom else f"clé vide {ou}"
                 )
+
+    def conseil_cle(self, nom: str, position: Position, connues: list[str] | tuple[str, ...]) -> str:
+        """Une clé connue ailleurs (mal alignée), un « : » en trop, un tiret collé : ce qu'il faut écrire."""
+        if nom.rstrip(":") in connues:
+            return f" (retirez le « : » en trop : {nom.rstrip(':')}:)"
+        if nom.startswith("-") and nom.lstrip("-") in connues:
+            return f" (ajoutez une espace après « - » : - {nom.lstrip('-')}:)"
+        place = self.places().get(nom)
+        if place is not None and place[1] != position.colonne - 1:
+            sous, retrait = place
+            if sous.startswith("du domaine"):
+                self.fautives.add((nom,))  # signalée ici : pas aussi « sans réponse »
+            return (
+                f" (retrait incorrect : « {nom} » est une clé {sous} ; écrivez-la à {retrait} espace"
+                f"{'s' if retrait > 1 else ''} du bord, alignée sur ses voisines)"
+            )
+        return ""
+
+    def places(self) -> dict[str, tuple[str, int]]:
+        """Chaque clé du format : la partie où elle s'écrit et son retrait (le gabarit : 2 espaces par niveau)."""
+        if self._places is None:
+            r = self.referentiel
+            places: dict[str, tuple[str, int]] = dict.fromkeys(CLES_RACINE, ("de premier niveau", 0))
+            places |= dict.fromkeys(CLES_ETABLISSEMENT, ("de « etablissement »", 2))
+            places |= {i.id: ("de « reference »", 2) for i in r.reference.items}
+            places |= {i.id: ("de « obligations »", 2) for i in r.obligations.items}
+            places |= dict.fromkeys(MODALITES, ("d'une répartition", 6))
+            for domaine in r.domaines:
+                places[domaine.id] = ("de « reponses »", 2)
+                for item in domaine.items:
+                    places[item.id] = (f"du domaine « {domaine.id} »", 4)
+                    for ligne in item.lignes or ():
+                        places[ligne.id] = (f"de « {item.id} »", 6)
+            self._places = places
+        return self._places
 
     def manque(self, domaine: str, item: str, position: Position) -> None:
         self.sans_reponse.setdefault(domaine, []).append((item, position))
@@ -230,8 +296,37 @@ class _Validateur:
         )
         return None
 
+    def mal_placee(self, noeud: Noeud, quoi: str) -> bool:
+        """Une réponse simple attendue, mais en dessous une clé connue, en retrait ou après un tiret : la question
+        suivante a glissé sous celle-ci (laissée vide). Le dit à la clé qui a glissé ; vrai si c'est le cas."""
+        element = noeud.elements[0] if isinstance(noeud, Liste) and noeud.elements else noeud
+        if not isinstance(element, Tableau) or not element.entrees:
+            return False
+        nom, (cle, _) = next(iter(element.entrees.items()))
+        place = self.places().get(nom)
+        if place is None:
+            return False
+        sous, retrait = place
+        if sous.startswith("du domaine"):
+            self.fautives.add((nom,))  # signalée ici : pas aussi « sans réponse »
+        if isinstance(noeud, Liste):
+            self.err(
+                noeud.position,
+                "type",
+                f"tiret « - » en trop devant « {nom} » : ce n'est pas un élément de liste ; retirez « - » et "
+                f"l'espace qui le suit, « {nom} » alignée sur « {quoi} » ({retrait} espaces)",
+            )
+        else:
+            self.err(
+                cle.position,
+                "type",
+                f"retrait incorrect : « {nom} » est en retrait sous « {quoi} », qui reste ainsi sans réponse ; "
+                f"alignez-la sur « {quoi} » : {retrait} espaces",
+            )
+        return True
+
     def entier(self, noeud: Noeud, quoi: str) -> int | None:
-        if _illisible(noeud):
+        if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         if not isinstance(noeud, Scalaire):
             self.err(noeud.position, "type", f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}")
@@ -241,7 +336,7 @@ class _Validateur:
             self.err(
                 noeud.position,
                 "type",
-                f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}{_conseil_nombre(valeur)}",
+                f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)}{_conseil_nombre(noeud)}",
             )
             return None
         if isinstance(valeur, float):
@@ -262,7 +357,7 @@ class _Validateur:
     def affirmation(self, noeud: Noeud, quoi: str, sans_objet: bool) -> str | None:
         permis = (OUI, NON, SANS_OBJET) if sans_objet else (OUI, NON)
         liste = enumerer(permis, "ou")
-        if _illisible(noeud):
+        if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         if not isinstance(noeud, Scalaire):
             self.err(noeud.position, "type", f"{quoi} : une réponse {liste} est attendue, trouvé {_affiche(noeud)}")
@@ -276,6 +371,14 @@ class _Validateur:
                     noeud.position,
                     "sans-objet-interdit",
                     f"{quoi} : « sans objet » n'est pas permis ici ; répondez {liste}",
+                )
+                return None
+            ecriture = _conseil_ecriture(noeud)
+            if ecriture:
+                self.err(
+                    noeud.position,
+                    "affirmation",
+                    f"{quoi} : réponse « {valeur} » non reconnue ; répondez {liste}{ecriture}",
                 )
                 return None
             proche = " ".join(valeur.lower().replace("_", " ").split())
@@ -295,7 +398,7 @@ class _Validateur:
 
     def proportion(self, noeud: Noeud, quoi: str, nature: str = "un pourcentage") -> float | None:
         """Un nombre de 0 à 100 : pourcentage d'un item, ou score visé par un objectif."""
-        if _illisible(noeud):
+        if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         valeur = noeud.valeur if isinstance(noeud, Scalaire) else None
         if isinstance(valeur, bool) or not isinstance(valeur, (int, float)) or not math.isfinite(valeur):
@@ -307,8 +410,10 @@ class _Validateur:
                     conseil = f" (écrivez {nombre}, sans « % »)"
                 elif nombre != m.group(1):
                     conseil = f" (écrivez {nombre}, avec un point décimal)"
-                else:
+                elif noeud.entre_guillemets:
                     conseil = f" (écrivez {nombre} sans guillemets)"
+            else:
+                conseil = _conseil_ecriture(noeud)
             self.err(
                 noeud.position,
                 "type",
@@ -354,6 +459,8 @@ class _Validateur:
                 self.manque("reference", item.id, self._position_cle(tableau, item.id, position))
             else:
                 valeurs[item.id] = self.entier(fils, item.libelle)
+                if valeurs[item.id] is None:
+                    self.fautives.add(("reference", item.id))  # déjà signalé : pas aussi « sans réponse » plus bas
         return valeurs
 
     def obligations(self, noeud: Noeud | None, position: Position) -> dict[str, str | None]:
@@ -383,13 +490,14 @@ class _Validateur:
         tableau = self.tableau(noeud, "reponses")
         domaines = self.referentiel.domaines
         if tableau is not None:
-            self.cles_inconnues(tableau, [d.id for d in domaines], "dans « reponses » (domaine)")
+            self.cles_inconnues(tableau, [d.id for d in domaines], "parmi les domaines de « reponses »")
         reponses: dict[str, dict[str, object]] = {}
         positions: dict[str, dict[str, Position]] = {}
         for domaine in domaines:
             fils = self.tableau(tableau.get(domaine.id) if tableau else None, f"reponses.{domaine.id}")
             pos_domaine = self._position_cle(tableau, domaine.id, position)
             if fils is not None:
+                self.deplacees = {nom for nom in fils.entrees if nom in MODALITES}
                 self.cles_inconnues(fils, [i.id for i in domaine.items], f"dans le domaine « {domaine.id} »")
             valeurs: dict[str, object] = {}
             positions[domaine.id] = {}
@@ -399,7 +507,10 @@ class _Validateur:
                 if _vide(noeud_item):
                     valeurs[item.id] = None
                     continue
+                avant = len(self.constats)
                 valeurs[item.id] = self.valeur(item, noeud_item, reference)
+                if valeurs[item.id] is None and any(d.est_erreur for d in self.constats[avant:]):
+                    self.fautives.add((item.id,))
             reponses[domaine.id] = valeurs
         self.conditions(reponses, positions, reference)
         self.mesures(reponses, positions, reference)
@@ -446,6 +557,8 @@ class _Validateur:
         if len(manquantes) == len(MODALITES):
             return None
         if manquantes:
+            if any(nom not in MODALITES for nom in tableau.entrees) or set(manquantes) <= self.deplacees:
+                return None  # une clé mal écrite ou mal alignée, déjà signalée, explique le manque
             self.err(
                 tableau.position,
                 "repartition-incomplete",
@@ -487,21 +600,25 @@ class _Validateur:
                 resultat[ligne.id] = {c: None for c in ids_colonnes}
                 continue
             if isinstance(fils, Scalaire):
+                # « oui » pour une ligne entière : les trois affirmations.
                 valeur = self.affirmation(fils, f"{item.id}.{ligne.id}", sans_objet=True)
-                if valeur is not None and valeur != SANS_OBJET:
-                    # « oui » pour une ligne entière : les trois affirmations.
-                    pass
+                if valeur is None:
+                    self.fautives.update((item.id, ligne.id, c) for c in ids_colonnes)
                 resultat[ligne.id] = {c: valeur for c in ids_colonnes}
                 continue
             sous = self.tableau(fils, f"{item.id}.{ligne.id}")
             if sous is None:
+                self.fautives.update((item.id, ligne.id, c) for c in ids_colonnes)
                 resultat[ligne.id] = {c: None for c in ids_colonnes}
                 continue
             self.cles_inconnues(sous, ids_colonnes, f"dans « {item.id}.{ligne.id} »")
-            resultat[ligne.id] = {
-                c: None if _vide(sous.get(c)) else self.affirmation(sous.get(c), f"{item.id}.{ligne.id}.{c}", True)
-                for c in ids_colonnes
-            }
+            resultat[ligne.id] = {}
+            for c in ids_colonnes:
+                cellule = sous.get(c)
+                valeur = None if _vide(cellule) else self.affirmation(cellule, f"{item.id}.{ligne.id}.{c}", True)
+                if valeur is None and not _vide(cellule):
+                    self.fautives.add((item.id, ligne.id, c))
+                resultat[ligne.id][c] = valeur
         return resultat
 
     def conditions(
@@ -517,7 +634,8 @@ class _Validateur:
             position = positions[question.domaine][item.id]
             if question.colonne is not None:
                 position = self.cellules.get((item.id, question.ligne, question.colonne), position)
-            if question.attendue and not question.repondue:
+            fautive = (item.id,) if question.colonne is None else (item.id, question.ligne, question.colonne)
+            if question.attendue and not question.repondue and fautive not in self.fautives:
                 self.manque(question.domaine, question.cle, position)
             if question.ecartee == CONDITION:
                 cond = item.condition
@@ -530,7 +648,7 @@ class _Validateur:
                     "condition-non-remplie",
                     f"{item.id} : cette question ne se pose que sous condition, or {raison} ; la réponse n'est pas comptée",
                 )
-            elif question.ecartee == REFERENCE:
+            elif question.ecartee == REFERENCE and ("reference", reference_manquante(item)) not in self.fautives:
                 nom = reference_manquante(item)
                 etat = "vaut 0" if reference.get(nom) == 0 else "est sans réponse"
                 if item.nature == "repartition":
@@ -614,7 +732,8 @@ class _Validateur:
         if _vide(noeud):
             return ()
         if not isinstance(noeud, Liste):
-            self.err(noeud.position, "type", f"objectifs : une liste est attendue, trouvé {_affiche(noeud)}")
+            tiret = " (chaque objectif commence par « - » : - domaine: …)" if isinstance(noeud, Tableau) else ""
+            self.err(noeud.position, "type", f"objectifs : une liste est attendue, trouvé {_affiche(noeud)}{tiret}")
             return ()
         ids_domaines = [d.id for d in self.referentiel.domaines]
         resultat = []
@@ -662,7 +781,8 @@ class _Validateur:
         if _vide(noeud):
             return ()
         if not isinstance(noeud, Liste):
-            self.err(noeud.position, "type", f"actions : une liste est attendue, trouvé {_affiche(noeud)}")
+            tiret = " (chaque action commence par « - » : - libelle: …)" if isinstance(noeud, Tableau) else ""
+            self.err(noeud.position, "type", f"actions : une liste est attendue, trouvé {_affiche(noeud)}{tiret}")
             return ()
         resultat = []
         for element in noeud.elements:

@@ -31,6 +31,14 @@ def init(
         ),
         show_default=False,
     ),
+    reprendre: bool = typer.Option(
+        False,
+        "--reprendre",
+        help=(
+            "Avec --depuis : recopie les réponses précédentes comme réponses, chacune marquée « repris de …, "
+            "à vérifier », et ne reprend que les actions ni réalisées ni abandonnées."
+        ),
+    ),
 ) -> None:
     """Crée une campagne à remplir : chaque question en commentaire, chaque réponse vide."""
     from diagnum.campagne.gabarit import construire_gabarit
@@ -45,6 +53,10 @@ def init(
         probleme = probleme_uai(uai)
         if probleme is not None:
             raise ErreurDiagnum(f"--uai : {probleme} ; rien n'a été écrit")
+    if reprendre and depuis is None:
+        from diagnum.erreurs import ErreurDiagnum
+
+        raise ErreurDiagnum("--reprendre va avec --depuis : indiquez la campagne précédente (--depuis ANCIENNE.yaml)")
     precedente = None
     if depuis is not None:
         from diagnum.cli.depuis import charger_precedente
@@ -52,12 +64,16 @@ def init(
         precedente = charger_precedente(depuis, fichier, referentiel)
         referentiel = precedente.referentiel
     modele = charger_referentiel(referentiel)
-    texte = construire_gabarit(
-        modele, etablissement=etablissement, uai=uai, commune=commune, campagne=campagne, precedente=precedente
-    )
+    identite = {"etablissement": etablissement, "uai": uai, "commune": commune, "campagne": campagne}
+    texte = construire_gabarit(modele, precedente=precedente, reprendre=reprendre, **identite)
     ecrire_atomique(fichier, texte, force=force)
     print(f"{fichier} : campagne créée (référentiel {modele.version}). Remplissez-la, puis : diagnum valider {fichier}")
-    if precedente is not None:
+    if precedente is not None and reprendre:
+        print(
+            f"Reprise de {depuis} : établissement, éléments de référence, réponses et objectifs recopiés, "
+            f"chacun marqué « repris de {precedente.libelle}, à vérifier » ; vérifiez-les un à un."
+        )
+    elif precedente is not None:
         print(
             f"Reprise de {depuis} : établissement, éléments de référence (à mettre à jour) et objectifs ; "
             "réponses précédentes rappelées en commentaire."

@@ -71,6 +71,8 @@ class PartieAffichee(NamedTuple):
     titre: str
     introduction: str | None
     lignes: tuple[Ligne, ...]
+    #: Les textes cités après l'introduction (les textes de loi de 3.2), en liste.
+    textes: tuple[str, ...] = ()
 
 
 def reponse_attendue(item: Item) -> str:
@@ -99,8 +101,16 @@ def lignes_referentiel(referentiel: Referentiel) -> list[PartieAffichee]:
         for item in partie.items:
             question = f"{item.libelle} ({item.contexte})" if item.contexte else item.libelle
             lignes.append(Ligne(partie.section, item.id, question, reponse_attendue(item)))
-        parties.append(PartieAffichee(f"{partie.section} {partie.titre}", partie.introduction, tuple(lignes)))
+        if partie.date_libelle:
+            # « Date : » du questionnaire : la clé « date » de la campagne, au premier niveau.
+            lignes.append(Ligne(partie.section, "date", partie.date_libelle, "date AAAA-MM-JJ"))
+        parties.append(
+            PartieAffichee(f"{partie.section} {partie.titre}", partie.introduction, tuple(lignes), partie.textes)
+        )
+    usages = referentiel.usages
     for domaine in referentiel.domaines:
+        if usages and domaine.section.startswith(f"{usages.section}.") and usages.section not in _sections(parties):
+            parties.append(PartieAffichee(f"{usages.section} {usages.titre}", usages.introduction, ()))
         lignes = []
         for rubrique in domaine.rubriques:
             section = rubrique.section or domaine.section
@@ -116,6 +126,10 @@ def lignes_referentiel(referentiel: Referentiel) -> list[PartieAffichee]:
             )
         )
     return parties
+
+
+def _sections(parties: list[PartieAffichee]) -> set[str]:
+    return {p.titre.split(" ", 1)[0] for p in parties}
 
 
 def _lignes_item(item: Item, section: str) -> list[Ligne]:
@@ -151,6 +165,10 @@ def referentiel_markdown(referentiel: Referentiel) -> str:
         blocs.append(f"## {echapper_markdown(partie.titre)}")
         if partie.introduction:
             blocs.append(echapper_markdown(partie.introduction))
+        if partie.textes:
+            blocs.append("\n".join(f"- {echapper_markdown(texte)}" for texte in partie.textes))
+        if not partie.lignes:
+            continue  # un chapeau (3.6 Les usages) : son titre et son introduction
         tableau = ["| Section | Identifiant | Question | Réponse |", SEPARATEUR]
         for ligne in partie.lignes:
             question = echapper_markdown(ligne.question)
@@ -213,4 +231,7 @@ def _tableaux(referentiel: Referentiel) -> None:
         console.print(Text(partie.titre, style="bold"))
         if partie.introduction:
             console.print(Text(partie.introduction, style="italic"))
-        console.print(table)
+        for texte in partie.textes:
+            console.print(Text(f"  • {texte}"))
+        if partie.lignes:
+            console.print(table)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr, score_fr
-from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, Question, completude, questions
+from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, Question, completude, condition_remplie, questions
 from diagnum.calculs.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
 from diagnum.campagne.modele import Campagne
 from diagnum.echappement import echapper_markdown, echapper_paragraphes
@@ -126,12 +126,13 @@ def repartitions(domaine: Domaine, campagne: Campagne) -> list[tuple[str, dict[s
     return barres
 
 
-def _reponse_ecrite(item: Item, valeur: object) -> str:
+def _reponse_ecrite(item: Item, valeur: object, posee: bool | None = True) -> str:
     if valeur is None:
-        return "sans réponse"
+        # Une question « Si oui » écartée par la réponse dont elle dépend n'a pas été posée.
+        return "non posée" if posee is False else "sans réponse"
     if item.nature == "proportion":
         return f"{nombre_fr(valeur, 2)}\u00a0%"
-    if item.nature == "repartition":
+    if item.nature in ("repartition", "nombre"):
         from diagnum.calculs.comparaison import afficher_reponse
 
         return afficher_reponse(valeur)
@@ -204,7 +205,8 @@ def _lignes_reponses(domaine: Domaine, sd: ScoreDomaine, campagne: Campagne, ref
             cible = cible_diagnum(item, referentiel)
             if cible and question is not None and question.valeur is not None:
                 retenue += f" ; {cible}"
-            lignes.append(LigneReponse(item.question, _reponse_ecrite(item, valeur), retenue))
+            posee = condition_remplie(referentiel, campagne.reponses, item)
+            lignes.append(LigneReponse(item.question, _reponse_ecrite(item, valeur, posee), retenue))
     return tuple(lignes)
 
 
@@ -256,7 +258,7 @@ def _sans_reponse(campagne: Campagne, referentiel: Referentiel, profil: Profil) 
             elif len(morceaux) == 3:
                 ligne = next((x.libelle for x in item.lignes if x.id == morceaux[1]), morceaux[1])
                 colonne = next((x.libelle for x in item.colonnes if x.id == morceaux[2]), morceaux[2])
-                items.append(f"{ligne} : {colonne}")
+                items.append(f"{ligne.rstrip(' .:')} : {colonne}")  # pas de « collectif. : »
             else:
                 items.append(item.question)
         if items:

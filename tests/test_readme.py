@@ -1,0 +1,67 @@
+"""Le README se suit à la lettre : le bloc ``objectifs:`` documenté est valide et complet, la version de Python
+est celle du paquet, et la première commande écrit son rapport là où ``git status`` ne le montre pas."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from diagnum.campagne.chargement import valider_texte
+from diagnum.campagne.modele import STATUTS_ACTION
+from diagnum.campagne.validation import CLES_ACTION, CLES_OBJECTIF
+from diagnum.referentiel import charger_referentiel
+
+RACINE = Path(__file__).resolve().parents[1]
+README = (RACINE / "README.md").read_text(encoding="utf-8")
+EXEMPLE = RACINE / "exemples" / "college-jean-moulin-2024-2025.yaml"
+
+
+def section_objectifs() -> str:
+    debut = README.index("## Les objectifs : le bloc `objectifs:`")
+    return README[debut : README.index("\n## ", debut + 1)]
+
+
+def test_l_exemple_d_objectifs_du_readme_est_valide_tel_quel():
+    (bloc,) = re.findall(r"```yaml\n(objectifs:\n.*?)```", section_objectifs(), re.S)
+    campagne = EXEMPLE.read_text(encoding="utf-8")
+    campagne = campagne[: campagne.index("\nobjectifs:")] + "\n" + bloc
+    resultat = valider_texte(campagne.encode("utf-8"))
+    assert not [d for d in resultat.diagnostics if d.est_erreur], resultat.diagnostics
+    objectifs = resultat.campagne.objectifs
+    assert [o.domaine for o in objectifs] == re.findall(r"- domaine: (\w+)", bloc)
+    assert objectifs[0].actions[0].statut in STATUTS_ACTION
+
+
+def test_chaque_champ_chaque_statut_et_chaque_domaine_sont_documentes():
+    texte = section_objectifs()
+    for cle in CLES_OBJECTIF:
+        assert f"| `{cle}` |" in texte, cle
+    for cle in CLES_ACTION:
+        assert f"| `actions` → `{cle}` |" in texte, cle
+    for statut in STATUTS_ACTION:
+        assert f"`{statut}`" in texte, statut
+    for domaine in charger_referentiel("2011").domaines:
+        assert f"`{domaine.id}`" in texte, domaine.id
+    assert "atteint" in texte and "au moins égal à la cible" in texte
+
+
+def test_la_version_de_python_annoncee_est_celle_du_paquet():
+    projet = tomllib.loads((RACINE / "pyproject.toml").read_text(encoding="utf-8"))
+    minimum = projet["project"]["requires-python"].removeprefix(">=")
+    assert f"**Il faut Python {minimum} ou plus récent**" in README
+    assert "Windows" in README and "Debian" in README and "Ubuntu" in README
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (RACINE / ".git").exists(), reason="hors d'un dépôt git")
+def test_le_dossier_du_rapport_d_exemple_est_ignore_par_git():
+    premiere = re.search(r"```sh\n(.*?)\n```", README, re.S).group(1)
+    (dossier,) = re.findall(r"diagnum rapport \S+ -o (\S+)", premiere)
+    resultat = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", f"{dossier}/rapport.md"], cwd=RACINE, check=False
+    )
+    assert resultat.returncode == 0, f"{dossier}/ n'est pas ignoré par git"
