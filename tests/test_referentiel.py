@@ -155,6 +155,12 @@ def _casser(remplacer: str, par: str) -> bytes:
         ("id: pilotage\n", "id: Pilotage\n", "identifiant « Pilotage » invalide"),
         ("nature: structurel", "nature: structurelle", "nature de domaine « structurelle » inconnue"),
         ("  leviers: 3", "  leviers: trois", "« leviers » doit être un nombre"),
+        ("public: familles\n", "public: eleves\n", "public d'enquête « eleves » inconnu"),
+        ("code: entDevantEleves", "code: ent_devant", "code de question « ent_devant » invalide"),
+        ("code: entDevantEleves", "code: diffusionCollective", "code « diffusionCollective » déjà pris"),
+        ("agregation: compte\n", "agregation: repartition\n", "l'agrégation repartition demande"),
+        ("echelle: oui_non\n", "echelle: oui_non_peutetre\n", "échelle « oui_non_peutetre » inconnue"),
+        ("    - id: divisions\n      titre:", "    - id: classes\n      titre:", "« classes » n'est pas un élément"),
     ],
 )
 def test_referentiel_defectueux_message_clair(remplacer, par, attendu):
@@ -275,3 +281,30 @@ def test_rien_du_questionnaire_n_est_oublie(referentiel):
     mise_en_page = {"questionnaire", "jamais", "occasionnellement", "régulièrement"}
     mots = {m.lower() for m in re.findall(r"[^\W\d_]{4,}", reste)}
     assert mots <= mise_en_page, f"textes du questionnaire absents du référentiel : {sorted(mots - mise_en_page)}"
+
+
+def test_chaque_indicateur_d_usage_se_recueille_par_enquete(referentiel):
+    """Les répartitions (indicateurs des domaines d'usage) ont toutes une collecte, sur le public qu'elles comptent."""
+    repartitions = [i for d in referentiel.domaines for i in d.items if i.nature == "repartition"]
+    assert len(repartitions) == 5
+    for item in repartitions:
+        assert item.collecte is not None, item.id
+        assert (item.collecte.public, item.collecte.echelle) == (item.total, "frequence")
+    publics = [p.id for p in referentiel.publics]
+    assert publics == ["enseignants", "familles", "divisions"]
+    # Les affirmations (3.3 à 3.5 et les éléments d'analyse) ne se recueillent pas auprès de chacun.
+    for domaine in referentiel.domaines:
+        for item in domaine.items:
+            if item.collecte is not None:
+                assert item.nature in ("repartition", "nombre", "proportion")
+                assert not domaine.est_usage or item.role in ("usage", "moyens")
+            if not domaine.est_usage:
+                assert item.collecte is None
+    assert all(referentiel.questions_enquete(p) for p in publics)
+
+
+def test_la_collecte_garde_les_conditions_si_oui(referentiel):
+    conditionnes = [
+        i for d in referentiel.domaines for i in d.items if i.collecte is not None and i.condition is not None
+    ]
+    assert conditionnes, "les questions « Si oui » recueillies gardent leur condition"

@@ -29,6 +29,14 @@ ROLES = ("score", "usage", "moyens")
 NATURES_DOMAINE = ("structurel", "usage")
 OUI, NON, SANS_OBJET = "oui", "non", "sans objet"
 MODALITES = ("jamais", "occasionnellement", "regulierement")
+#: Échelles de réponse d'une enquête, et agrégations permises pour chaque nature d'item.
+ECHELLES = {"frequence": MODALITES, "oui_non": (OUI, NON)}
+AGREGATIONS = {
+    "repartition": ("repartition", "frequence"),
+    "compte": ("nombre", "oui_non"),
+    "proportion": ("proportion", "oui_non"),
+}
+_CODE_QUESTION = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -55,6 +63,27 @@ class Cible(NamedTuple):
     facteur: float
 
 
+class Collecte(NamedTuple):
+    """Comment un item se recueille auprès de chacun (``diagnum enquete``).
+
+    ``question`` est la formulation de diagnum, pas celle du référentiel.
+    """
+
+    public: str
+    code: str
+    question: str
+    echelle: str
+    agregation: str
+
+
+class Public(NamedTuple):
+    """Un public d'enquête : un élément de référence (son effectif) qui répond à un questionnaire."""
+
+    id: str
+    titre: str
+    introduction: str = ""
+
+
 class Item(NamedTuple):
     """Une question du référentiel."""
 
@@ -77,6 +106,7 @@ class Item(NamedTuple):
     #: si ce mot est féminin (« 20 divisions comptées »).
     unite: str | None = None
     feminin: bool = False
+    collecte: Collecte | None = None
 
     @property
     def question(self) -> str:
@@ -175,11 +205,22 @@ class Referentiel(NamedTuple):
     corrections: tuple[dict[str, str], ...] = ()
     usages: Chapitre | None = None
     chemin: str = ""
+    #: Les publics des enquêtes (``diagnum enquete``), dans l'ordre du référentiel.
+    publics: tuple[Public, ...] = ()
     #: Chaque item par son identifiant (construit au chargement).
     par_id: Mapping[str, Item] = MappingProxyType({})
 
     def domaine(self, identifiant: str) -> Domaine | None:
         return next((d for d in self.domaines if d.id == identifiant), None)
+
+    def public(self, identifiant: str) -> Public | None:
+        return next((p for p in self.publics if p.id == identifiant), None)
+
+    def questions_enquete(self, public: str) -> tuple[Item, ...]:
+        """Les items qu'un public renseigne par enquête, dans l'ordre du référentiel."""
+        return tuple(
+            item for d in self.domaines for item in d.items if item.collecte and item.collecte.public == public
+        )
 
     def item(self, identifiant: str) -> Item | None:
         return self.par_id.get(identifiant)
@@ -320,7 +361,21 @@ def _oublier_vieux_caches(garde: Path) -> None:
 # tuples (nom vide, éléments…).
 _MODELES: dict[str, type] = {
     c.__name__: c
-    for c in (Ligne, Condition, Cible, Item, Mesure, Rubrique, Domaine, Partie, Chapitre, Notation, Referentiel)
+    for c in (
+        Ligne,
+        Condition,
+        Cible,
+        Collecte,
+        Public,
+        Item,
+        Mesure,
+        Rubrique,
+        Domaine,
+        Partie,
+        Chapitre,
+        Notation,
+        Referentiel,
+    )
 }
 
 
@@ -447,6 +502,7 @@ class _Constructeur:
                 self.texte(noeud_usages, "titre"),
                 self.texte(noeud_usages, "introduction"),
             )
+        publics = self.publics(racine.get("enquetes"))
         index = indexer(reference, obligations, domaines)
         referentiel = Referentiel(
             version=version,
@@ -459,6 +515,7 @@ class _Constructeur:
             corrections=corrections,
             usages=usages,
             chemin=self.chemin,
+            publics=publics,
             par_id=index,
         )
         self.verifier_renvois(referentiel, racine)
@@ -577,6 +634,7 @@ class _Constructeur:
             "colonnes",
             "unite",
             "feminin",
+            "collecte",
         }
         for cle, (position_cle, _) in noeud.entrees.items():
             if cle not in connues:
@@ -626,7 +684,49 @@ class _Constructeur:
             colonnes=colonnes,
             unite=self.texte(noeud, "unite", obligatoire=False),
             feminin=bool(getattr(noeud.get("feminin"), "valeur", False)),
+            collecte=self.collecte(noeud.get("collecte"), ident, nature) if noeud.get("collecte") is not None else None,
         )
+
+    def publics(self, noeud) -> tuple[Public, ...]:
+        if noeud is None:
+            return ()
+        noeud = self.tableau(noeud, "« enquetes »")
+        resultat = []
+        for n in self.liste(noeud.get("publics"), "« enquetes.publics »"):
+            n = self.tableau(n, "un public")
+            ident = self.texte(n, "id")
+            if any(p.id == ident for p in resultat):
+                raise self.erreur(n.get("id"), f"public « {ident} » en double")
+            resultat.append(
+                Public(ident, self.texte(n, "titre"), self.texte(n, "introduction", obligatoire=False) or "")
+            )
+        return tuple(resultat)
+
+    def collecte(self, noeud, ident: str, nature: str) -> Collecte:
+        noeud = self.tableau(noeud, "« collecte »")
+        for cle, (position_cle, _) in noeud.entrees.items():
+            if cle not in Collecte._fields:
+                raise self.erreur(position_cle, f"clé de collecte « {cle} » inconnue")
+        collecte = Collecte(*(self.texte(noeud, cle) for cle in Collecte._fields))
+        if not _CODE_QUESTION.match(collecte.code):
+            raise self.erreur(
+                noeud.get("code"),
+                f"code de question « {collecte.code} » invalide (une lettre, puis 19 lettres ou chiffres au plus)",
+            )
+        if collecte.echelle not in ECHELLES:
+            raise self.erreur(noeud.get("echelle"), f"échelle « {collecte.echelle} » inconnue ({', '.join(ECHELLES)})")
+        if collecte.agregation not in AGREGATIONS:
+            raise self.erreur(
+                noeud.get("agregation"), f"agrégation « {collecte.agregation} » inconnue ({', '.join(AGREGATIONS)})"
+            )
+        nature_attendue, echelle_attendue = AGREGATIONS[collecte.agregation]
+        if (nature, collecte.echelle) != (nature_attendue, echelle_attendue):
+            raise self.erreur(
+                noeud,
+                f"« {ident} » : l'agrégation {collecte.agregation} demande un item de nature {nature_attendue} "
+                f"et l'échelle {echelle_attendue}",
+            )
+        return collecte
 
     def lignes(self, noeud, cle: str) -> tuple[Ligne, ...]:
         resultat = []
@@ -683,3 +783,30 @@ class _Constructeur:
                         )
                     if condition.valeur not in (OUI, NON):
                         raise self.erreur(racine, f"« {item.id} » : valeur de condition « {condition.valeur} »")
+        self.verifier_collectes(referentiel, racine, references)
+
+    def verifier_collectes(self, referentiel: Referentiel, racine, references: set[str]) -> None:
+        """Chaque public est un élément de référence ; chaque collecte vise un public connu, avec un code unique
+        et, pour un effectif, le public qui lui sert de total."""
+        for public in referentiel.publics:
+            if public.id not in references:
+                raise self.erreur(racine, f"le public « {public.id} » n'est pas un élément de référence")
+        codes: dict[tuple[str, str], str] = {}
+        for domaine in referentiel.domaines:
+            for item in domaine.items:
+                collecte = item.collecte
+                if collecte is None:
+                    continue
+                if referentiel.public(collecte.public) is None:
+                    raise self.erreur(racine, f"« {item.id} » : public d'enquête « {collecte.public} » inconnu")
+                if item.role == "score" or (item.total is not None and item.total != collecte.public):
+                    raise self.erreur(
+                        racine,
+                        f"« {item.id} » : seul un indicateur d'usage compté sur son public se recueille par enquête",
+                    )
+                cle = (collecte.public, collecte.code.lower())
+                if cle in codes:
+                    raise self.erreur(
+                        racine, f"« {item.id} » : code « {collecte.code} » déjà pris par « {codes[cle]} »"
+                    )
+                codes[cle] = item.id
