@@ -33,6 +33,14 @@ class Objectif(NamedTuple):
     actions: tuple[Action, ...] = ()
 
 
+class Enquete(NamedTuple):
+    """Une enquête importée (``diagnum enquete importer``) : des effectifs, une date, des noms de fichiers."""
+
+    repondants: int
+    date: dt.date | None = None
+    sources: tuple[str, ...] = ()
+
+
 class Etablissement(NamedTuple):
     """Identification de l'établissement (aucune donnée personnelle)."""
 
@@ -62,6 +70,8 @@ class Campagne:
     reponses: dict[str, dict[str, object]] = field(default_factory=dict)
     commentaires: str | None = None
     objectifs: tuple[Objectif, ...] = ()
+    #: public (enseignants, familles, divisions) → enquête importée
+    enquetes: dict[str, Enquete] = field(default_factory=dict)
 
     @property
     def libelle(self) -> str:

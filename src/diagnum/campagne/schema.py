@@ -93,6 +93,7 @@ def construire_schema(referentiel: Referentiel) -> Schema:
         ),
         "commentaires": _decrit(_texte(), "Commentaires libres du groupe de pilotage."),
         "objectifs": _objectifs(referentiel),
+        "enquetes": _enquetes(referentiel),
     }
     return {
         "$schema": META_SCHEMA,
@@ -275,4 +276,24 @@ def _objectifs(referentiel: Referentiel) -> Schema:
     return _decrit(
         {"type": ["array", "null"], "items": objectif},
         "Objectifs fixés par domaine : score à atteindre (cible, de 0 à 100), échéance et actions.",
+    )
+
+
+def _enquetes(referentiel: Referentiel) -> Schema:
+    """Le bloc écrit par « diagnum enquete importer » : par public, répondants, date et fichiers."""
+    enquete = {
+        "repondants": _decrit(
+            {"type": "integer", "minimum": 0}, "Nombre de répondants (au plus le nombre de référence de ce public)."
+        ),
+        "date": _decrit(_date(), "Date de l'import, au format AAAA-MM-JJ."),
+        "sources": _decrit(
+            {"type": ["array", "null"], "items": {"type": "string"}}, "Noms des fichiers d'export importés."
+        ),
+    }
+    return _objet(
+        {
+            public.id: _objet(enquete, f"{public.titre} : répondants, date de l'import, fichiers importés.")
+            for public in referentiel.publics
+        },
+        "Enquêtes importées par « diagnum enquete importer » (des effectifs seulement, aucune réponse individuelle).",
     )

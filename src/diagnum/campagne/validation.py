@@ -24,7 +24,7 @@ from diagnum.calculs.regles import (
     reference_manquante,
 )
 from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
-from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Etablissement, Objectif
+from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Enquete, Etablissement, Objectif
 from diagnum.erreurs import ErreurReferentiel
 from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Item, Referentiel
@@ -39,7 +39,9 @@ CLES_RACINE = (
     "reponses",
     "commentaires",
     "objectifs",
+    "enquetes",
 )
+CLES_ENQUETE = ("repondants", "date", "sources")
 CLES_ETABLISSEMENT = ("nom", "uai", "commune")
 CLES_OBJECTIF = ("domaine", "cible", "echeance", "actions")
 CLES_ACTION = ("libelle", "responsable", "echeance", "statut")
@@ -814,6 +816,48 @@ class _Validateur:
         return tuple(resultat)
 
 
+def _enquetes(v: _Validateur, noeud: Noeud | None, reference: dict[str, int | None]) -> dict[str, Enquete]:
+    """Le bloc ``enquetes:`` écrit par ``diagnum enquete importer`` : par public, répondants ≤ nombre de référence."""
+    tableau = v.tableau(noeud, "enquetes")
+    if tableau is None:
+        return {}
+    publics = [p.id for p in v.referentiel.publics]
+    v.cles_inconnues(tableau, publics, "dans « enquetes » (public)")
+    resultat: dict[str, Enquete] = {}
+    for public in publics:
+        bloc = v.tableau(tableau.get(public), f"enquetes.{public}")
+        if bloc is None:
+            continue
+        v.cles_inconnues(bloc, CLES_ENQUETE, f"dans « enquetes.{public} »")
+        quoi = f"enquetes.{public}.repondants"
+        noeud_repondants = bloc.get("repondants")
+        if _vide(noeud_repondants):
+            v.err(tableau.entrees[public][0].position, "enquete-incomplete", f"{quoi} : le nombre de répondants manque")
+            continue
+        repondants = v.entier(noeud_repondants, quoi)
+        if repondants is None:
+            continue
+        total = reference.get(public)
+        if total is not None and repondants > total:
+            v.err(
+                noeud_repondants.position,
+                "repondants-trop-nombreux",
+                f"{quoi} : {repondants} répondants, plus que le nombre de référence « {public} » ({total})",
+            )
+        sources: list[str] = []
+        noeud_sources = bloc.get("sources")
+        if isinstance(noeud_sources, Liste):
+            sources = [s for s in (v.texte(e, f"enquetes.{public}.sources") for e in noeud_sources.elements) if s]
+        elif not _vide(noeud_sources):
+            v.err(
+                noeud_sources.position,
+                "type",
+                f"enquetes.{public}.sources : une liste de noms de fichiers est attendue",
+            )
+        resultat[public] = Enquete(repondants, v.date(bloc.get("date"), f"enquetes.{public}.date"), tuple(sources))
+    return resultat
+
+
 def _date_campagne(v: _Validateur, racine: Tableau) -> dt.date | None:
     noeud = racine.get("date")
     if _vide(noeud):
@@ -895,6 +939,7 @@ def valider_arbre(
         reponses=v.reponses(racine.get("reponses"), position("reponses"), reference),
         commentaires=v.texte(racine.get("commentaires"), "commentaires"),
         objectifs=v.objectifs(racine.get("objectifs")),
+        enquetes=_enquetes(v, racine.get("enquetes"), reference),
     )
     v.rapporter_sans_reponse(racine.position)
     return Resultat(trier(v.constats), campagne, referentiel)
