@@ -31,14 +31,26 @@ COMMANDES: dict[str, tuple[str, str, str]] = {
         "Liste les versions du référentiel, ou en montre une.",
     ),
     "schema": ("diagnum.cli.schema", "schema", "Écrit le schéma JSON d'une campagne (pour les éditeurs)."),
+    "enquete": (
+        "diagnum.cli.enquete",
+        "enquete",
+        "Questionnaires anonymes par public et import de leurs réponses.",
+    ),
 }
 
 
 def construire_commande(nom: str) -> click.Command:
     """Importe une sous-commande et la fait convertir par Typer en commande Click."""
     module, fonction, resume = COMMANDES[nom]
+    objet = getattr(importlib.import_module(module), fonction)
+    if isinstance(objet, typer.Typer):
+        # Une commande à sous-commandes (``diagnum enquete questionnaire``) : son propre groupe.
+        groupe = typer.main.get_group(objet)
+        groupe.name = nom
+        groupe.short_help = resume
+        return groupe
     seule = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
-    seule.command(nom, short_help=resume)(getattr(importlib.import_module(module), fonction))
+    seule.command(nom, short_help=resume)(objet)
     return typer.main.get_command(seule)
 
 

@@ -1,0 +1,210 @@
+"""``diagnum enquete`` : questionnaires par public, et import de leurs réponses dans une campagne."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from diagnum.cli.commun import afficher_erreur, gerer_erreurs
+
+if TYPE_CHECKING:
+    from diagnum.enquetes.importation import Bilan
+    from diagnum.referentiel import Item, Public, Referentiel
+
+enquete = typer.Typer(
+    help="Questionnaires anonymes pour les enseignants, les familles et les classes, et import de leurs réponses.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class FormatQuestionnaire(StrEnum):
+    fichiers = "fichiers"
+    json = "json"
+
+
+def _public(referentiel: Referentiel, nom: str) -> Public:
+    from diagnum.erreurs import ErreurDiagnum
+
+    public = referentiel.public(nom)
+    if public is None:
+        from diagnum.campagne.validation import enumerer
+
+        publics = enumerer([p.id for p in referentiel.publics], "ou")
+        raise ErreurDiagnum(f"public « {nom} » inconnu : {publics}")
+    return public
+
+
+@enquete.command("questionnaire")
+@gerer_erreurs
+def questionnaire(
+    public: str = typer.Argument(..., help="Qui répond : enseignants, familles ou divisions.", show_default=False),
+    dossier: Path | None = typer.Option(
+        None, "--sortie", "-o", help="Dossier où écrire les questionnaires, créé s'il manque.", show_default=False
+    ),
+    format_: FormatQuestionnaire = typer.Option(
+        FormatQuestionnaire.fichiers,
+        "--format",
+        help="fichiers : PUBLIC.md, PUBLIC.csv et PUBLIC.txt dans DOSSIER ; json : le questionnaire à l'écran.",
+    ),
+    referentiel: str | None = typer.Option(
+        None, "--referentiel", "-r", help="Version du référentiel (par défaut la plus récente)."
+    ),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace les questionnaires existants."),
+) -> None:
+    """Écrit le questionnaire anonyme d'un public : PUBLIC.md (à imprimer), PUBLIC.csv (feuille de
+    saisie des réponses papier) et PUBLIC.txt (enquête à importer dans LimeSurvey).
+
+    Codes de sortie : 0 questionnaires écrits, 1 fichier existant (sans --force), 2 impossible de
+    travailler (public inconnu, dossier parent introuvable…).
+    """
+    from diagnum.enquetes.questionnaire import en_csv, en_json, en_limesurvey, en_markdown, questions
+    from diagnum.erreurs import ErreurDiagnum, ErreurFichier, ErreurProbleme
+    from diagnum.fichiers import ecrire_atomique, preparer_dossier
+    from diagnum.referentiel import charger_referentiel
+
+    modele = charger_referentiel(referentiel)
+    cible = _public(modele, public)
+    liste = questions(modele, cible.id)
+    if format_ is FormatQuestionnaire.json:
+        import json
+
+        sys.stdout.write(json.dumps(en_json(cible.id, liste), ensure_ascii=False, indent=2) + "\n")
+        return
+    if dossier is None:
+        raise ErreurDiagnum("indiquez le dossier des questionnaires : -o DOSSIER (ou --format json pour l'écran)")
+    parent = dossier.parent if str(dossier.parent) else Path(".")
+    if not parent.is_dir():
+        raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
+    fichiers = {
+        f"{cible.id}.md": en_markdown(cible, liste),
+        f"{cible.id}.csv": en_csv(liste),
+        f"{cible.id}.txt": en_limesurvey(cible, liste),
+    }
+    existants = [nom for nom in fichiers if (dossier / nom).exists()]
+    if existants and not force:
+        raise ErreurProbleme(
+            f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour les remplacer)"
+        )
+    preparer_dossier(dossier)
+    for nom, texte in fichiers.items():
+        ecrire_atomique(dossier / nom, texte, force=force)
+    print(
+        f"{dossier} : questionnaire des {cible.id} écrit ({len(liste)} questions) : "
+        f"{cible.id}.md à imprimer, {cible.id}.csv pour saisir les réponses papier, "
+        f"{cible.id}.txt à importer dans LimeSurvey."
+    )
+
+
+@enquete.command("importer")
+@gerer_erreurs
+def importer(
+    exports: list[Path] = typer.Argument(
+        ..., help="Exports des réponses (CSV, XLSX ou ODS), une ligne par répondant.", show_default=False
+    ),
+    public: str = typer.Option(
+        ..., "--public", "-p", help="Qui a répondu : enseignants, familles ou divisions.", show_default=False
+    ),
+    campagne: Path = typer.Option(
+        ..., "--dans", help="Fichier de campagne où écrire les réponses additionnées.", show_default=False
+    ),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace les réponses déjà écrites autrement."),
+    essai: bool = typer.Option(False, "--essai", help="Montre ce qui changerait, sans rien écrire."),
+    seuil: int = typer.Option(
+        5, "--seuil", min=1, help="Nombre minimum de répondants (moins de réponses permettraient de reconnaître qui)."
+    ),
+) -> None:
+    """Additionne les réponses d'une enquête et les écrit dans la campagne, sans toucher au reste du fichier.
+
+    Seuls les totaux sont écrits (aucune réponse individuelle), avec le nombre de répondants, la date
+    et le nom des fichiers (partie « enquetes: » de la campagne).
+
+    Codes de sortie : 0 campagne à jour, 1 réponses refusées (réponse inconnue, trop ou trop peu de
+    répondants, réponse déjà écrite sans --force) et rien n'est écrit, 2 impossible de travailler.
+    """
+    from diagnum.enquetes.importation import preparer_import
+    from diagnum.enquetes.lecture import lire_export
+    from diagnum.erreurs import SORTIE_PROBLEMES
+    from diagnum.fichiers import ecrire_atomique, lire_octets
+    from diagnum.lecture_yaml import TAILLE_MAX
+
+    contenu = lire_octets(campagne, TAILLE_MAX)
+    feuilles = [lire_export(chemin) for chemin in exports]
+    for feuille in feuilles:
+        print(f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne(s) de réponses")
+    bilan = preparer_import(contenu, str(campagne), feuilles, public, force=force, seuil=seuil)
+    _afficher_bilan(bilan)
+    if bilan.erreurs:
+        for constat in bilan.erreurs[:_ERREURS_AFFICHEES]:
+            print(str(constat), file=sys.stderr)
+        if len(bilan.erreurs) > _ERREURS_AFFICHEES:
+            afficher_erreur(f"… et {len(bilan.erreurs) - _ERREURS_AFFICHEES} autre(s) erreur(s)")
+        afficher_erreur(f"{campagne} : rien n'a été écrit")
+        raise typer.Exit(SORTIE_PROBLEMES)
+    if bilan.texte is None:
+        print(f"{campagne} : déjà à jour, rien à changer.")
+        return
+    nombre = len(bilan.changements)
+    if essai:
+        print(f"{campagne} : essai, rien n'a été écrit ({nombre} réponse(s) changeraient).")
+        return
+    ecrire_atomique(campagne, bilan.texte, force=True)
+    print(f"{campagne} : {nombre} réponse(s) mise(s) à jour, enquête des {bilan.public} enregistrée.")
+
+
+_ERREURS_AFFICHEES = 30
+
+
+def _valeur(item: Item, valeur: object) -> str:
+    from diagnum.affichage import ABSENT, modalite, nombre_fr
+
+    if valeur is None:
+        return ABSENT
+    if isinstance(valeur, dict):
+        return ", ".join(f"{modalite(m)} {v}" for m, v in valeur.items())
+    if item.nature == "proportion":
+        return f"{nombre_fr(valeur)} %"
+    return str(valeur)
+
+
+def _afficher_bilan(bilan: Bilan) -> None:
+    from diagnum.referentiel import charger_referentiel
+
+    d = bilan.depouillement
+    for avertissement in bilan.avertissements:
+        print(f"attention : {avertissement}", file=sys.stderr)
+    ignorees = sorted({entete for _, entete in d.ignorees})
+    if ignorees:
+        print(f"Colonnes ignorées (pas des questions) : {', '.join(ignorees)}")
+    if d.lignes_vides:
+        print(f"Lignes sans aucune réponse, ignorées (questionnaire ouvert puis abandonné) : {d.lignes_vides}")
+    if d.absentes:
+        print(f"Questions absentes des exports : {', '.join(q.code for q in d.absentes)}")
+    if d.sans_reponse:
+        print(f"Questions sans aucune réponse (laissées telles quelles) : {', '.join(q.code for q in d.sans_reponse)}")
+    if bilan.changements:
+        from rich.table import Table
+
+        from diagnum.cli.commun import console_rich
+
+        referentiel = charger_referentiel()
+        tableau = Table(title="Réponses de la campagne", title_justify="left")
+        for colonne in ("item", "avant", "après"):
+            tableau.add_column(colonne)
+        for c in bilan.changements:
+            item = referentiel.item(c.item)
+            marque = " (déjà écrite)" if c.conflit else ""
+            tableau.add_row(f"{c.item}{marque}", _valeur(item, c.avant), _valeur(item, c.apres))
+        console_rich().print(tableau)
+    n = d.repondants
+    if bilan.reference:
+        taux = f"{100 * n / bilan.reference:.0f}"
+        print(f"{n} {bilan.public} sur {bilan.reference} ont répondu ({taux} %)")
+    else:
+        print(f"{n} {bilan.public} ont répondu")

@@ -1,0 +1,131 @@
+"""Reconnaître les colonnes et les réponses d'un export : fonctions pures.
+
+Une colonne est une question si son en-tête est le code de la question, son
+texte (comme l'écrivent Google Forms et Microsoft Forms) ou le code suivi du
+texte (LimeSurvey, « code et texte de la question ») ; la casse, les
+accents, les espaces et la ponctuation ne comptent pas. Une réponse est
+reconnue par son code ou par son libellé, de la même façon.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from diagnum.enquetes.questionnaire import Question, Reponse
+
+_NON_ALPHANUMERIQUE = re.compile(r"[^0-9a-z]+")
+
+#: Mots d'un en-tête qui désignent une donnée personnelle (à ne pas recueillir).
+MOTS_PERSONNELS = frozenset(
+    {
+        "nom",
+        "prenom",
+        "name",
+        "firstname",
+        "lastname",
+        "mail",
+        "email",
+        "courriel",
+        "messagerie",
+        "telephone",
+        "phone",
+        "ipaddr",
+        "ip",
+        "adresse",
+    }
+)
+#: En-têtes (normalisés) d'un identifiant de réponse : LimeSurvey, Microsoft Forms, saisie à la main.
+ENTETES_IDENTIFIANT = frozenset(
+    {"id", "response id", "id de la reponse", "identifiant", "identifiant de la reponse", "numero de reponse"}
+)
+
+
+def normaliser(texte: str) -> str:
+    """Minuscules, sans accents, la ponctuation et les blancs réduits à une espace : « Régulièrement ! » → « regulierement »."""
+    decompose = unicodedata.normalize("NFKD", texte.casefold())
+    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c))
+    return _NON_ALPHANUMERIQUE.sub(" ", sans_accents.replace("œ", "oe").replace("æ", "ae")).strip()
+
+
+def lettre_colonne(indice: int) -> str:
+    """0 → A, 25 → Z, 26 → AA : la colonne comme la nomme un tableur."""
+    lettres = ""
+    indice += 1
+    while indice:
+        indice, reste = divmod(indice - 1, 26)
+        lettres = chr(ord("A") + reste) + lettres
+    return lettres
+
+
+def question_de_colonne(entete: str, questions: list[Question]) -> Question | None:
+    """La question qu'un en-tête désigne, ou ``None``."""
+    cle = normaliser(entete)
+    if not cle:
+        return None
+    for question in questions:
+        code = normaliser(question.code)
+        texte = normaliser(question.texte)
+        if cle in (code, texte) or (cle.startswith(f"{code} ") and cle.endswith(texte)):
+            return question
+    return None
+
+
+def est_personnelle(entete: str) -> bool:
+    """Vrai si l'en-tête désigne une donnée personnelle (nom, adresse électronique…)."""
+    mots = set(normaliser(entete).split())
+    return bool(mots & MOTS_PERSONNELS) or "e mail" in normaliser(entete)
+
+
+def est_identifiant(entete: str) -> bool:
+    """Vrai si la colonne porte l'identifiant de la réponse (pour reconnaître un doublon)."""
+    return normaliser(entete) in ENTETES_IDENTIFIANT
+
+
+class Colonnes(NamedTuple):
+    """Ce que sont les colonnes d'un export."""
+
+    #: indice de colonne → question
+    questions: dict[int, Question]
+    identifiant: int | None
+    #: en-têtes des colonnes qui ne sont pas des questions
+    ignorees: list[str]
+    #: en-têtes des colonnes qui ressemblent à une donnée personnelle
+    personnelles: list[str]
+    #: question → indices des colonnes en double qui la désignent aussi
+    doubles: list[str]
+
+
+def reconnaitre_colonnes(entetes: list[str], questions: list[Question]) -> Colonnes:
+    """Range chaque colonne : question, identifiant de réponse, donnée personnelle ou colonne ignorée."""
+    trouvees: dict[int, Question] = {}
+    codes_vus: set[str] = set()
+    identifiant = None
+    ignorees: list[str] = []
+    personnelles: list[str] = []
+    doubles: list[str] = []
+    for indice, entete in enumerate(entetes):
+        question = question_de_colonne(entete, questions)
+        if question is not None:
+            if question.code in codes_vus:
+                doubles.append(entete)
+                continue
+            codes_vus.add(question.code)
+            trouvees[indice] = question
+        elif est_identifiant(entete) and identifiant is None:
+            identifiant = indice
+        elif est_personnelle(entete):
+            personnelles.append(entete)
+        elif entete.strip():
+            ignorees.append(entete)
+    return Colonnes(trouvees, identifiant, ignorees, personnelles, doubles)
+
+
+def reconnaitre_reponse(texte: str, reponses: tuple[Reponse, ...]) -> Reponse | None:
+    """La réponse que désigne une cellule (par son code ou son libellé), ou ``None`` si elle est inconnue."""
+    cle = normaliser(texte)
+    for reponse in reponses:
+        if cle in (normaliser(reponse.code), normaliser(reponse.libelle)):
+            return reponse
+    return None

@@ -1,0 +1,250 @@
+"""Écrire les réponses agrégées dans le texte d'une campagne, sans toucher au reste : fonctions pures.
+
+Le texte est modifié ligne à ligne, aux positions que donne l'arbre lu par
+``lecture_yaml`` : seules les lignes des items importés (et le bloc
+``enquetes:`` du public) changent ; commentaires, ordre, guillemets, fins de
+ligne et toutes les autres réponses restent tels quels, octet pour octet. Un
+commentaire en fin de ligne est gardé. Un item absent du fichier est ajouté à
+la fin de son domaine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import NamedTuple
+
+from diagnum.campagne.modele import Enquete
+from diagnum.erreurs import ErreurProbleme
+from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
+from diagnum.referentiel import MODALITES, Referentiel
+
+_COMMENTAIRE = re.compile(r"\s+#.*$")
+
+
+class _Remplacement(NamedTuple):
+    debut: int  # indice (0) de la première ligne remplacée
+    fin: int  # indice (0) après la dernière ligne remplacée
+    lignes: list[str]
+
+
+def derniere_ligne(noeud: Noeud | None, defaut: int) -> int:
+    """La dernière ligne (1) qu'occupe un nœud et ses descendants."""
+    if noeud is None:
+        return defaut
+    if isinstance(noeud, Scalaire):
+        return max(defaut, noeud.position.ligne) if noeud.valeur is not None else defaut
+    if isinstance(noeud, Tableau):
+        fin = max(defaut, noeud.position.ligne)
+        for cle, fils in noeud.entrees.values():
+            fin = max(fin, derniere_ligne(fils, cle.position.ligne))
+        return fin
+    fin = max(defaut, noeud.position.ligne)
+    for fils in noeud.elements:
+        fin = max(fin, derniere_ligne(fils, fin))
+    return fin
+
+
+def ecrire_valeur(valeur: object) -> str:
+    """Une valeur simple en YAML : nombre, date, texte entre guillemets (JSON est du YAML)."""
+    if isinstance(valeur, bool) or valeur is None:
+        raise TypeError(valeur)
+    if isinstance(valeur, (int, float)):
+        return str(valeur)
+    if isinstance(valeur, dt.date):
+        return valeur.isoformat()
+    return json.dumps(str(valeur), ensure_ascii=False)
+
+
+def _ligne_avec(ligne: str, colonne: int, cle: str, valeur: str | None) -> str:
+    """La ligne ``cle: ancienne`` devenue ``cle: valeur`` (ou ``cle:`` si ``valeur`` est None), commentaire gardé."""
+    fin = "\r\n" if ligne.endswith("\r\n") else "\n" if ligne.endswith("\n") else ""
+    corps = ligne[: len(ligne) - len(fin)]
+    debut = colonne - 1
+    if not corps[debut:].startswith(f"{cle}:"):
+        raise ErreurProbleme(f"clé « {cle} » introuvable à sa place : modifiez la campagne à la main")
+    tete = corps[: debut + len(cle) + 1]
+    reste = corps[debut + len(cle) + 1 :]
+    commentaire = _COMMENTAIRE.search(reste)
+    queue = commentaire.group(0) if commentaire else ""
+    return f"{tete}{'' if valeur is None else ' ' + valeur}{queue}{fin}"
+
+
+def _bloc(cle: str, valeur: object, retrait: int, fin: str) -> list[str]:
+    """Les lignes d'une clé et de sa valeur (tableau associatif, liste ou valeur simple), en style bloc."""
+    marge = " " * retrait
+    if isinstance(valeur, dict):
+        lignes = [f"{marge}{cle}:{fin}"]
+        for fils, sous_valeur in valeur.items():
+            lignes += _bloc(fils, sous_valeur, retrait + 2, fin)
+        return lignes
+    if isinstance(valeur, (list, tuple)):
+        return [f"{marge}{cle}:{fin}"] + [f"{marge}  - {ecrire_valeur(v)}{fin}" for v in valeur]
+    return [f"{marge}{cle}: {ecrire_valeur(valeur)}{fin}"]
+
+
+def _retrait_enfants(tableau: Tableau | None, defaut: int) -> int:
+    if tableau is not None and tableau.entrees:
+        return next(iter(tableau.entrees.values()))[0].position.colonne - 1
+    return defaut
+
+
+class _Editeur:
+    def __init__(self, texte: str, racine: Tableau) -> None:
+        self.lignes = texte.splitlines(keepends=True)
+        self.fin = "\r\n" if self.lignes and self.lignes[0].endswith("\r\n") else "\n"
+        self.racine = racine
+        self.remplacements: list[_Remplacement] = []
+        #: insertions à la fin d'un bloc : indice de ligne → lignes (dans l'ordre d'arrivée)
+        self.insertions: dict[int, list[str]] = {}
+
+    def inserer(self, apres: int, lignes: list[str]) -> None:
+        self.insertions.setdefault(apres, []).extend(lignes)
+
+    def valeur_item(self, domaine: str, item: str, valeur: object) -> None:
+        reponses = self.racine.get("reponses")
+        if not isinstance(reponses, Tableau):
+            raise ErreurProbleme(
+                "la campagne n'a pas de partie « reponses: » ; créez-la avec « diagnum init » puis importez"
+            )
+        entree_domaine = reponses.entrees.get(domaine)
+        valeur_bloc = valeur
+        if entree_domaine is None or not isinstance(entree_domaine[1], Tableau):
+            if entree_domaine is not None and not (
+                isinstance(entree_domaine[1], Scalaire) and entree_domaine[1].valeur is None
+            ):
+                raise ErreurProbleme(f"reponses.{domaine} n'est pas une liste de clés : corrigez la campagne d'abord")
+            if entree_domaine is None:
+                retrait = _retrait_enfants(reponses, 2)
+                fin_reponses = derniere_ligne(reponses, reponses.position.ligne)
+                self.inserer(fin_reponses, [f"{' ' * retrait}{domaine}:{self.fin}"])
+                self.inserer(fin_reponses, _bloc(item, valeur_bloc, retrait + 2, self.fin))
+            else:
+                cle = entree_domaine[0]
+                self.inserer(cle.position.ligne, _bloc(item, valeur_bloc, cle.position.colonne + 1, self.fin))
+            return
+        cle_domaine, noeud_domaine = entree_domaine
+        entree = noeud_domaine.entrees.get(item)
+        if entree is None:
+            retrait = _retrait_enfants(noeud_domaine, cle_domaine.position.colonne + 1)
+            fin_domaine = derniere_ligne(noeud_domaine, cle_domaine.position.ligne)
+            self.inserer(fin_domaine, _bloc(item, valeur_bloc, retrait, self.fin))
+            return
+        cle, noeud = entree
+        ligne = cle.position.ligne
+        fin = derniere_ligne(noeud, ligne)
+        if not isinstance(valeur, dict):
+            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position.colonne, item, ecrire_valeur(valeur))
+            self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle]))
+            return
+        if isinstance(noeud, Tableau) and all(c.position.ligne > ligne for c, _ in noeud.entrees.values()):
+            # Répartition en bloc : chaque effectif change sur sa ligne, ceux qui manquent s'ajoutent après.
+            for modalite in MODALITES:
+                sous = noeud.entrees.get(modalite)
+                if sous is not None:
+                    n = sous[0].position.ligne
+                    texte = _ligne_avec(self.lignes[n - 1], sous[0].position.colonne, modalite, str(valeur[modalite]))
+                    self.remplacements.append(_Remplacement(n - 1, n, [texte]))
+            manquantes = {m: valeur[m] for m in MODALITES if m not in noeud.entrees}
+            if manquantes:
+                retrait = _retrait_enfants(noeud, cle.position.colonne + 1)
+                self.inserer(fin, [ligne for m, v in manquantes.items() for ligne in _bloc(m, v, retrait, self.fin)])
+            return
+        if isinstance(noeud, Scalaire) and noeud.valeur is None:
+            # Répartition vide (« clé: » seule, comme l'écrit diagnum init) : les trois effectifs en dessous.
+            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position.colonne, item, None)
+            enfants = [ligne for m in MODALITES for ligne in _bloc(m, valeur[m], cle.position.colonne + 1, self.fin)]
+            if not nouvelle.endswith("\n"):
+                nouvelle += self.fin
+            self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle, *enfants]))
+            return
+        # Écrite sur une seule ligne (« {jamais: 1, …} ») ou autrement : la même forme, sur une ligne.
+        en_ligne = "{" + ", ".join(f"{m}: {valeur[m]}" for m in MODALITES) + "}"
+        nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position.colonne, item, en_ligne)
+        self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle]))
+
+    def enquete(self, public: str, enquete: Enquete) -> None:
+        valeur = {
+            "repondants": enquete.repondants,
+            "date": enquete.date,
+            "sources": list(enquete.sources),
+        }
+        entree = self.racine.entrees.get("enquetes")
+        if entree is None:
+            if self.lignes and not self.lignes[-1].endswith("\n"):
+                self.lignes[-1] += self.fin
+            lignes = [
+                self.fin,
+                f"# Enquêtes importées par « diagnum enquete importer » : nombre de répondants, date, fichiers.{self.fin}",
+                f"enquetes:{self.fin}",
+                *_bloc(public, valeur, 2, self.fin),
+            ]
+            self.inserer(len(self.lignes), lignes)
+            return
+        cle_enquetes, noeud = entree
+        if isinstance(noeud, Scalaire) and noeud.valeur is None:
+            self.inserer(cle_enquetes.position.ligne, _bloc(public, valeur, 2, self.fin))
+            return
+        if not isinstance(noeud, Tableau):
+            raise ErreurProbleme("« enquetes » n'est pas une liste de clés : corrigez la campagne d'abord")
+        sous = noeud.entrees.get(public)
+        retrait = _retrait_enfants(noeud, 2)
+        if sous is None:
+            self.inserer(derniere_ligne(noeud, cle_enquetes.position.ligne), _bloc(public, valeur, retrait, self.fin))
+            return
+        cle, fils = sous
+        fin = derniere_ligne(fils, cle.position.ligne)
+        self.remplacements.append(
+            _Remplacement(cle.position.ligne - 1, fin, _bloc(public, valeur, cle.position.colonne - 1, self.fin))
+        )
+
+    def texte(self) -> str:
+        lignes = list(self.lignes)
+        operations = [(r.debut, r.fin, r.lignes) for r in self.remplacements]
+        operations += [(apres, apres, ajout) for apres, ajout in self.insertions.items()]
+        # De la fin vers le début : les positions des opérations suivantes restent justes.
+        for debut, fin, nouvelles in sorted(operations, key=lambda o: (o[0], o[1]), reverse=True):
+            if debut < len(lignes) and debut > 0 and not lignes[debut - 1].endswith("\n"):
+                lignes[debut - 1] += self.fin
+            if debut == fin and debut > 0 and not lignes[debut - 1].endswith("\n"):
+                lignes[debut - 1] += self.fin
+            lignes[debut:fin] = nouvelles
+        return "".join(lignes)
+
+
+def modifier_campagne(
+    texte: str,
+    racine: Tableau,
+    referentiel: Referentiel,
+    valeurs: dict[str, object],
+    public: str,
+    enquete: Enquete,
+) -> str:
+    """Le texte de la campagne avec les valeurs des items importés et le bloc ``enquetes.PUBLIC``."""
+    editeur = _Editeur(texte, racine)
+    for item_id, valeur in valeurs.items():
+        item = referentiel.item(item_id)
+        editeur.valeur_item(item.domaine, item_id, valeur)
+    editeur.enquete(public, enquete)
+    return editeur.texte()
+
+
+def lire_enquete(racine: Tableau, public: str) -> Enquete | None:
+    """Le bloc ``enquetes.PUBLIC`` déjà écrit dans la campagne (pour ne rien récrire s'il est à jour)."""
+    enquetes = racine.get("enquetes")
+    bloc = enquetes.get(public) if isinstance(enquetes, Tableau) else None
+    if not isinstance(bloc, Tableau):
+        return None
+    repondants = bloc.get("repondants")
+    date = bloc.get("date")
+    sources = bloc.get("sources")
+    if not (isinstance(repondants, Scalaire) and isinstance(date, Scalaire) and isinstance(sources, Liste)):
+        return None
+    if not isinstance(date.valeur, dt.date):
+        return None
+    return Enquete(
+        repondants.valeur,
+        date.valeur,
+        tuple(str(s.valeur) for s in sources.elements if isinstance(s, Scalaire)),
+    )

@@ -1,0 +1,236 @@
+"""Préparer l'import d'une enquête dans une campagne : une fonction pure.
+
+Entrée : le contenu de la campagne, les feuilles lues, le public, les options.
+Sortie : un ``Bilan`` qui dit ce qui change (avant → après), ce qui bloque
+l'import et le nouveau texte de la campagne. La commande ``diagnum enquete
+importer`` ne fait que lire les fichiers, afficher ce bilan et écrire le
+texte (atomiquement) s'il n'y a rien de bloquant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import NamedTuple
+
+from diagnum.enquetes.agregation import Depouillement, depouiller
+from diagnum.enquetes.correspondance import reconnaitre_colonnes
+from diagnum.enquetes.edition import Enquete, lire_enquete, modifier_campagne
+from diagnum.enquetes.lecture import Constat, Feuille
+from diagnum.enquetes.questionnaire import questions
+from diagnum.referentiel import Referentiel
+
+#: En dessous de ce nombre de répondants, les réponses permettraient de reconnaître qui les a données.
+SEUIL_DEFAUT = 5
+
+
+class Changement(NamedTuple):
+    """Une réponse de la campagne que l'import modifie."""
+
+    item: str
+    libelle: str
+    avant: object
+    apres: object
+    #: vrai si une réponse différente était déjà écrite (remplacée seulement avec --force)
+    conflit: bool
+
+
+class Bilan(NamedTuple):
+    """Ce que l'import ferait, et pourquoi il ne se fait pas s'il y a des erreurs."""
+
+    public: str
+    depouillement: Depouillement
+    reference: int | None
+    changements: list[Changement]
+    #: ce qui empêche l'écriture (code 1)
+    erreurs: list[Constat]
+    avertissements: list[str]
+    #: le nouveau texte de la campagne, ou None s'il ne change pas
+    texte: str | None
+
+    @property
+    def conflits(self) -> list[Changement]:
+        return [c for c in self.changements if c.conflit]
+
+
+def _public_probable(referentiel: Referentiel, feuille: Feuille, public: str) -> str | None:
+    for autre in referentiel.publics:
+        if autre.id != public and reconnaitre_colonnes(feuille.entetes, questions(referentiel, autre.id)).questions:
+            return autre.id
+    return None
+
+
+def _vide(noeud: object) -> bool:
+    from diagnum.lecture_yaml import Scalaire, Tableau
+
+    if noeud is None:
+        return True
+    if isinstance(noeud, Scalaire):
+        return noeud.valeur is None
+    if isinstance(noeud, Tableau):
+        return all(_vide(fils) for _, fils in noeud.entrees.values())
+    return False
+
+
+def preparer_import(
+    contenu: bytes,
+    chemin: str,
+    feuilles: list[Feuille],
+    public: str,
+    *,
+    force: bool = False,
+    seuil: int = SEUIL_DEFAUT,
+    date: dt.date | None = None,
+) -> Bilan:
+    """Dépouille les feuilles et prépare le nouveau texte de la campagne (sans rien écrire)."""
+    from diagnum.calculs.regles import condition_remplie
+    from diagnum.campagne.chargement import valider_texte
+    from diagnum.erreurs import ErreurProbleme
+    from diagnum.lecture_yaml import Tableau, decoder, lire_yaml
+
+    resultat = valider_texte(contenu, chemin)
+    if resultat.campagne is None or resultat.referentiel is None:
+        premiere = next((d for d in resultat.diagnostics if d.est_erreur), None)
+        detail = f"{chemin}:{premiere.ligne}:{premiere.colonne}: {premiere.message}" if premiere else chemin
+        raise ErreurProbleme(f"{detail} ; corrigez la campagne (diagnum valider {chemin}), puis importez")
+    referentiel = resultat.referentiel
+    campagne = resultat.campagne
+    texte = decoder(contenu)
+    racine, _ = lire_yaml(texte)
+    assert isinstance(racine, Tableau)
+    if referentiel.public(public) is None:
+        publics = ", ".join(p.id for p in referentiel.publics)
+        raise ErreurProbleme(f"public « {public} » inconnu (publics possibles : {publics})")
+    liste = questions(referentiel, public)
+    depouillement = depouiller(feuilles, liste)
+    erreurs = list(depouillement.erreurs)
+    avertissements: list[str] = []
+    for fichier in depouillement.sans_question:
+        feuille = next(f for f in feuilles if f.chemin == fichier)
+        autre = _public_probable(referentiel, feuille, public)
+        conseil = f" ; ce fichier semble être celui des {autre} (--public {autre})" if autre else ""
+        erreurs.append(
+            Constat(
+                fichier,
+                1,
+                1,
+                "mauvais-public",
+                f"aucune colonne n'est une question du questionnaire des {public}{conseil}",
+            )
+        )
+    reference = campagne.reference.get(public)
+    ligne_ref, colonne_ref = _position(racine, "reference", public)
+    n = depouillement.repondants
+    if reference is None:
+        erreurs.append(
+            Constat(
+                chemin,
+                ligne_ref,
+                colonne_ref,
+                "reference-vide",
+                f"le nombre de référence « {public} » est vide ; écrivez-le d'abord dans « reference: »",
+            )
+        )
+    elif n > reference:
+        erreurs.append(
+            Constat(
+                chemin,
+                ligne_ref,
+                colonne_ref,
+                "trop-de-repondants",
+                f"{n} {public} ont répondu, plus que les {reference} de la campagne (reference: {public}) ; "
+                "vérifiez ce nombre, ou qu'un même export n'a pas été donné deux fois",
+            )
+        )
+    if not depouillement.sans_question and n < seuil:
+        erreurs.append(
+            Constat(
+                feuilles[0].chemin if feuilles else chemin,
+                1,
+                1,
+                "trop-peu-de-repondants",
+                f"{n} répondant{'s' if n > 1 else ''} seulement : il en faut au moins {seuil}, sinon on pourrait "
+                "reconnaître qui a répondu quoi ; rien n'est importé (--seuil pour changer ce minimum)",
+            )
+        )
+    if depouillement.doublons:
+        avertissements.append(
+            f"{depouillement.doublons} réponse(s) en double (même identifiant de réponse) comptée(s) une seule fois"
+        )
+    for fichier, entete in depouillement.personnelles:
+        avertissements.append(
+            f"{fichier} : la colonne « {entete} » ressemble à une donnée personnelle ; elle n'est pas lue ni "
+            "gardée, mais une enquête anonyme ne devrait pas la demander"
+        )
+    changements: list[Changement] = []
+    for question in liste:
+        item = question.item
+        if item.id not in depouillement.valeurs:
+            continue
+        if condition_remplie(referentiel, campagne.reponses, item) is False:
+            avertissements.append(
+                f"« {item.id} » n'est pas reporté : la campagne écarte cette question (« Si oui » à « non », ou "
+                "service non proposé)"
+            )
+            continue
+        apres = depouillement.valeurs[item.id]
+        avant = campagne.reponse(item.domaine, item.id)
+        noeud_reponses = racine.get("reponses")
+        noeud_domaine = noeud_reponses.get(item.domaine) if isinstance(noeud_reponses, Tableau) else None
+        noeud = noeud_domaine.get(item.id) if isinstance(noeud_domaine, Tableau) else None
+        if avant == apres:
+            continue
+        conflit = not _vide(noeud)
+        changements.append(Changement(item.id, item.question, avant, apres, conflit))
+        if conflit and not force:
+            ligne, colonne = _position(racine, "reponses", item.domaine, item.id)
+            erreurs.append(
+                Constat(
+                    chemin,
+                    ligne,
+                    colonne,
+                    "reponse-deja-ecrite",
+                    f"« {item.id} » a déjà une autre réponse : elle n'est pas remplacée sans --force",
+                )
+            )
+    sources = tuple(sorted({Path(f.chemin).name for f in feuilles}))
+    enquete = Enquete(n, date or dt.date.today(), sources)
+    deja = lire_enquete(racine, public)
+    nouveau: str | None = None
+    if not erreurs and (changements or deja is None or (deja.repondants, deja.sources) != (n, sources)):
+        nouveau = modifier_campagne(texte, racine, referentiel, {c.item: c.apres for c in changements}, public, enquete)
+        _verifier(nouveau, chemin, referentiel, {c.item: c.apres for c in changements}, public, n)
+    return Bilan(public, depouillement, reference, changements, erreurs, avertissements, nouveau)
+
+
+def _position(racine: object, *chemin: str) -> tuple[int, int]:
+    """La ligne et la colonne de la clé la plus profonde trouvée sur ce chemin (1, 1 à défaut)."""
+    from diagnum.lecture_yaml import Tableau
+
+    position = (1, 1)
+    noeud = racine
+    for cle in chemin:
+        if not isinstance(noeud, Tableau) or cle not in noeud.entrees:
+            break
+        cle_noeud, noeud = noeud.entrees[cle]
+        position = (cle_noeud.position.ligne, cle_noeud.position.colonne)
+    return position
+
+
+def _verifier(
+    texte: str, chemin: str, referentiel: Referentiel, valeurs: dict[str, object], public: str, n: int
+) -> None:
+    """Relit le texte produit : chaque valeur importée doit s'y lire telle quelle (sinon rien n'est écrit)."""
+    from diagnum.campagne.chargement import valider_texte
+
+    resultat = valider_texte(texte.encode("utf-8"), chemin)
+    campagne = resultat.campagne
+    if campagne is None:
+        raise RuntimeError("la campagne modifiée ne se relit pas")
+    for item_id, valeur in valeurs.items():
+        item = referentiel.item(item_id)
+        if campagne.reponse(item.domaine, item_id) != valeur:
+            raise RuntimeError(f"« {item_id} » ne se relit pas comme écrit")
+    enquete = campagne.enquetes.get(public)
+    if enquete is None or enquete.repondants != n:
+        raise RuntimeError("le bloc « enquetes » ne se relit pas comme écrit")

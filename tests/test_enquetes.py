@@ -1,0 +1,500 @@
+"""``diagnum enquete`` : questionnaires par public, lecture des exports, agrégation, import dans la campagne.
+
+Les exports de ``fixtures/enquetes/`` sont fabriqués par ``tests/outils_enquetes.py`` d'après la forme
+documentée de chaque outil (LimeSurvey, Google Forms, Microsoft Forms, Excel en français, LibreOffice).
+Les cinq exports des enseignants portent les mêmes 38 réponses, écrites à la façon de chaque outil.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import outils_enquetes
+from diagnum.campagne.chargement import valider_fichier
+from diagnum.cli import app
+from diagnum.enquetes.agregation import depouiller
+from diagnum.enquetes.correspondance import (
+    est_personnelle,
+    lettre_colonne,
+    normaliser,
+    question_de_colonne,
+    reconnaitre_reponse,
+)
+from diagnum.enquetes.lecture import Feuille, lire_export
+from diagnum.enquetes.questionnaire import COLONNES_LIMESURVEY, en_csv, en_json, en_limesurvey, en_markdown, questions
+from diagnum.referentiel import MODALITES, charger_referentiel
+
+RACINE = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "enquetes"
+EXEMPLE = RACINE / "exemples" / "college-jean-moulin-2024-2025.yaml"
+EXPORT_EXEMPLE = RACINE / "exemples" / "enquete-enseignants-limesurvey.csv"
+EXPORTS_ENSEIGNANTS = [
+    "limesurvey-codes.csv",
+    "limesurvey-reponses-completes.csv",
+    "google-forms.csv",
+    "microsoft-forms.xlsx",
+    "excel-fr-windows1252.csv",
+]
+TAUX_EXEMPLE = "38 enseignants sur 47 ont répondu (81 %)"
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def referentiel():
+    return charger_referentiel("2011")
+
+
+@pytest.fixture
+def campagne(tmp_path) -> Path:
+    """L'exemple du collège, dont les comptages d'enseignants ont été effacés (prêts à importer)."""
+    texte = EXEMPLE.read_text(encoding="utf-8")
+    for item in (
+        "enseignants_ent_devant_eleves",
+        "enseignants_ressources_transversales",
+        "enseignants_ressources_disciplinaires",
+        "enseignants_validation_b2i",
+        "enseignants_ordinateur_personnel",
+    ):
+        texte = re.sub(rf"^(    {item}:) \d+$", r"\1", texte, flags=re.M)
+    for item in ("enseignants_diffusion_collective", "enseignants_activites_eleves", "enseignants_travaux_hors_classe"):
+        texte = re.sub(rf"^(    {item}:\n)(      \w+: \d+\n){{3}}", r"\1", texte, flags=re.M)
+    chemin = tmp_path / "2024-2025.yaml"
+    chemin.write_text(texte, encoding="utf-8")
+    assert not valider_fichier(chemin).a_des_erreurs
+    return chemin
+
+
+def importer(*arguments: object):
+    return runner.invoke(app, ["enquete", "importer", *map(str, arguments)])
+
+
+# --------------------------------------------------------------------------
+# Fixtures à jour
+
+
+def test_les_exports_fabriques_sont_a_jour():
+    for chemin, contenu in outils_enquetes.fichiers().items():
+        assert chemin.read_bytes() == contenu, f"{chemin} : relancez python tests/outils_enquetes.py"
+
+
+# --------------------------------------------------------------------------
+# Questionnaires
+
+
+def test_les_questions_suivent_le_referentiel(referentiel):
+    for public in referentiel.publics:
+        liste = questions(referentiel, public.id)
+        assert [q.item.id for q in liste] == [i.id for i in referentiel.questions_enquete(public.id)]
+        assert len({q.code for q in liste}) == len(liste)
+    codes = [q.code for q in questions(referentiel, "enseignants")]
+    assert codes[0] == referentiel.questions_enquete("enseignants")[0].collecte.code
+
+
+def test_questionnaire_json_garde_ses_cles(referentiel):
+    document = en_json("familles", questions(referentiel, "familles"))
+    assert list(document) == ["public", "questions"] and document["public"] == "familles"
+    for question in document["questions"]:
+        assert list(question) == ["code", "item", "domaine", "question", "reponses"]
+        assert all(list(r) == ["code", "libelle"] for r in question["reponses"])
+        assert referentiel.item(question["item"]).domaine == question["domaine"]
+
+
+def _lire_tsv(texte: str) -> list[dict[str, str]]:
+    """Comme TSVImportSurvey : fgetcsv sur tabulations, une ligne d'en-tête, chaque ligne en tableau associatif."""
+    lignes = list(csv.reader(io.StringIO(texte), delimiter="\t", quotechar='"'))
+    entetes = [e.strip() for e in lignes[0]]
+    return [dict(zip(entetes, ligne + [""] * (len(entetes) - len(ligne)), strict=True)) for ligne in lignes[1:]]
+
+
+@pytest.mark.parametrize("public", ["enseignants", "familles", "divisions"])
+def test_le_format_limesurvey_suit_l_importateur(referentiel, public):
+    liste = questions(referentiel, public)
+    texte = en_limesurvey(referentiel.public(public), liste)
+    premiere = texte.split("\n", 1)[0].split("\t")
+    # Les colonnes que lit TSVImportSurvey (application/helpers/admin/import_helper.php).
+    assert premiere[:7] == ["class", "type/scale", "name", "relevance", "text", "help", "language"]
+    assert premiere == list(COLONNES_LIMESURVEY)
+    assert all(ligne.count("\t") == len(premiere) - 1 for ligne in texte.splitlines())
+    lignes = _lire_tsv(texte)
+    reglages = {r["name"]: r["text"] for r in lignes if r["class"] == "S"}
+    assert reglages["language"] == "fr" and reglages["anonymized"] == "Y" and reglages["ipaddr"] == "N"
+    assert [r["class"] for r in lignes if r["class"] == "G"] == ["G"]
+    questions_ls = [r for r in lignes if r["class"] == "Q"]
+    assert [r["name"] for r in questions_ls] == [q.code for q in liste]
+    for ligne, question in zip(questions_ls, liste, strict=True):
+        assert ligne["type/scale"] == "L" and ligne["text"] == question.texte and ligne["language"] == "fr"
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,19}", ligne["name"])
+    # Chaque question est suivie de ses réponses (codes de cinq caractères au plus, lettres et chiffres).
+    courante = None
+    reponses: dict[str, list[tuple[str, str]]] = {}
+    for ligne in lignes:
+        if ligne["class"] == "Q":
+            courante = ligne["name"]
+        elif ligne["class"] == "A":
+            assert re.fullmatch(r"[A-Za-z0-9]{1,5}", ligne["name"])
+            reponses.setdefault(courante, []).append((ligne["name"], ligne["text"]))
+    for question in liste:
+        assert reponses[question.code] == [(r.code, r.libelle) for r in question.reponses]
+
+
+def test_feuille_de_saisie_et_questionnaire_imprimable(referentiel):
+    liste = questions(referentiel, "divisions")
+    feuille = en_csv(liste)
+    assert feuille.startswith("\ufeff")
+    lignes = feuille.removeprefix("\ufeff").split("\r\n")
+    assert lignes[0].split(";") == [q.code for q in liste]
+    assert set(lignes[1:-1]) == {";" * (len(liste) - 1)}
+    texte = en_markdown(referentiel.public("divisions"), liste)
+    assert "anonyme" in texte and "ni votre nom, ni votre adresse électronique" in texte
+    for numero, question in enumerate(liste, start=1):
+        assert f"{numero}. {question.texte.split(' (')[0]}" in texte
+    assert texte.count("- [ ] ") == sum(len(q.reponses) for q in liste)
+
+
+def test_cli_questionnaire_ecrit_trois_fichiers_sans_rien_ecraser(tmp_path):
+    dossier = tmp_path / "questionnaires"
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier)])
+    assert resultat.exit_code == 0, resultat.output
+    assert "questionnaire des enseignants écrit (8 questions)" in resultat.stdout and resultat.stderr == ""
+    assert sorted(p.name for p in dossier.iterdir()) == ["enseignants.csv", "enseignants.md", "enseignants.txt"]
+    avant = {p.name: p.read_bytes() for p in dossier.iterdir()}
+    (dossier / "enseignants.md").write_text("mes notes", encoding="utf-8")
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier)])
+    assert resultat.exit_code == 1 and resultat.stdout == ""
+    assert "contient déjà enseignants.md, enseignants.csv, enseignants.txt" in resultat.stderr
+    assert (dossier / "enseignants.md").read_text(encoding="utf-8") == "mes notes"
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier), "--force"])
+    assert resultat.exit_code == 0 and {p.name: p.read_bytes() for p in dossier.iterdir()} == avant
+
+
+def test_cli_questionnaire_json_et_public_inconnu():
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "--format", "json"])
+    assert resultat.exit_code == 0 and resultat.stderr == ""
+    document = json.loads(resultat.stdout)
+    assert document["public"] == "familles" and len(document["questions"]) == 3
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "eleves", "-o", "x"])
+    assert resultat.exit_code == 2 and resultat.stdout == ""
+    assert "public « eleves » inconnu : « enseignants », « familles » ou « divisions »" in resultat.stderr
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "familles"])
+    assert resultat.exit_code == 2 and "-o DOSSIER" in resultat.stderr
+
+
+# --------------------------------------------------------------------------
+# Colonnes et réponses
+
+
+def test_reponses_reconnues_par_code_ou_libelle_quelle_que_soit_la_casse(referentiel):
+    frequence = questions(referentiel, "enseignants")[0].reponses
+    for texte in ("Régulièrement", "regulierement", "RÉGULIÈREMENT", " reg ", "Régulièrement."):
+        assert reconnaitre_reponse(texte, frequence).valeur == "regulierement"
+    oui_non = questions(referentiel, "enseignants")[1].reponses
+    assert reconnaitre_reponse("OUI", oui_non).valeur == "oui"
+    assert reconnaitre_reponse("Non", oui_non).valeur == "non"
+    assert reconnaitre_reponse("souvent", frequence) is None
+    assert reconnaitre_reponse("oui", frequence) is None
+
+
+def test_colonnes_reconnues_par_code_texte_ou_code_et_texte(referentiel):
+    liste = questions(referentiel, "enseignants")
+    premiere = liste[0]
+    assert question_de_colonne(premiere.code, liste) is premiere
+    assert question_de_colonne(premiere.code.upper(), liste) is premiere
+    assert question_de_colonne(premiere.texte.upper().rstrip(" ?"), liste) is premiere
+    assert question_de_colonne(f"{premiere.code}. {premiere.texte}", liste) is premiere
+    assert question_de_colonne("Horodateur", liste) is None
+    assert normaliser("  Œuvre  d’art ? ") == "oeuvre d art"
+    assert [lettre_colonne(i) for i in (0, 6, 25, 26, 27)] == ["A", "G", "Z", "AA", "AB"]
+    for entete in ("Adresse de messagerie", "Nom", "E-mail", "Prénom", "Email Address"):
+        assert est_personnelle(entete), entete
+    for entete in ("Nombre d'heures", "ID", "Horodateur", premiere.texte):
+        assert not est_personnelle(entete), entete
+
+
+@pytest.mark.parametrize(
+    ("nom", "format_"),
+    [
+        ("limesurvey-codes.csv", "CSV UTF-8, séparateur virgule"),
+        ("limesurvey-reponses-completes.csv", "CSV UTF-8 avec BOM, séparateur virgule"),
+        ("google-forms.csv", "CSV UTF-8, séparateur virgule"),
+        ("microsoft-forms.xlsx", "classeur XLSX, première feuille « Sheet1 »"),
+        ("excel-fr-windows1252.csv", "CSV Windows-1252, séparateur point-virgule"),
+        ("familles.ods", "classeur ODS, première feuille « Feuille1 »"),
+    ],
+)
+def test_chaque_export_est_lu_et_son_format_dit(nom, format_):
+    feuille = lire_export(FIXTURES / nom)
+    assert feuille.format == format_
+    assert feuille.lignes and all(numero >= 2 for numero, _ in feuille.lignes)
+
+
+def test_les_cinq_exports_des_enseignants_donnent_les_memes_totaux(referentiel):
+    liste = questions(referentiel, "enseignants")
+    resultats = [depouiller([lire_export(FIXTURES / nom)], liste) for nom in EXPORTS_ENSEIGNANTS]
+    for resultat in resultats:
+        assert resultat.erreurs == []
+        assert resultat.repondants == 38
+        assert resultat.valeurs == resultats[0].valeurs
+    assert set(resultats[0].valeurs) == {q.item.id for q in liste}
+    assert resultats[0].lignes_vides == 1  # la réponse LimeSurvey commencée jamais remplie
+
+
+reponse_au_hasard = st.one_of(st.none(), st.integers(min_value=0, max_value=2))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(reponse_au_hasard, min_size=8, max_size=8), min_size=1, max_size=60), st.randoms())
+def test_les_totaux_importes_sont_ceux_des_repondants(repondants, hasard):
+    referentiel = charger_referentiel("2011")
+    liste = questions(referentiel, "enseignants")
+    lignes = []
+    for numero, choix in enumerate(repondants, start=2):
+        cellules = []
+        for question, indice in zip(liste, choix, strict=True):
+            if indice is None or indice >= len(question.reponses):
+                cellules.append("")
+                continue
+            reponse = question.reponses[indice]
+            cellules.append(hasard.choice((reponse.code, reponse.libelle, reponse.libelle.upper())))
+        lignes.append((numero, cellules))
+    resultat = depouiller([Feuille("h.csv", [q.code for q in liste], lignes, "CSV")], liste)
+    assert resultat.erreurs == []
+    for rang, question in enumerate(liste):
+        choisies = [
+            question.reponses[c[rang]].valeur
+            for c in repondants
+            if c[rang] is not None and c[rang] < len(question.reponses)
+        ]
+        if not choisies:
+            assert question.item.id not in resultat.valeurs
+            continue
+        valeur = resultat.valeurs[question.item.id]
+        tallies = Counter(choisies)
+        agregation = question.item.collecte.agregation
+        if agregation == "repartition":
+            assert valeur == {m: tallies[m] for m in MODALITES}
+        elif agregation == "compte":
+            assert valeur == tallies["oui"]
+        else:
+            assert valeur == pytest.approx(100 * tallies["oui"] / len(choisies), abs=0.05)
+    # Un répondant compte s'il a répondu à au moins une question.
+    assert resultat.repondants == sum(
+        1 for c in repondants if any(i is not None and i < len(q.reponses) for i, q in zip(c, liste, strict=True))
+    )
+
+
+# --------------------------------------------------------------------------
+# Import dans la campagne
+
+
+def test_import_ecrit_les_totaux_et_ne_touche_a_rien_d_autre(campagne, referentiel):
+    avant = campagne.read_text(encoding="utf-8")
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert TAUX_EXEMPLE in resultat.stdout
+    assert "8 réponse(s) mise(s) à jour, enquête des enseignants enregistrée" in resultat.stdout
+    assert "Colonnes ignorées (pas des questions) : lastpage, seed, startlanguage, submitdate" in resultat.stdout
+    assert resultat.stderr == ""
+    apres = campagne.read_text(encoding="utf-8")
+    # Chaque ligne retirée ou ajoutée est celle d'un item importé, de ses effectifs, ou du bloc « enquetes ».
+    items = {i.id for i in referentiel.questions_enquete("enseignants")}
+    permis = re.compile(rf"^\s*({'|'.join(items)}|{'|'.join(MODALITES)}):")
+    differences = [
+        ligne for ligne in difflib.ndiff(avant.splitlines(), apres.splitlines()) if ligne[:2] in ("- ", "+ ")
+    ]
+    retirees = [ligne[2:] for ligne in differences if ligne.startswith("- ")]
+    assert all(permis.match(ligne) for ligne in retirees), retirees
+    fin = apres[apres.index("\n# Enquêtes importées") :]
+    assert re.fullmatch(
+        r"\n# Enquêtes importées[^\n]*\nenquetes:\n  enseignants:\n    repondants: 38\n    date: \d{4}-\d\d-\d\d\n"
+        r'    sources:\n      - "enquete-enseignants-limesurvey.csv"\n',
+        fin,
+    )
+    # Hors des lignes des items importés, le fichier est le même octet pour octet.
+    sans_items = [ligne for ligne in avant.splitlines() if not permis.match(ligne)]
+    assert [ligne for ligne in apres[: -len(fin)].splitlines() if not permis.match(ligne)] == sans_items
+    resultat_validation = valider_fichier(campagne)
+    assert not resultat_validation.a_des_erreurs
+    valeurs = resultat_validation.campagne
+    assert valeurs.enquetes["enseignants"].repondants == 38
+    attendues = depouiller([lire_export(EXPORT_EXEMPLE)], questions(referentiel, "enseignants")).valeurs
+    for item, valeur in attendues.items():
+        assert valeurs.reponse(referentiel.item(item).domaine, item) == valeur
+
+
+def test_importer_deux_fois_donne_le_meme_fichier(campagne):
+    assert importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne).exit_code == 0
+    une_fois = campagne.read_bytes()
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0 and "déjà à jour, rien à changer" in resultat.stdout
+    assert campagne.read_bytes() == une_fois
+
+
+def test_une_reponse_deja_ecrite_n_est_remplacee_qu_avec_force(tmp_path):
+    campagne = tmp_path / "c.yaml"
+    shutil.copy(EXEMPLE, campagne)
+    avant = campagne.read_bytes()
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    assert re.search(
+        r"c\.yaml:243:5: « enseignants_diffusion_collective » a déjà une autre réponse : elle n'est pas remplacée "
+        r"sans --force \(reponse-deja-ecrite\)",
+        resultat.stderr,
+    )
+    assert "rien n'a été écrit" in resultat.stderr and "(déjà écrite)" in resultat.stdout
+    assert campagne.read_bytes() == avant
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--force", "--essai")
+    assert resultat.exit_code == 0 and "essai, rien n'a été écrit" in resultat.stdout
+    assert campagne.read_bytes() == avant
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0 and TAUX_EXEMPLE in resultat.stdout
+    assert campagne.read_bytes() != avant
+    assert not valider_fichier(campagne).a_des_erreurs
+
+
+def test_microsoft_forms_avertit_des_colonnes_personnelles(campagne):
+    resultat = importer(FIXTURES / "microsoft-forms.xlsx", "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert "la colonne « Adresse de messagerie » ressemble à une donnée personnelle" in resultat.stderr
+    assert "la colonne « Nom » ressemble à une donnée personnelle" in resultat.stderr
+    assert "anonymous" not in campagne.read_text(encoding="utf-8")
+    assert TAUX_EXEMPLE in resultat.stdout
+
+
+def test_une_reponse_en_double_compte_une_fois(campagne):
+    resultat = importer(
+        FIXTURES / "limesurvey-codes.csv", EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne
+    )
+    assert resultat.exit_code == 0, resultat.output
+    assert "38 réponse(s) en double (même identifiant de réponse) comptée(s) une seule fois" in resultat.stderr
+    assert TAUX_EXEMPLE in resultat.stdout
+    assert '- "enquete-enseignants-limesurvey.csv"\n      - "limesurvey-codes.csv"' in campagne.read_text("utf-8")
+
+
+def test_une_campagne_neuve_recoit_les_familles(tmp_path):
+    campagne = tmp_path / "neuve.yaml"
+    assert runner.invoke(app, ["init", str(campagne)]).exit_code == 0
+    texte = campagne.read_text(encoding="utf-8").replace("  familles:\n", "  familles: 150\n", 1)
+    campagne.write_text(texte, encoding="utf-8")
+    resultat = importer(FIXTURES / "familles.ods", "--public", "familles", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert re.search(r"^120 familles sur 150 ont répondu \(80 %\)$", resultat.stdout, re.M)
+    resultat_validation = valider_fichier(campagne)
+    assert not resultat_validation.a_des_erreurs
+    services = resultat_validation.campagne.reponse("information_echanges", "familles_services_numeriques")
+    assert sum(services.values()) <= 120
+
+    # Les commentaires du gabarit sont tous là, dans le même ordre ; un seul s'ajoute, au-dessus de « enquetes: ».
+    def commentaires(texte: str) -> list[str]:
+        return [ligne for ligne in texte.splitlines() if ligne.lstrip().startswith("#")]
+
+    apres = commentaires(campagne.read_text(encoding="utf-8"))
+    assert apres[:-1] == commentaires(texte) and apres[-1].startswith("# Enquêtes importées")
+
+
+def test_une_question_si_oui_ecartee_n_est_pas_reportee(campagne):
+    texte = campagne.read_text(encoding="utf-8").replace(
+        "droits_ressources_transversales: oui", "droits_ressources_transversales: non"
+    )
+    campagne.write_text(texte, encoding="utf-8")
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert "« enseignants_ressources_transversales » n'est pas reporté" in resultat.stderr
+    assert re.search(r"^    enseignants_ressources_transversales:$", campagne.read_text("utf-8"), re.M)
+
+
+@pytest.mark.parametrize(
+    ("export", "public", "position", "code", "fragment"),
+    [
+        (
+            "mauvais-reponse-inconnue.csv",
+            "enseignants",
+            "4:7",
+            "reponse-inconnue",
+            "réponse « souvent » non reconnue à la question « travauxHorsClasse » (colonne G) ; réponses acceptées : "
+            "Jamais, Occasionnellement, Régulièrement (ou leurs codes jam, occ, reg)",
+        ),
+        ("mauvais-vide.csv", "enseignants", "1:1", "export-vide", "le fichier est vide"),
+        ("mauvais-binaire.csv", "enseignants", "1:1", "export-illisible", "ni un fichier CSV ni un classeur"),
+        (
+            "familles.ods",
+            "enseignants",
+            "1:1",
+            "mauvais-public",
+            "aucune colonne n'est une question du questionnaire des enseignants ; ce fichier semble être celui des "
+            "familles (--public familles)",
+        ),
+        ("mauvais-trop-peu.csv", "enseignants", "1:1", "trop-peu-de-repondants", "3 répondants seulement"),
+    ],
+)
+def test_un_mauvais_export_est_refuse_sans_rien_ecrire(campagne, export, public, position, code, fragment):
+    avant = campagne.read_bytes()
+    resultat = importer(FIXTURES / export, "--public", public, "--dans", campagne)
+    assert resultat.exit_code == 1, resultat.output
+    assert f"{FIXTURES / export}:{position}: " in resultat.stderr
+    assert f"({code})" in resultat.stderr and fragment in resultat.stderr
+    assert "Traceback" not in resultat.output
+    assert campagne.read_bytes() == avant
+
+
+def test_plus_de_repondants_que_d_enseignants_est_refuse(campagne):
+    avant = campagne.read_bytes()
+    resultat = importer(FIXTURES / "mauvais-trop-nombreux.csv", "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    ligne = next(n for n, texte in enumerate(avant.decode().splitlines(), 1) if texte.startswith("  enseignants: 47"))
+    assert f"{campagne}:{ligne}:3: 50 enseignants ont répondu, plus que les 47 de la campagne" in resultat.stderr
+    assert "(trop-de-repondants)" in resultat.stderr
+    assert campagne.read_bytes() == avant
+
+
+def test_seuil_et_public_inconnu(campagne):
+    resultat = importer(
+        FIXTURES / "mauvais-trop-peu.csv", "--public", "enseignants", "--dans", campagne, "--seuil", "3"
+    )
+    assert resultat.exit_code == 0, resultat.output
+    assert "3 enseignants sur 47 ont répondu (6 %)" in resultat.stdout
+    resultat = importer(EXPORT_EXEMPLE, "--public", "eleves", "--dans", campagne)
+    assert resultat.exit_code == 1 and "public « eleves » inconnu" in resultat.stderr
+
+
+def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentiel):
+    """Fins de ligne CRLF, commentaire en fin de ligne, répartition écrite sur une ligne, item absent."""
+    texte = campagne.read_text(encoding="utf-8")
+    texte = texte.replace("    enseignants_validation_b2i:\n", "    enseignants_validation_b2i:   # à vérifier\n")
+    texte = texte.replace(
+        "    enseignants_activites_eleves:\n", "    enseignants_activites_eleves: {jamais: 1, occasionnellement: 2}\n"
+    )
+    texte = re.sub(r"^    enseignants_ordinateur_personnel:\n", "", texte, flags=re.M)
+    campagne.write_bytes(texte.replace("\n", "\r\n").encode("utf-8"))
+    avant = campagne.read_bytes()
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0, resultat.output
+    apres = campagne.read_bytes()
+    assert b"\n" not in apres.replace(b"\r\n", b"")
+    attendues = depouiller([lire_export(EXPORT_EXEMPLE)], questions(referentiel, "enseignants")).valeurs
+    lignes = apres.decode("utf-8").split("\r\n")
+    b2i = attendues["enseignants_validation_b2i"]
+    assert f"    enseignants_validation_b2i: {b2i}   # à vérifier" in lignes
+    activites = attendues["enseignants_activites_eleves"]
+    assert (
+        "    enseignants_activites_eleves: {" + ", ".join(f"{m}: {activites[m]}" for m in MODALITES) + "}"
+    ) in lignes
+    # L'item absent est ajouté à la fin de son domaine, avec le retrait de ses voisins.
+    proportion = attendues["enseignants_ordinateur_personnel"]
+    assert f"    enseignants_ordinateur_personnel: {proportion}" in lignes
+    campagne_lue = valider_fichier(campagne)
+    assert not campagne_lue.a_des_erreurs
+    assert campagne_lue.campagne.reponse("travail_hors_classe", "enseignants_ordinateur_personnel") == proportion
+    assert len(apres) > len(avant)
