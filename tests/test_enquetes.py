@@ -498,3 +498,22 @@ def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentie
     assert not campagne_lue.a_des_erreurs
     assert campagne_lue.campagne.reponse("travail_hors_classe", "enseignants_ordinateur_personnel") == proportion
     assert len(apres) > len(avant)
+
+
+def test_le_rapport_montre_l_enquete_a_cote_des_items_qu_elle_a_nourris(campagne):
+    from diagnum.campagne.chargement import charger_campagne
+    from diagnum.rapports.rapport import texte_rapport
+
+    avant = texte_rapport(*charger_campagne(EXEMPLE))
+    assert "Recueilli par enquête" not in avant
+    assert importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne).exit_code == 0
+    texte = texte_rapport(*charger_campagne(campagne))
+    blocs = re.findall(r"^Recueilli par enquête auprès des enseignants : (.*)$", texte, re.M)
+    # Trois domaines d'usage ont des questions posées aux enseignants : 3.6.1, 3.6.2 et 3.6.3.
+    assert len(blocs) == 3
+    for bloc in blocs:
+        assert bloc.startswith("38 sur 47 ont répondu (81\u00a0%), import du ")
+        assert "(enquete-enseignants-limesurvey.csv). Questions posées : « " in bloc
+    detail_361 = texte[texte.index("### 3.6.1") : texte.index("### 3.6.2")]
+    assert "« Participez-vous à la validation du B2i de vos élèves ? »" not in detail_361
+    assert "« Devant vos élèves, utilisez-vous un outil de diffusion collective" in detail_361

@@ -310,6 +310,34 @@ def texte_calcul(referentiel: Referentiel) -> str:
     return environnement_jinja().get_template(MODELE_CALCUL).render(contexte_calcul(referentiel))
 
 
+def enquetes_par_domaine(campagne: Campagne, referentiel: Referentiel) -> dict[str, list[dict[str, object]]]:
+    """Pour chaque domaine, les enquêtes importées qui ont nourri ses réponses (``diagnum enquete importer``)."""
+    resultat: dict[str, list[dict[str, object]]] = {}
+    for public, enquete in campagne.enquetes.items():
+        total = campagne.reference.get(public)
+        for domaine in referentiel.domaines:
+            items = [
+                item.collecte.question
+                for item in domaine.items
+                if item.collecte is not None
+                and item.collecte.public == public
+                and campagne.reponse(domaine.id, item.id) is not None
+            ]
+            if items:
+                resultat.setdefault(domaine.id, []).append(
+                    {
+                        "public": public,
+                        "repondants": enquete.repondants,
+                        "reference": total,
+                        "taux": enquete.repondants / total if total else None,
+                        "date": enquete.date,
+                        "sources": enquete.sources,
+                        "items": items,
+                    }
+                )
+    return resultat
+
+
 def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, object]:
     """Les données du gabarit (textes bruts : c'est le gabarit qui les échappe)."""
     from diagnum.calculs.comparaison import statut_fr
@@ -371,6 +399,7 @@ def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profi
         "premiers_leviers": premiers_leviers,
         "sans_reponse": _sans_reponse(campagne, referentiel, profil),
         "objectifs": objectifs,
+        "enquetes": enquetes_par_domaine(campagne, referentiel),
     }
 
 
