@@ -517,3 +517,18 @@ def test_le_rapport_montre_l_enquete_a_cote_des_items_qu_elle_a_nourris(campagne
     detail_361 = texte[texte.index("### 3.6.1") : texte.index("### 3.6.2")]
     assert "« Participez-vous à la validation du B2i de vos élèves ? »" not in detail_361
     assert "« Devant vos élèves, utilisez-vous un outil de diffusion collective" in detail_361
+
+
+def test_l_exemple_du_readme_tourne_sans_rien_ecrire(monkeypatch):
+    import shlex
+
+    readme = (RACINE / "README.md").read_text(encoding="utf-8")
+    (commande,) = re.findall(r"^diagnum enquete importer exemples/.*\\\n.*$", readme, re.M)
+    arguments = shlex.split(commande.replace("\\\n", " "))[1:]
+    monkeypatch.chdir(RACINE)
+    avant = EXEMPLE.read_bytes()
+    resultat = runner.invoke(app, arguments)
+    assert resultat.exit_code == 0, resultat.output
+    assert TAUX_EXEMPLE in resultat.stdout and "essai, rien n'a été écrit" in resultat.stdout
+    assert resultat.stderr == ""
+    assert EXEMPLE.read_bytes() == avant
