@@ -466,7 +466,8 @@ def test_seuil_et_public_inconnu(campagne):
     assert resultat.exit_code == 0, resultat.output
     assert "3 enseignants sur 47 ont répondu (6 %)" in resultat.stdout
     resultat = importer(EXPORT_EXEMPLE, "--public", "eleves", "--dans", campagne)
-    assert resultat.exit_code == 1 and "public « eleves » inconnu" in resultat.stderr
+    assert resultat.exit_code == 2 and resultat.stdout.count("\n") == 1  # la ligne qui décrit l'export lu
+    assert "public « eleves » inconnu : « enseignants », « familles » ou « divisions »" in resultat.stderr
 
 
 def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentiel):
@@ -532,3 +533,34 @@ def test_l_exemple_du_readme_tourne_sans_rien_ecrire(monkeypatch):
     assert TAUX_EXEMPLE in resultat.stdout and "essai, rien n'a été écrit" in resultat.stdout
     assert resultat.stderr == ""
     assert EXEMPLE.read_bytes() == avant
+
+
+def test_une_campagne_de_forme_inhabituelle_est_dite_ou_modifiee_sans_risque(campagne, referentiel):
+    texte = campagne.read_text(encoding="utf-8")
+    # Une clé entre guillemets, suivie d'espaces : l'édition la comprend.
+    campagne.write_text(
+        texte.replace("    enseignants_validation_b2i:\n", '    "enseignants_validation_b2i" :\n'), encoding="utf-8"
+    )
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    b2i = depouiller([lire_export(EXPORT_EXEMPLE)], questions(referentiel, "enseignants")).valeurs
+    assert f'    "enseignants_validation_b2i" : {b2i["enseignants_validation_b2i"]}\n' in campagne.read_text("utf-8")
+    # Un domaine mal écrit : rien n'est écrit, et l'endroit est dit.
+    campagne.write_text(texte.replace("  enseignant_en_classe:\n", "  enseignant_en_clase:\n"), encoding="utf-8")
+    avant = campagne.read_bytes()
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    ligne = texte.splitlines().index("reponses:") + 1
+    assert f"{campagne}:{ligne}:1: le domaine « enseignant_en_classe » manque dans « reponses: »" in resultat.stderr
+    assert campagne.read_bytes() == avant
+
+
+def test_le_lecteur_de_classeurs_n_est_importe_que_pour_un_classeur(campagne):
+    from test_imports import famille, modules_importes
+
+    for export, attendu in ((EXPORT_EXEMPLE, False), (FIXTURES / "microsoft-forms.xlsx", True)):
+        arguments = ("enquete", "importer", str(export), "--public", "enseignants", "--dans", str(campagne))
+        modules, processus = modules_importes("-m", "diagnum", *arguments, "--essai")
+        assert processus.returncode == 0, processus.stderr[-2000:]
+        assert bool(famille(modules, "python_calamine")) is attendu
+        assert famille(modules, "matplotlib") == [] and famille(modules, "jinja2") == []

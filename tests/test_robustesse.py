@@ -39,6 +39,10 @@ COMMANDES = {
     "score": lambda f, d: ["score", str(f)],
     "score-csv": lambda f, d: ["score", "--format", "csv", str(f)],
     "rapport": lambda f, d: ["rapport", str(f), "-o", str(d / "rapport"), "--force"],
+    "enquete-importer": lambda f, d: [
+        *("enquete", "importer", str(RACINE / "exemples" / "enquete-enseignants-limesurvey.csv")),
+        *("--public", "enseignants", "--dans", str(f), "--force"),
+    ],
 }
 REGLAGES = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -84,7 +88,7 @@ def exemple_mute(draw) -> bytes:
     return texte.encode("utf-8", errors="surrogatepass")
 
 
-@pytest.mark.parametrize("commande", ["valider-json", "score", "score-csv"])
+@pytest.mark.parametrize("commande", ["valider-json", "score", "score-csv", "enquete-importer"])
 @settings(max_examples=50, **REGLAGES)
 @given(contenu=exemple_mute())
 def test_exemple_mute(tmp_path, commande, contenu):

@@ -30,6 +30,8 @@ class Depouillement(NamedTuple):
     #: (fichier, en-tête) des colonnes ignorées, des colonnes de données personnelles
     ignorees: list[tuple[str, str]]
     personnelles: list[tuple[str, str]]
+    #: (fichier, en-tête) des colonnes qui répètent une question déjà trouvée dans le même fichier
+    doubles: list[tuple[str, str]]
     #: questions du public absentes de tous les exports, ou sans aucune réponse
     absentes: list[Question]
     sans_reponse: list[Question]
@@ -63,6 +65,7 @@ def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillem
     erreurs: list[Constat] = []
     ignorees: list[tuple[str, str]] = []
     personnelles: list[tuple[str, str]] = []
+    doubles: list[tuple[str, str]] = []
     presentes: set[str] = set()
     sans_question: list[str] = []
     identifiants_vus: set[str] = set()
@@ -73,6 +76,7 @@ def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillem
         colonnes = reconnaitre_colonnes(feuille.entetes, questions)
         ignorees += [(feuille.chemin, e) for e in colonnes.ignorees]
         personnelles += [(feuille.chemin, e) for e in colonnes.personnelles]
+        doubles += [(feuille.chemin, e) for e in colonnes.doubles]
         if not colonnes.questions:
             sans_question.append(feuille.chemin)
             continue
@@ -132,6 +136,7 @@ def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillem
         erreurs,
         ignorees,
         personnelles,
+        doubles,
         absentes,
         sans_reponse,
         doublons,

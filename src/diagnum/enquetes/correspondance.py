@@ -93,7 +93,7 @@ class Colonnes(NamedTuple):
     ignorees: list[str]
     #: en-têtes des colonnes qui ressemblent à une donnée personnelle
     personnelles: list[str]
-    #: question → indices des colonnes en double qui la désignent aussi
+    #: en-têtes des colonnes qui désignent une question déjà trouvée
     doubles: list[str]
 
 

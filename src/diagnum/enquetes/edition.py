@@ -15,12 +15,23 @@ import json
 import re
 from typing import NamedTuple
 
+from diagnum.campagne.diagnostics import Position
 from diagnum.campagne.modele import Enquete
 from diagnum.erreurs import ErreurProbleme
 from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
 from diagnum.referentiel import MODALITES, Referentiel
 
 _COMMENTAIRE = re.compile(r"\s+#.*$")
+# Les fins de ligne que compte l'analyseur YAML (et donc les positions de l'arbre) : \r\n, \r ou \n ; pas U+2028
+# ni U+0085, qu'il laisse dans un texte entre guillemets. Chaque ligne garde la sienne.
+_FIN = re.compile(r"(\r\n|[\r\n])$")
+_FIN_DE_LIGNE = re.compile(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)")
+
+
+def fin_de_ligne(ligne: str) -> str:
+    """La fin de ligne d'une ligne (« \\r\\n », « \\n » ou « \\r »), ou « » pour la dernière sans fin."""
+    m = _FIN.search(ligne)
+    return m.group(0) if m else ""
 
 
 class _Remplacement(NamedTuple):
@@ -57,15 +68,25 @@ def ecrire_valeur(valeur: object) -> str:
     return json.dumps(str(valeur), ensure_ascii=False)
 
 
-def _ligne_avec(ligne: str, colonne: int, cle: str, valeur: str | None) -> str:
-    """La ligne ``cle: ancienne`` devenue ``cle: valeur`` (ou ``cle:`` si ``valeur`` est None), commentaire gardé."""
-    fin = "\r\n" if ligne.endswith("\r\n") else "\n" if ligne.endswith("\n") else ""
+class CleIntrouvable(ErreurProbleme):
+    """Une clé écrite sous une forme que l'édition à la ligne ne sait pas modifier sans risque."""
+
+
+def _ligne_avec(ligne: str, position: Position, cle: str, valeur: str | None) -> str:
+    """La ligne ``cle: ancienne`` devenue ``cle: valeur`` (ou ``cle:`` si ``valeur`` est None), commentaire gardé.
+
+    La clé peut être entre guillemets et suivie d'espaces avant les deux-points.
+    """
+    fin = fin_de_ligne(ligne)
     corps = ligne[: len(ligne) - len(fin)]
-    debut = colonne - 1
-    if not corps[debut:].startswith(f"{cle}:"):
-        raise ErreurProbleme(f"clé « {cle} » introuvable à sa place : modifiez la campagne à la main")
-    tete = corps[: debut + len(cle) + 1]
-    reste = corps[debut + len(cle) + 1 :]
+    m = re.compile(rf"(?:{cle}|\"{cle}\"|'{cle}')[ \t]*:(?=\s|$)").match(corps, position.colonne - 1)
+    if m is None:
+        raise CleIntrouvable(
+            f"{position.ligne}:{position.colonne}: clé « {cle} » écrite sous une forme que diagnum ne sait pas "
+            f"modifier ; rien n'a été écrit (écrivez « {cle}: » en début de ligne, ou recopiez les totaux à la main)"
+        )
+    tete = corps[: m.end()]
+    reste = corps[m.end() :]
     commentaire = _COMMENTAIRE.search(reste)
     queue = commentaire.group(0) if commentaire else ""
     return f"{tete}{'' if valeur is None else ' ' + valeur}{queue}{fin}"
@@ -92,8 +113,8 @@ def _retrait_enfants(tableau: Tableau | None, defaut: int) -> int:
 
 class _Editeur:
     def __init__(self, texte: str, racine: Tableau) -> None:
-        self.lignes = texte.splitlines(keepends=True)
-        self.fin = "\r\n" if self.lignes and self.lignes[0].endswith("\r\n") else "\n"
+        self.lignes = [ligne for ligne in _FIN_DE_LIGNE.split(texte) if ligne]
+        self.fin = (fin_de_ligne(self.lignes[0]) if self.lignes else "") or "\n"
         self.racine = racine
         self.remplacements: list[_Remplacement] = []
         #: insertions à la fin d'un bloc : indice de ligne → lignes (dans l'ordre d'arrivée)
@@ -105,37 +126,37 @@ class _Editeur:
     def valeur_item(self, domaine: str, item: str, valeur: object) -> None:
         reponses = self.racine.get("reponses")
         if not isinstance(reponses, Tableau):
-            raise ErreurProbleme(
-                "la campagne n'a pas de partie « reponses: » ; créez-la avec « diagnum init » puis importez"
+            raise CleIntrouvable(
+                "1:1: la campagne n'a pas de partie « reponses: » ; créez-la avec « diagnum init », puis importez"
             )
         entree_domaine = reponses.entrees.get(domaine)
-        valeur_bloc = valeur
-        if entree_domaine is None or not isinstance(entree_domaine[1], Tableau):
-            if entree_domaine is not None and not (
-                isinstance(entree_domaine[1], Scalaire) and entree_domaine[1].valeur is None
-            ):
-                raise ErreurProbleme(f"reponses.{domaine} n'est pas une liste de clés : corrigez la campagne d'abord")
-            if entree_domaine is None:
-                retrait = _retrait_enfants(reponses, 2)
-                fin_reponses = derniere_ligne(reponses, reponses.position.ligne)
-                self.inserer(fin_reponses, [f"{' ' * retrait}{domaine}:{self.fin}"])
-                self.inserer(fin_reponses, _bloc(item, valeur_bloc, retrait + 2, self.fin))
-            else:
-                cle = entree_domaine[0]
-                self.inserer(cle.position.ligne, _bloc(item, valeur_bloc, cle.position.colonne + 1, self.fin))
+        if entree_domaine is None:
+            cle = self.racine.entrees["reponses"][0].position
+            raise CleIntrouvable(
+                f"{cle.ligne}:{cle.colonne}: le domaine « {domaine} » manque dans « reponses: » (une campagne créée "
+                "par « diagnum init » les a tous) ; ajoutez-le, puis importez"
+            )
+        if not isinstance(entree_domaine[1], Tableau):
+            cle, noeud = entree_domaine
+            if not (isinstance(noeud, Scalaire) and noeud.valeur is None):
+                raise CleIntrouvable(
+                    f"{cle.position.ligne}:{cle.position.colonne}: « {domaine} » doit contenir des clés « item: "
+                    "réponse » ; corrigez la campagne (diagnum valider), puis importez"
+                )
+            self.inserer(cle.position.ligne, _bloc(item, valeur, cle.position.colonne + 1, self.fin))
             return
         cle_domaine, noeud_domaine = entree_domaine
         entree = noeud_domaine.entrees.get(item)
         if entree is None:
             retrait = _retrait_enfants(noeud_domaine, cle_domaine.position.colonne + 1)
             fin_domaine = derniere_ligne(noeud_domaine, cle_domaine.position.ligne)
-            self.inserer(fin_domaine, _bloc(item, valeur_bloc, retrait, self.fin))
+            self.inserer(fin_domaine, _bloc(item, valeur, retrait, self.fin))
             return
         cle, noeud = entree
         ligne = cle.position.ligne
         fin = derniere_ligne(noeud, ligne)
         if not isinstance(valeur, dict):
-            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position.colonne, item, ecrire_valeur(valeur))
+            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, ecrire_valeur(valeur))
             self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle]))
             return
         if isinstance(noeud, Tableau) and all(c.position.ligne > ligne for c, _ in noeud.entrees.values()):
@@ -144,7 +165,7 @@ class _Editeur:
                 sous = noeud.entrees.get(modalite)
                 if sous is not None:
                     n = sous[0].position.ligne
-                    texte = _ligne_avec(self.lignes[n - 1], sous[0].position.colonne, modalite, str(valeur[modalite]))
+                    texte = _ligne_avec(self.lignes[n - 1], sous[0].position, modalite, str(valeur[modalite]))
                     self.remplacements.append(_Remplacement(n - 1, n, [texte]))
             manquantes = {m: valeur[m] for m in MODALITES if m not in noeud.entrees}
             if manquantes:
@@ -153,15 +174,15 @@ class _Editeur:
             return
         if isinstance(noeud, Scalaire) and noeud.valeur is None:
             # Répartition vide (« clé: » seule, comme l'écrit diagnum init) : les trois effectifs en dessous.
-            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position.colonne, item, None)
+            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, None)
             enfants = [ligne for m in MODALITES for ligne in _bloc(m, valeur[m], cle.position.colonne + 1, self.fin)]
-            if not nouvelle.endswith("\n"):
+            if not fin_de_ligne(nouvelle):
                 nouvelle += self.fin
             self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle, *enfants]))
             return
         # Écrite sur une seule ligne (« {jamais: 1, …} ») ou autrement : la même forme, sur une ligne.
         en_ligne = "{" + ", ".join(f"{m}: {valeur[m]}" for m in MODALITES) + "}"
-        nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position.colonne, item, en_ligne)
+        nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, en_ligne)
         self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle]))
 
     def enquete(self, public: str, enquete: Enquete) -> None:
@@ -172,7 +193,7 @@ class _Editeur:
         }
         entree = self.racine.entrees.get("enquetes")
         if entree is None:
-            if self.lignes and not self.lignes[-1].endswith("\n"):
+            if self.lignes and not fin_de_ligne(self.lignes[-1]):
                 self.lignes[-1] += self.fin
             lignes = [
                 self.fin,
@@ -205,9 +226,7 @@ class _Editeur:
         operations += [(apres, apres, ajout) for apres, ajout in self.insertions.items()]
         # De la fin vers le début : les positions des opérations suivantes restent justes.
         for debut, fin, nouvelles in sorted(operations, key=lambda o: (o[0], o[1]), reverse=True):
-            if debut < len(lignes) and debut > 0 and not lignes[debut - 1].endswith("\n"):
-                lignes[debut - 1] += self.fin
-            if debut == fin and debut > 0 and not lignes[debut - 1].endswith("\n"):
+            if 0 < debut <= len(lignes) and not fin_de_ligne(lignes[debut - 1]):
                 lignes[debut - 1] += self.fin
             lignes[debut:fin] = nouvelles
         return "".join(lignes)

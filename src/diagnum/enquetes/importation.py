@@ -85,7 +85,8 @@ def preparer_import(
     """Dépouille les feuilles et prépare le nouveau texte de la campagne (sans rien écrire)."""
     from diagnum.calculs.regles import condition_remplie
     from diagnum.campagne.chargement import valider_texte
-    from diagnum.erreurs import ErreurProbleme
+    from diagnum.campagne.validation import enumerer
+    from diagnum.erreurs import ErreurDiagnum, ErreurProbleme
     from diagnum.lecture_yaml import Tableau, decoder, lire_yaml
 
     resultat = valider_texte(contenu, chemin)
@@ -99,8 +100,8 @@ def preparer_import(
     racine, _ = lire_yaml(texte)
     assert isinstance(racine, Tableau)
     if referentiel.public(public) is None:
-        publics = ", ".join(p.id for p in referentiel.publics)
-        raise ErreurProbleme(f"public « {public} » inconnu (publics possibles : {publics})")
+        publics = enumerer([p.id for p in referentiel.publics], "ou")
+        raise ErreurDiagnum(f"public « {public} » inconnu : {publics}")
     liste = questions(referentiel, public)
     depouillement = depouiller(feuilles, liste)
     erreurs = list(depouillement.erreurs)
@@ -157,6 +158,10 @@ def preparer_import(
         avertissements.append(
             f"{depouillement.doublons} réponse(s) en double (même identifiant de réponse) comptée(s) une seule fois"
         )
+    for fichier, entete in depouillement.doubles:
+        avertissements.append(
+            f"{fichier} : la colonne « {entete} » répète une question déjà lue dans ce fichier ; elle est ignorée"
+        )
     for fichier, entete in depouillement.personnelles:
         avertissements.append(
             f"{fichier} : la colonne « {entete} » ressemble à une donnée personnelle ; elle n'est pas lue ni "
@@ -198,7 +203,14 @@ def preparer_import(
     deja = lire_enquete(racine, public)
     nouveau: str | None = None
     if not erreurs and (changements or deja is None or (deja.repondants, deja.sources) != (n, sources)):
-        nouveau = modifier_campagne(texte, racine, referentiel, {c.item: c.apres for c in changements}, public, enquete)
+        from diagnum.enquetes.edition import CleIntrouvable
+
+        try:
+            nouveau = modifier_campagne(
+                texte, racine, referentiel, {c.item: c.apres for c in changements}, public, enquete
+            )
+        except CleIntrouvable as exc:
+            raise ErreurProbleme(f"{chemin}:{exc.message}") from None
         _verifier(nouveau, chemin, referentiel, {c.item: c.apres for c in changements}, public, n)
     return Bilan(public, depouillement, reference, changements, erreurs, avertissements, nouveau)
 
@@ -222,15 +234,16 @@ def _verifier(
 ) -> None:
     """Relit le texte produit : chaque valeur importée doit s'y lire telle quelle (sinon rien n'est écrit)."""
     from diagnum.campagne.chargement import valider_texte
+    from diagnum.erreurs import ErreurProbleme
 
     resultat = valider_texte(texte.encode("utf-8"), chemin)
     campagne = resultat.campagne
-    if campagne is None:
-        raise RuntimeError("la campagne modifiée ne se relit pas")
-    for item_id, valeur in valeurs.items():
-        item = referentiel.item(item_id)
-        if campagne.reponse(item.domaine, item_id) != valeur:
-            raise RuntimeError(f"« {item_id} » ne se relit pas comme écrit")
-    enquete = campagne.enquetes.get(public)
-    if enquete is None or enquete.repondants != n:
-        raise RuntimeError("le bloc « enquetes » ne se relit pas comme écrit")
+    relus = campagne is not None and all(
+        campagne.reponse(referentiel.item(item).domaine, item) == valeur for item, valeur in valeurs.items()
+    )
+    enquete = campagne.enquetes.get(public) if campagne is not None else None
+    if not relus or enquete is None or enquete.repondants != n:
+        raise ErreurProbleme(
+            f"{chemin} : la forme inhabituelle de ce fichier empêche d'y écrire les totaux à coup sûr ; rien n'a "
+            "été écrit (corrigez-le avec « diagnum valider », ou recopiez les totaux affichés ci-dessus à la main)"
+        )
