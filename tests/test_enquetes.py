@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -564,3 +564,59 @@ def test_le_lecteur_de_classeurs_n_est_importe_que_pour_un_classeur(campagne):
         assert processus.returncode == 0, processus.stderr[-2000:]
         assert bool(famille(modules, "python_calamine")) is attendu
         assert famille(modules, "matplotlib") == [] and famille(modules, "jinja2") == []
+
+
+def _decode_utf8(octets: bytes) -> str | None:
+    try:
+        return octets.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+# Textes de cellule : lettres, accents du français, ponctuation, séparateurs, guillemets et retours à la ligne.
+_CELLULE = st.text(alphabet=st.sampled_from([*"abcXYZ019 éèêàçùôœÉÈ«»’'\"-.?!", ",", ";", "\t", "\n"]), max_size=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rangees=st.lists(st.lists(_CELLULE, min_size=3, max_size=3), min_size=1, max_size=8),
+    separateur=st.sampled_from([",", ";", "\t"]),
+    encodage=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_un_csv_est_relu_tel_qu_il_a_ete_ecrit(tmp_path, rangees, separateur, encodage):
+    """Quel que soit l'encodage (UTF-8, avec BOM, Windows-1252) et le séparateur, chaque cellule est relue telle quelle."""
+    entetes = ["Horodateur", "diffusionCollective", "Adresse de messagerie"]
+    flux = io.StringIO()
+    csv.writer(flux, delimiter=separateur, lineterminator="\r\n").writerows([entetes, *rangees])
+    octets = flux.getvalue().encode(encodage)
+    lisible_en_utf8 = _decode_utf8(octets) is not None
+    # Un texte Windows-1252 qui se lit aussi en UTF-8 (« é«» » : E9 AB BB) est lu en UTF-8 : seul cas ambigu.
+    assume(encodage != "cp1252" or not lisible_en_utf8 or octets.isascii())
+    chemin = tmp_path / "export.csv"
+    chemin.write_bytes(octets)
+    feuille = lire_export(chemin)
+    assert feuille.entetes == entetes
+    attendues = [r for r in rangees if any(c.strip() for c in r)]
+    assert [cellules for _, cellules in feuille.lignes] == attendues
+    nom = "UTF-8 avec BOM" if encodage == "utf-8-sig" else "UTF-8" if lisible_en_utf8 else "Windows-1252"
+    assert feuille.format.startswith(f"CSV {nom}, séparateur ")
+    # Les numéros de ligne suivent le fichier : une cellule sur deux lignes décale les suivantes.
+    numeros = [numero for numero, _ in feuille.lignes]
+    assert numeros == sorted(set(numeros)) and all(n >= 2 for n in numeros)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(octets=st.binary(max_size=400) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_un_export_quelconque_ne_fait_jamais_planter(tmp_path, octets):
+    campagne = tmp_path / "c.yaml"
+    if not campagne.exists():
+        shutil.copy(EXEMPLE, campagne)
+    avant = campagne.read_bytes()
+    export = tmp_path / "export.csv"
+    export.write_bytes(octets)
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exception is None or isinstance(resultat.exception, SystemExit), repr(resultat.exception)
+    assert resultat.exit_code in (0, 1), resultat.output
+    assert "Traceback" not in resultat.output and "erreur interne" not in resultat.stderr
+    if resultat.exit_code == 1:
+        assert campagne.read_bytes() == avant
