@@ -620,3 +620,29 @@ def test_un_export_quelconque_ne_fait_jamais_planter(tmp_path, octets):
     assert "Traceback" not in resultat.output and "erreur interne" not in resultat.stderr
     if resultat.exit_code == 1:
         assert campagne.read_bytes() == avant
+
+
+def test_la_feuille_de_saisie_remplie_s_importe_a_cote_d_une_autre_enquete(tmp_path, campagne, referentiel):
+    """La feuille PUBLIC.csv écrite par « questionnaire », remplie dans un tableur, revient par « importer »."""
+    dossier = tmp_path / "q"
+    assert runner.invoke(app, ["enquete", "questionnaire", "divisions", "-o", str(dossier)]).exit_code == 0
+    feuille = dossier / "divisions.csv"
+    texte = feuille.read_text(encoding="utf-8-sig")
+    lignes = texte.split("\r\n")
+    remplies = ["Régulièrement;oui;non;non", "occasionnellement;Oui;NON;non", "jam;non;non;oui"] * 4
+    feuille.write_text("\r\n".join([lignes[0], *remplies, *lignes[1 + len(remplies) :]]), encoding="utf-8-sig")
+    assert importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne).exit_code == 0
+    resultat = importer(feuille, "--public", "divisions", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert "12 divisions sur 24 ont répondu (50 %)" in resultat.stdout
+    lue = valider_fichier(campagne)
+    assert not lue.a_des_erreurs
+    assert lue.campagne.reponse("eleves_en_classe", "divisions_usage_en_classe") == {
+        "jamais": 4,
+        "occasionnellement": 4,
+        "regulierement": 4,
+    }
+    assert lue.campagne.reponse("eleves_en_classe", "divisions_manuel_numerique") == 8
+    assert lue.campagne.reponse("eleves_en_classe", "divisions_portables_individuels") == 4
+    assert sorted(lue.campagne.enquetes) == ["divisions", "enseignants"]
+    assert lue.campagne.enquetes["divisions"].sources == ("divisions.csv",)

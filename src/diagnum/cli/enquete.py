@@ -162,12 +162,13 @@ _ERREURS_AFFICHEES = 30
 
 
 def _valeur(item: Item, valeur: object) -> str:
-    from diagnum.affichage import ABSENT, modalite, nombre_fr
+    from diagnum.affichage import ABSENT, nombre_fr
+    from diagnum.referentiel import MODALITES
 
     if valeur is None:
         return ABSENT
     if isinstance(valeur, dict):
-        return ", ".join(f"{modalite(m)} {v}" for m, v in valeur.items())
+        return " / ".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
     if item.nature == "proportion":
         return f"{nombre_fr(valeur)} %"
     return str(valeur)
@@ -194,9 +195,15 @@ def _afficher_bilan(bilan: Bilan) -> None:
         from diagnum.cli.commun import console_rich
 
         referentiel = charger_referentiel()
-        tableau = Table(title="Réponses de la campagne", title_justify="left")
-        for colonne in ("item", "avant", "après"):
-            tableau.add_column(colonne)
+        from diagnum.affichage import modalite
+        from diagnum.referentiel import MODALITES
+
+        repartitions = any(isinstance(c.apres, dict) for c in bilan.changements)
+        legende = f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}." if repartitions else None
+        tableau = Table(title="Réponses de la campagne", title_justify="left", caption=legende, caption_justify="left")
+        tableau.add_column("item", min_width=max(len(c.item) for c in bilan.changements))
+        tableau.add_column("avant")
+        tableau.add_column("après")
         for c in bilan.changements:
             item = referentiel.item(c.item)
             marque = " (déjà écrite)" if c.conflit else ""
