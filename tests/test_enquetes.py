@@ -646,3 +646,19 @@ def test_la_feuille_de_saisie_remplie_s_importe_a_cote_d_une_autre_enquete(tmp_p
     assert lue.campagne.reponse("eleves_en_classe", "divisions_portables_individuels") == 4
     assert sorted(lue.campagne.enquetes) == ["divisions", "enseignants"]
     assert lue.campagne.enquetes["divisions"].sources == ("divisions.csv",)
+
+
+def test_fichiers_absents_et_nombre_de_reference_vide(tmp_path, campagne):
+    resultat = importer(tmp_path / "absent.csv", "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 2 and resultat.stdout == ""
+    assert f"{tmp_path / 'absent.csv'} : fichier ou dossier introuvable" in resultat.stderr
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", tmp_path / "absente.yaml")
+    assert resultat.exit_code == 2 and "absente.yaml : fichier ou dossier introuvable" in resultat.stderr
+    texte = campagne.read_text(encoding="utf-8").replace("  enseignants: 47\n", "  enseignants:\n")
+    campagne.write_text(texte, encoding="utf-8")
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    ligne = texte.splitlines().index("  enseignants:") + 1
+    assert f"{campagne}:{ligne}:3: le nombre de référence « enseignants » est vide ou invalide" in resultat.stderr
+    assert "(reference-vide)" in resultat.stderr and "38 enseignants ont répondu" in resultat.stdout
+    assert campagne.read_text(encoding="utf-8") == texte

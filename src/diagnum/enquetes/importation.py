@@ -129,7 +129,7 @@ def preparer_import(
                 ligne_ref,
                 colonne_ref,
                 "reference-vide",
-                f"le nombre de référence « {public} » est vide ; écrivez-le d'abord dans « reference: »",
+                f"le nombre de référence « {public} » est vide ou invalide ; écrivez-le d'abord dans « reference: »",
             )
         )
     elif n > reference:
