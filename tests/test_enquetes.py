@@ -214,6 +214,8 @@ def test_colonnes_reconnues_par_code_texte_ou_code_et_texte(referentiel):
     assert question_de_colonne(premiere.code.upper(), liste) is premiere
     assert question_de_colonne(premiere.texte.upper().rstrip(" ?"), liste) is premiere
     assert question_de_colonne(f"{premiere.code}. {premiere.texte}", liste) is premiere
+    assert question_de_colonne(premiere.texte[:30] + "..", liste) is premiere
+    assert question_de_colonne("Utilisez-vous", liste) is None  # trop court, et commun à plusieurs questions
     assert question_de_colonne("Horodateur", liste) is None
     assert normaliser("  Œuvre  d’art ? ") == "oeuvre d art"
     assert [lettre_colonne(i) for i in (0, 6, 25, 26, 27)] == ["A", "G", "Z", "AA", "AB"]
@@ -662,3 +664,9 @@ def test_fichiers_absents_et_nombre_de_reference_vide(tmp_path, campagne):
     assert f"{campagne}:{ligne}:3: le nombre de référence « enseignants » est vide ou invalide" in resultat.stderr
     assert "(reference-vide)" in resultat.stderr and "38 enseignants ont répondu" in resultat.stdout
     assert campagne.read_text(encoding="utf-8") == texte
+
+
+def test_un_seuil_de_zero_est_une_erreur_d_usage(campagne):
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--seuil", "0")
+    assert resultat.exit_code == 2 and resultat.stdout == ""
+    assert resultat.stderr == "diagnum : --seuil : au moins 1 répondant\n"

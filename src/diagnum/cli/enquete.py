@@ -105,7 +105,7 @@ def questionnaire(
 @enquete.command("importer")
 @gerer_erreurs
 def importer(
-    exports: list[Path] = typer.Argument(
+    export: list[Path] = typer.Argument(
         ..., help="Exports des réponses (CSV, XLSX ou ODS), une ligne par répondant.", show_default=False
     ),
     public: str = typer.Option(
@@ -117,7 +117,7 @@ def importer(
     force: bool = typer.Option(False, "--force", "-f", help="Remplace les réponses déjà écrites autrement."),
     essai: bool = typer.Option(False, "--essai", help="Montre ce qui changerait, sans rien écrire."),
     seuil: int = typer.Option(
-        5, "--seuil", min=1, help="Nombre minimum de répondants (moins de réponses permettraient de reconnaître qui)."
+        5, "--seuil", help="Nombre minimum de répondants : en dessous, on pourrait reconnaître qui a répondu quoi."
     ),
 ) -> None:
     """Additionne les réponses d'une enquête et les écrit dans la campagne, sans toucher au reste du fichier.
@@ -130,12 +130,14 @@ def importer(
     """
     from diagnum.enquetes.importation import preparer_import
     from diagnum.enquetes.lecture import lire_export
-    from diagnum.erreurs import SORTIE_PROBLEMES
+    from diagnum.erreurs import SORTIE_PROBLEMES, ErreurDiagnum
     from diagnum.fichiers import ecrire_atomique, lire_octets
     from diagnum.lecture_yaml import TAILLE_MAX
 
+    if seuil < 1:
+        raise ErreurDiagnum("--seuil : au moins 1 répondant")
     contenu = lire_octets(campagne, TAILLE_MAX)
-    feuilles = [lire_export(chemin) for chemin in exports]
+    feuilles = [lire_export(chemin) for chemin in export]
     for feuille in feuilles:
         print(f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne(s) de réponses")
     bilan = preparer_import(contenu, str(campagne), feuilles, public, force=force, seuil=seuil)

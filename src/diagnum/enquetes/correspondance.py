@@ -1,10 +1,11 @@
 """Reconnaître les colonnes et les réponses d'un export : fonctions pures.
 
 Une colonne est une question si son en-tête est le code de la question, son
-texte (comme l'écrivent Google Forms et Microsoft Forms) ou le code suivi du
-texte (LimeSurvey, « code et texte de la question ») ; la casse, les
-accents, les espaces et la ponctuation ne comptent pas. Une réponse est
-reconnue par son code ou par son libellé, de la même façon.
+texte (comme l'écrivent Google Forms et Microsoft Forms), le code suivi du
+texte (LimeSurvey, « code et texte de la question ») ou le début du texte
+(LimeSurvey, « texte abrégé ») ; la casse, les accents, les espaces et la
+ponctuation ne comptent pas. Une réponse est reconnue par son code ou par son
+libellé, de la même façon.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ ENTETES_IDENTIFIANT = frozenset(
 )
 
 
+#: Longueur minimale (texte normalisé) d'un en-tête abrégé reconnu par le début d'une question.
+LONGUEUR_ABREGE = 20
+
+
 def normaliser(texte: str) -> str:
     """Minuscules, sans accents, la ponctuation et les blancs réduits à une espace : « Régulièrement ! » → « regulierement »."""
     decompose = unicodedata.normalize("NFKD", texte.casefold())
@@ -69,6 +74,12 @@ def question_de_colonne(entete: str, questions: list[Question]) -> Question | No
         texte = normaliser(question.texte)
         if cle in (code, texte) or (cle.startswith(f"{code} ") and cle.endswith(texte)):
             return question
+    # Un en-tête abrégé (LimeSurvey, « texte de question abrégé » : le début du texte suivi de « .. ») :
+    # reconnu s'il est assez long et qu'il ne commence qu'une seule question.
+    if len(cle) >= LONGUEUR_ABREGE:
+        debuts = [q for q in questions if normaliser(q.texte).startswith(cle)]
+        if len(debuts) == 1:
+            return debuts[0]
     return None
 
 
