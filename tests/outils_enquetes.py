@@ -184,10 +184,11 @@ def fichiers() -> dict[Path, bytes]:
     sortie[RACINE / "exemples" / "enquete-enseignants-limesurvey.csv"] = _csv(lignes, ",", True).encode("utf-8")
     sortie[DOSSIER / "limesurvey-codes.csv"] = _csv(lignes, ",", True).encode("utf-8")
 
-    # LimeSurvey, textes des questions et réponses complètes (interface en français, BOM UTF-8).
+    # LimeSurvey, textes des questions et réponses complètes (interface en français, BOM UTF-8), les questions
+    # sans réponse exportées « N/A » (réglage « valeurs NULL exportées comme N/A »).
     tetes_completes = ["ID de la réponse", "Date de soumission", "Dernière page", "Langue de départ", "Tête de série"]
     lignes = [tetes_completes + [q.texte for q in ens]]
-    lignes += [d + c for d, c in zip(debut_ls, libelles, strict=True)]
+    lignes += [d + [v or "N/A" for v in c] for d, c in zip(debut_ls, libelles, strict=True)]
     sortie[DOSSIER / "limesurvey-reponses-completes.csv"] = ("\ufeff" + _csv(lignes, ",", True)).encode("utf-8")
 
     # Google Forms : horodateur, textes des questions, libellés.

@@ -27,6 +27,7 @@ from diagnum.cli import app
 from diagnum.enquetes.agregation import depouiller
 from diagnum.enquetes.correspondance import (
     est_personnelle,
+    est_sans_reponse,
     lettre_colonne,
     normaliser,
     question_de_colonne,
@@ -204,6 +205,9 @@ def test_reponses_reconnues_par_code_ou_libelle_quelle_que_soit_la_casse(referen
     assert reconnaitre_reponse("OUI", oui_non).valeur == "oui"
     assert reconnaitre_reponse("Non", oui_non).valeur == "non"
     assert reconnaitre_reponse("souvent", frequence) is None
+    for vide in ("", "  ", "N/A", "Sans réponse", "No answer"):
+        assert est_sans_reponse(vide), vide
+    assert not est_sans_reponse("Non")
     assert reconnaitre_reponse("oui", frequence) is None
 
 

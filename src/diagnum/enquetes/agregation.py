@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from diagnum.enquetes.correspondance import lettre_colonne, reconnaitre_colonnes, reconnaitre_reponse
+from diagnum.enquetes.correspondance import (
+    est_sans_reponse,
+    lettre_colonne,
+    reconnaitre_colonnes,
+    reconnaitre_reponse,
+)
 from diagnum.enquetes.lecture import Constat, Feuille
 from diagnum.enquetes.questionnaire import Question
 from diagnum.referentiel import MODALITES, OUI
@@ -85,7 +90,7 @@ def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillem
             valeurs: dict[str, str] = {}
             for indice, question in colonnes.questions.items():
                 brut = cellules[indice].strip() if indice < len(cellules) else ""
-                if not brut:
+                if est_sans_reponse(brut):
                     continue
                 reponse = reconnaitre_reponse(brut, question.reponses)
                 if reponse is None:
@@ -101,8 +106,8 @@ def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillem
                     )
                     continue
                 valeurs[question.item.id] = reponse.valeur
-            if not valeurs and not any(
-                indice < len(cellules) and cellules[indice].strip() for indice in colonnes.questions
+            if not valeurs and all(
+                indice >= len(cellules) or est_sans_reponse(cellules[indice]) for indice in colonnes.questions
             ):
                 lignes_vides += 1
                 continue

@@ -133,6 +133,15 @@ def reconnaitre_colonnes(entetes: list[str], questions: list[Question]) -> Colon
     return Colonnes(trouvees, identifiant, ignorees, personnelles, doubles)
 
 
+#: Ce que les outils écrivent pour une question laissée sans réponse (LimeSurvey : « N/A », « Sans réponse »).
+SANS_REPONSE = frozenset({"n a", "na", "sans reponse", "pas de reponse", "no answer", "non renseigne"})
+
+
+def est_sans_reponse(texte: str) -> bool:
+    """Vrai pour une cellule vide ou qui dit « pas de réponse » (elle ne compte pour aucune réponse)."""
+    return not texte.strip() or normaliser(texte) in SANS_REPONSE
+
+
 def reconnaitre_reponse(texte: str, reponses: tuple[Reponse, ...]) -> Reponse | None:
     """La réponse que désigne une cellule (par son code ou son libellé), ou ``None`` si elle est inconnue."""
     cle = normaliser(texte)
