@@ -36,6 +36,7 @@ from diagnum.enquetes.correspondance import (
 from diagnum.enquetes.lecture import Feuille, lire_export
 from diagnum.enquetes.questionnaire import COLONNES_LIMESURVEY, en_csv, en_json, en_limesurvey, en_markdown, questions
 from diagnum.referentiel import MODALITES, charger_referentiel
+from test_robustesse import exemple_mute
 
 RACINE = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "enquetes"
@@ -321,7 +322,7 @@ def test_import_ecrit_les_totaux_et_ne_touche_a_rien_d_autre(campagne, referenti
         ligne for ligne in difflib.ndiff(avant.splitlines(), apres.splitlines()) if ligne[:2] in ("- ", "+ ")
     ]
     retirees = [ligne[2:] for ligne in differences if ligne.startswith("- ")]
-    assert all(permis.match(ligne) for ligne in retirees), retirees
+    assert all(permis.match(ligne) for ligne in retirees), [r for r in retirees if not permis.match(r)]
     fin = apres[apres.index("\n# Enquêtes importées") :]
     assert re.fullmatch(
         r"\n# Enquêtes importées[^\n]*\nenquetes:\n  enseignants:\n    repondants: 38\n    date: \d{4}-\d\d-\d\d\n"
@@ -477,19 +478,19 @@ def test_seuil_et_public_inconnu(campagne):
 
 
 def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentiel):
-    """Fins de ligne CRLF, commentaire en fin de ligne, répartition écrite sur une ligne, item absent."""
+    """BOM et fins de ligne CRLF, commentaire en fin de ligne, répartition écrite sur une ligne, item absent."""
     texte = campagne.read_text(encoding="utf-8")
     texte = texte.replace("    enseignants_validation_b2i:\n", "    enseignants_validation_b2i:   # à vérifier\n")
     texte = texte.replace(
         "    enseignants_activites_eleves:\n", "    enseignants_activites_eleves: {jamais: 1, occasionnellement: 2}\n"
     )
     texte = re.sub(r"^    enseignants_ordinateur_personnel:\n", "", texte, flags=re.M)
-    campagne.write_bytes(texte.replace("\n", "\r\n").encode("utf-8"))
+    campagne.write_bytes(b"\xef\xbb\xbf" + texte.replace("\n", "\r\n").encode("utf-8"))  # BOM du Bloc-notes
     avant = campagne.read_bytes()
     resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--force")
     assert resultat.exit_code == 0, resultat.output
     apres = campagne.read_bytes()
-    assert b"\n" not in apres.replace(b"\r\n", b"")
+    assert b"\n" not in apres.replace(b"\r\n", b"") and apres.startswith(b"\xef\xbb\xbf#")
     attendues = depouiller([lire_export(EXPORT_EXEMPLE)], questions(referentiel, "enseignants")).valeurs
     lignes = apres.decode("utf-8").split("\r\n")
     b2i = attendues["enseignants_validation_b2i"]
@@ -674,3 +675,32 @@ def test_un_seuil_de_zero_est_une_erreur_d_usage(campagne):
     resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--seuil", "0")
     assert resultat.exit_code == 2 and resultat.stdout == ""
     assert resultat.stderr == "diagnum : --seuil : au moins 1 répondant\n"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(octets=exemple_mute())
+def test_sur_une_campagne_abimee_seules_les_lignes_importees_changent(octets):
+    """Une campagne abîmée au hasard : l'import est refusé avec un message, ou ne change que les lignes importées."""
+    from diagnum.enquetes.importation import preparer_import
+    from diagnum.erreurs import ErreurDiagnum
+
+    referentiel = charger_referentiel("2011")
+    feuilles = [lire_export(EXPORT_EXEMPLE)]
+    try:
+        bilan = preparer_import(octets, "c.yaml", feuilles, "enseignants", force=True)
+    except ErreurDiagnum:
+        return
+    if bilan.texte is None:
+        return
+    items = {i.id for i in referentiel.questions_enquete("enseignants")}
+    permis = re.compile(rf"^\s*[\"']?({'|'.join(items)}|{'|'.join(MODALITES)})[\"']?\s*:")
+    fins = re.compile(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)")
+    texte = octets.decode("utf-8")
+    if not texte.endswith(("\n", "\r")):
+        # Une dernière ligne sans fin de ligne reçoit celle du fichier, pour que « enquetes: » s'écrive en dessous.
+        premiere_fin = re.search(r"\r\n|\r|\n", texte)
+        texte += premiere_fin.group(0) if premiere_fin else "\n"
+    avant = [ligne for ligne in fins.split(texte) if ligne]
+    apres = [ligne for ligne in fins.split(bilan.texte) if ligne]
+    retirees = [ligne[2:] for ligne in difflib.ndiff(avant, apres) if ligne.startswith("- ")]
+    assert all(permis.match(ligne) for ligne in retirees), [r for r in retirees if not permis.match(r)]

@@ -212,6 +212,8 @@ def preparer_import(
         except CleIntrouvable as exc:
             raise ErreurProbleme(f"{chemin}:{exc.message}") from None
         _verifier(nouveau, chemin, referentiel, {c.item: c.apres for c in changements}, public, n)
+        if contenu.startswith(b"\xef\xbb\xbf"):
+            nouveau = "\ufeff" + nouveau  # le BOM qu'un éditeur (Bloc-notes) a mis en tête reste en tête
     return Bilan(public, depouillement, reference, changements, erreurs, avertissements, nouveau)
 
 
