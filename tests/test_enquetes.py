@@ -704,3 +704,20 @@ def test_sur_une_campagne_abimee_seules_les_lignes_importees_changent(octets):
     apres = [ligne for ligne in fins.split(bilan.texte) if ligne]
     retirees = [ligne[2:] for ligne in difflib.ndiff(avant, apres) if ligne.startswith("- ")]
     assert all(permis.match(ligne) for ligne in retirees), [r for r in retirees if not permis.match(r)]
+
+
+def test_une_reponse_reprise_de_l_an_passe_perd_sa_marque_quand_l_enquete_la_remplace(tmp_path, referentiel):
+    nouvelle = tmp_path / "2025-2026.yaml"
+    resultat = runner.invoke(app, ["init", str(nouvelle), "--depuis", str(EXEMPLE), "--reprendre"])
+    assert resultat.exit_code == 0, resultat.output
+    texte = nouvelle.read_text(encoding="utf-8")
+    assert "    enseignants_validation_b2i: 7 # repris de 2024-2025, à vérifier\n" in texte
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", nouvelle)
+    assert resultat.exit_code == 1 and "(reponse-deja-ecrite)" in resultat.stderr  # une réponse reprise reste écrite
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", nouvelle, "--force")
+    assert resultat.exit_code == 0, resultat.output
+    apres = nouvelle.read_text(encoding="utf-8")
+    valeurs = depouiller([lire_export(EXPORT_EXEMPLE)], questions(referentiel, "enseignants")).valeurs
+    assert f"    enseignants_validation_b2i: {valeurs['enseignants_validation_b2i']}\n" in apres
+    # Les réponses que l'enquête n'a pas touchées gardent la leur.
+    assert "    salles_tni: 6 # repris de 2024-2025, à vérifier\n" in apres

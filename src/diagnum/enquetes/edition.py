@@ -22,6 +22,9 @@ from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
 from diagnum.referentiel import MODALITES, Referentiel
 
 _COMMENTAIRE = re.compile(r"\s+#.*$")
+# La marque qu'écrit « diagnum init --depuis … --reprendre » (campagne/gabarit.py) après une réponse reprise de
+# l'an passé : une réponse remplacée par l'enquête n'est plus « à vérifier », la marque s'en va avec l'ancienne.
+_MARQUE_REPRISE = re.compile(r"^\s*#\s*repris de .*, à vérifier\s*$")
 # Les fins de ligne que compte l'analyseur YAML (et donc les positions de l'arbre) : \r\n, \r ou \n ; pas U+2028
 # ni U+0085, qu'il laisse dans un texte entre guillemets. Chaque ligne garde la sienne.
 _FIN = re.compile(r"(\r\n|[\r\n])$")
@@ -89,6 +92,8 @@ def _ligne_avec(ligne: str, position: Position, cle: str, valeur: str | None) ->
     reste = corps[m.end() :]
     commentaire = _COMMENTAIRE.search(reste)
     queue = commentaire.group(0) if commentaire else ""
+    if valeur is not None and _MARQUE_REPRISE.match(queue):
+        queue = ""
     return f"{tete}{'' if valeur is None else ' ' + valeur}{queue}{fin}"
 
 
