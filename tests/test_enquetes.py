@@ -360,7 +360,8 @@ def test_une_reponse_deja_ecrite_n_est_remplacee_qu_avec_force(tmp_path):
         r"sans --force \(reponse-deja-ecrite\)",
         resultat.stderr,
     )
-    assert "rien n'a été écrit" in resultat.stderr and "(déjà écrite)" in resultat.stdout
+    assert "rien n'a été écrit" in resultat.stderr
+    assert "│ enseignants_diffusion_collective *      │ 9/20/18  │" in resultat.stdout
     assert campagne.read_bytes() == avant
     resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne, "--force", "--essai")
     assert resultat.exit_code == 0 and "essai, rien n'a été écrit" in resultat.stdout

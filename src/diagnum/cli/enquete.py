@@ -170,7 +170,7 @@ def _valeur(item: Item, valeur: object) -> str:
     if valeur is None:
         return ABSENT
     if isinstance(valeur, dict):
-        return " / ".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
+        return "/".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
     if item.nature == "proportion":
         return f"{nombre_fr(valeur)} %"
     return str(valeur)
@@ -194,22 +194,29 @@ def _afficher_bilan(bilan: Bilan) -> None:
     if bilan.changements:
         from rich.table import Table
 
-        from diagnum.cli.commun import console_rich
-
-        referentiel = charger_referentiel()
         from diagnum.affichage import modalite
+        from diagnum.cli.commun import console_rich
         from diagnum.referentiel import MODALITES
 
-        repartitions = any(isinstance(c.apres, dict) for c in bilan.changements)
-        legende = f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}." if repartitions else None
-        tableau = Table(title="Réponses de la campagne", title_justify="left", caption=legende, caption_justify="left")
-        tableau.add_column("item", min_width=max(len(c.item) for c in bilan.changements))
-        tableau.add_column("avant")
-        tableau.add_column("après")
+        referentiel = charger_referentiel()
+        legende = ["réponses : combien de répondants ont répondu à la question."]
+        if any(isinstance(c.apres, dict) for c in bilan.changements):
+            legende.insert(0, f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}.")
+        if bilan.conflits:
+            legende.append("* : une réponse est déjà écrite ; elle n'est remplacée qu'avec --force.")
+        tableau = Table(
+            title="Réponses de la campagne", title_justify="left", caption="\n".join(legende), caption_justify="left"
+        )
+        tableau.add_column("item", no_wrap=True)
+        tableau.add_column("avant", no_wrap=True)
+        tableau.add_column("après", no_wrap=True)
+        tableau.add_column("réponses", justify="right")
         for c in bilan.changements:
             item = referentiel.item(c.item)
-            marque = " (déjà écrite)" if c.conflit else ""
-            tableau.add_row(f"{c.item}{marque}", _valeur(item, c.avant), _valeur(item, c.apres))
+            repondu = str(d.reponses_par_item.get(c.item, 0))
+            tableau.add_row(
+                f"{c.item}{' *' if c.conflit else ''}", _valeur(item, c.avant), _valeur(item, c.apres), repondu
+            )
         console_rich().print(tableau)
     n = d.repondants
     if bilan.reference:
