@@ -312,3 +312,9 @@ def test_score_json_par_la_cli_montre_couverture_et_incalculables():
     ]
     assert domaines["eleves_en_classe"]["moyens_provisoire"] is True
     assert domaines["eleves_en_classe"]["completude_moyens"] == 0.2222
+
+
+def test_une_repartition_incomplete_accorde_ce_qu_elle_compte():
+    # 3.6.4 : 50 familles sur 500, le mot « familles » est féminin
+    messages = [d.message for d in valider_fichier(FIXTURES / "regle3-provisoire.yaml").diagnostics]
+    assert "familles_services_numeriques : 450 familles ne sont pas comptées (50 sur 500)" in messages

@@ -577,10 +577,13 @@ class _Validateur:
                     f"{item.id} : la répartition compte {somme} {item.total}, plus que le nombre de référence ({total})",
                 )
             elif somme < total:
+                base = self.referentiel.item(item.total or "")
+                unite = (base.unite if base is not None else None) or item.total
+                accord = "comptées" if base is not None and base.feminin else "comptés"
                 self.avert(
                     tableau.position,
                     "repartition-incomplete",
-                    f"{item.id} : {total - somme} {item.total} ne sont pas comptés ({somme} sur {total})",
+                    f"{item.id} : {total - somme} {unite} ne sont pas {accord} ({somme} sur {total})",
                 )
         return valeurs
 

@@ -200,8 +200,11 @@ class _Editeur:
         if entree is None:
             if self.lignes and not fin_de_ligne(self.lignes[-1]):
                 self.lignes[-1] += self.fin
+            # La ligne vide de séparation reprend la fin de la dernière ligne : après un « \r » seul,
+            # un « \n » formerait avec lui une seule fin de ligne « \r\n ».
+            separation = fin_de_ligne(self.lignes[-1]) if self.lignes else self.fin
             lignes = [
-                self.fin,
+                separation,
                 f"# Enquêtes importées par « diagnum enquete importer » : nombre de répondants, date, fichiers.{self.fin}",
                 f"enquetes:{self.fin}",
                 *_bloc(public, valeur, 2, self.fin),
