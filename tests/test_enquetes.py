@@ -311,7 +311,7 @@ def test_import_ecrit_les_totaux_et_ne_touche_a_rien_d_autre(campagne, referenti
     resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
     assert resultat.exit_code == 0, resultat.output
     assert TAUX_EXEMPLE in resultat.stdout
-    assert "8 réponse(s) mise(s) à jour, enquête des enseignants enregistrée" in resultat.stdout
+    assert "8 réponses mises à jour, enquête des enseignants enregistrée" in resultat.stdout
     assert "Colonnes ignorées (pas des questions) : lastpage, seed, startlanguage, submitdate" in resultat.stdout
     assert resultat.stderr == ""
     apres = campagne.read_text(encoding="utf-8")
@@ -386,7 +386,7 @@ def test_une_reponse_en_double_compte_une_fois(campagne):
         FIXTURES / "limesurvey-codes.csv", EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne
     )
     assert resultat.exit_code == 0, resultat.output
-    assert "38 réponse(s) en double (même identifiant de réponse) comptée(s) une seule fois" in resultat.stderr
+    assert "38 réponses en double (même identifiant de réponse) comptées une seule fois" in resultat.stderr
     assert TAUX_EXEMPLE in resultat.stdout
     assert '- "enquete-enseignants-limesurvey.csv"\n      - "limesurvey-codes.csv"' in campagne.read_text("utf-8")
 

@@ -318,3 +318,29 @@ def test_une_repartition_incomplete_accorde_ce_qu_elle_compte():
     # 3.6.4 : 50 familles sur 500, le mot « familles » est féminin
     messages = [d.message for d in valider_fichier(FIXTURES / "regle3-provisoire.yaml").diagnostics]
     assert "familles_services_numeriques : 450 familles ne sont pas comptées (50 sur 500)" in messages
+
+
+def test_le_taux_de_reponse_des_enquetes_dans_score_json_et_texte(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from diagnum.cli import app
+
+    racine = Path(__file__).resolve().parents[1]
+    campagne = tmp_path / "c.yaml"
+    campagne.write_bytes((racine / "exemples" / "college-jean-moulin-2024-2025.yaml").read_bytes())
+    runner = CliRunner()
+    export = racine / "exemples" / "enquete-enseignants-limesurvey.csv"
+    importe = runner.invoke(
+        app, ["enquete", "importer", str(export), "--public", "enseignants", "--dans", str(campagne), "--force"]
+    )
+    assert importe.exit_code == 0, importe.output
+    resultat = runner.invoke(app, ["score", str(campagne), "--format", "json"])
+    assert resultat.exit_code == 0 and resultat.stderr == ""
+    (enquete,) = json.loads(resultat.stdout)["enquetes"]
+    # 38 répondants sur les 47 enseignants de la campagne
+    assert (enquete["repondants"], enquete["reference"], enquete["taux"]) == (38, 47, 0.8085)
+    texte = runner.invoke(app, ["score", str(campagne)])
+    assert texte.exit_code == 0
+    assert "Enquête : 38 enseignants sur 47 ont répondu (81\u00a0%)." in texte.stdout

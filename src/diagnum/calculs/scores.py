@@ -151,6 +151,27 @@ class EtatObligation:
 
 
 @dataclass(frozen=True, slots=True)
+class TauxReponse:
+    """Une enquête importée : combien ont répondu, sur le nombre de référence de leur public."""
+
+    public: str
+    repondants: int
+    reference: int | None
+    unite: str
+    date: dt.date | None = None
+
+    @property
+    def taux(self) -> float | None:
+        return self.repondants / self.reference if self.reference else None
+
+    @property
+    def phrase(self) -> str:
+        """« 38 enseignants sur 47 ont répondu »."""
+        sur = f" sur {self.reference}" if self.reference else ""
+        return f"{self.repondants} {self.unite}{sur} ont répondu"
+
+
+@dataclass(frozen=True, slots=True)
 class Profil:
     """Le profil d'un établissement pour une campagne."""
 
@@ -161,6 +182,7 @@ class Profil:
     domaines: tuple[ScoreDomaine, ...]
     obligations: tuple[EtatObligation, ...]
     reference: dict[str, int | None] = field(default_factory=dict)
+    enquetes: tuple[TauxReponse, ...] = ()
 
     @property
     def obligations_triees(self) -> tuple[EtatObligation, ...]:
@@ -358,6 +380,16 @@ def calculer_profil(campagne: Campagne, referentiel: Referentiel) -> Profil:
             for item in referentiel.obligations.items
         ),
         reference=dict(campagne.reference),
+        enquetes=tuple(
+            TauxReponse(
+                public,
+                enquete.repondants,
+                campagne.reference.get(public),
+                getattr(referentiel.item(public), "unite", None) or public,
+                enquete.date,
+            )
+            for public, enquete in campagne.enquetes.items()
+        ),
     )
 
 
@@ -445,6 +477,17 @@ def profil_en_dict(profil: Profil) -> dict:
                 "sans_reponse": list(d.sans_reponse),
             }
             for d in profil.domaines
+        ],
+        "enquetes": [
+            {
+                "public": e.public,
+                "repondants": e.repondants,
+                "reference": e.reference,
+                "taux": None if e.taux is None else round(e.taux, 4),
+                "date": e.date.isoformat() if e.date else None,
+                "texte": e.phrase,
+            }
+            for e in profil.enquetes
         ],
         "obligations": [
             {"id": o.id, "libelle": o.libelle, "reponse": o.reponse, "respectee": o.respectee}

@@ -139,14 +139,16 @@ def importer(
     contenu = lire_octets(campagne, TAILLE_MAX)
     feuilles = [lire_export(chemin) for chemin in export]
     for feuille in feuilles:
-        print(f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne(s) de réponses")
+        print(f"{feuille.chemin} : {feuille.format}, {_pluriel(len(feuille.lignes), 'ligne')} de réponses")
     bilan = preparer_import(contenu, str(campagne), feuilles, public, force=force, seuil=seuil)
     _afficher_bilan(bilan)
     if bilan.erreurs:
         for constat in bilan.erreurs[:_ERREURS_AFFICHEES]:
             print(str(constat), file=sys.stderr)
         if len(bilan.erreurs) > _ERREURS_AFFICHEES:
-            afficher_erreur(f"… et {len(bilan.erreurs) - _ERREURS_AFFICHEES} autre(s) erreur(s)")
+            afficher_erreur(
+                f"… et {_pluriel(len(bilan.erreurs) - _ERREURS_AFFICHEES, 'autre erreur', 'autres erreurs')}"
+            )
         afficher_erreur(f"{campagne} : rien n'a été écrit")
         raise typer.Exit(SORTIE_PROBLEMES)
     if bilan.texte is None:
@@ -154,10 +156,17 @@ def importer(
         return
     nombre = len(bilan.changements)
     if essai:
-        print(f"{campagne} : essai, rien n'a été écrit ({nombre} réponse(s) changeraient).")
+        verbe = "changeraient" if nombre > 1 else "changerait"
+        print(f"{campagne} : essai, rien n'a été écrit ({_pluriel(nombre, 'réponse')} {verbe}).")
         return
     ecrire_atomique(campagne, bilan.texte, force=True)
-    print(f"{campagne} : {nombre} réponse(s) mise(s) à jour, enquête des {bilan.public} enregistrée.")
+    mises = _pluriel(nombre, "réponse mise", "réponses mises")
+    print(f"{campagne} : {mises} à jour, enquête des {bilan.public} enregistrée.")
+
+
+def _pluriel(nombre: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 ligne », « 2 lignes » (« 0 » prend le singulier, comme en français)."""
+    return f"{nombre} {singulier if nombre <= 1 else (pluriel or singulier + 's')}"
 
 
 _ERREURS_AFFICHEES = 30

@@ -99,6 +99,9 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
         )
     if any(d.nature == "usage" and None in (d.usage, d.moyens) for d in profil.domaines):
         console.print(Text(f"{ABSENT} : aucune réponse comptée pour ce chiffre.", style="dim"))
+    for enquete in profil.enquetes:
+        taux = f" ({pourcent_fr(enquete.taux)})" if enquete.taux is not None else ""
+        console.print(Text(f"Enquête : {enquete.phrase}{taux}."))
     console.print()
     obligations = Table(show_edge=False, pad_edge=False, title="Obligations réglementaires", title_justify="left")
     obligations.add_column("Obligation")

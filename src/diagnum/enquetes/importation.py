@@ -156,7 +156,8 @@ def preparer_import(
         )
     if depouillement.doublons:
         avertissements.append(
-            f"{depouillement.doublons} réponse(s) en double (même identifiant de réponse) comptée(s) une seule fois"
+            f"{depouillement.doublons} réponse{'s' if depouillement.doublons > 1 else ''} en double (même identifiant "
+            f"de réponse) comptée{'s' if depouillement.doublons > 1 else ''} une seule fois"
         )
     for fichier, entete in depouillement.doubles:
         avertissements.append(
