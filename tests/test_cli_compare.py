@@ -279,7 +279,7 @@ def test_le_rapport_n_ecrase_rien_sans_force(tmp_path):
     resultat = compare(AVANT, AVANT, "-o", dossier)
     assert resultat.exit_code == 1
     assert resultat.stdout == ""
-    assert "existe déjà" in resultat.stderr and "--force" in resultat.stderr
+    assert "progression.md existent déjà" in resultat.stderr and "--force" in resultat.stderr
     assert rapport.read_text(encoding="utf-8") == "à garder\n"
     force = compare(AVANT, AVANT, "-o", dossier, "--force")
     assert force.exit_code == 0

@@ -53,3 +53,36 @@ def echapper_paragraphes(texte: object) -> str:
         elif paragraphes[-1]:
             paragraphes.append([])
     return "\n\n".join("\\\n".join(lignes) for lignes in paragraphes if lignes)
+
+
+# Échappement HTML
+#
+# Les gabarits HTML sont rendus avec l'échappement automatique de Jinja2 :
+# chaque valeur y est échappée. Ces deux fonctions servent là où le texte
+# est assemblé hors d'un gabarit (texte de remplacement d'une image) et pour
+# un texte sur plusieurs lignes.
+
+
+def echapper_html(texte: object) -> str:
+    """Un texte libre rendu inoffensif en HTML, dans un élément comme dans un attribut
+    (``&``, ``<``, ``>``, ``"`` et ``'`` deviennent des entités ; caractères de contrôle retirés)."""
+    import html
+
+    if texte is None:
+        return ""
+    return html.escape(_CONTROLES.sub("", str(texte)), quote=True)
+
+
+def paragraphes_html(texte: object) -> str:
+    """Un texte libre sur plusieurs lignes en paragraphes HTML : chaque ligne échappée, les
+    lignes vides séparent des ``<p>``, les autres retours deviennent des ``<br>``."""
+    if texte is None:
+        return ""
+    paragraphes: list[list[str]] = [[]]
+    for brute in _FINS_DE_LIGNE.split(str(texte)):
+        ligne = echapper_html(_BLANCS.sub(" ", brute).strip())
+        if ligne:
+            paragraphes[-1].append(ligne)
+        elif paragraphes[-1]:
+            paragraphes.append([])
+    return "\n".join(f"<p>{'<br>'.join(lignes)}</p>" for lignes in paragraphes if lignes)

@@ -161,8 +161,43 @@ def charger_comparables(chemins: Sequence[Path], force: bool):
 
 
 OPTION_FORMAT = typer.Option(
-    FormatComparaison.texte, "--format", help="Présentation sur la sortie standard : texte ou json."
+    None,
+    "--format",
+    help="Sans -o : présentation à l'écran, texte (par défaut) ou json. Avec -o : format du rapport, md "
+    '(par défaut), html, pdf (demande pip install "diagnum[pdf]") ou tout ; se répète : --format md --format html.',
+    metavar="FORMAT",
+    show_default=False,
 )
+
+
+def choisir_formats(valeurs: list[str] | None, sortie: Path | None) -> tuple[FormatComparaison, tuple[str, ...]]:
+    """Les valeurs de ``--format`` : la présentation à l'écran (sans ``-o``) ou les formats du rapport (avec).
+
+    Une valeur qui ne convient pas au cas lève ``ErreurDiagnum`` (code 2, usage incorrect).
+    """
+    from diagnum.erreurs import ErreurDiagnum
+    from diagnum.rapports.formats import FORMATS, TOUT, lire_formats
+
+    valeurs = [v.strip().lower() for v in valeurs or ()]
+    ecran = {f.value for f in FormatComparaison}
+    if sortie is not None:
+        if ecran & set(valeurs):
+            raise ErreurDiagnum(
+                "avec -o DOSSIER, --format choisit le format du rapport : md, html, pdf ou tout "
+                "(texte et json s'affichent à l'écran, sans -o)"
+            )
+        return FormatComparaison.texte, lire_formats(valeurs)
+    if not valeurs:
+        return FormatComparaison.texte, ()
+    if len(set(valeurs)) > 1:
+        raise ErreurDiagnum("à l'écran, un seul --format : texte ou json")
+    if valeurs[0] in ecran:
+        return FormatComparaison(valeurs[0]), ()
+    if valeurs[0] in (*FORMATS, TOUT):
+        raise ErreurDiagnum(f"--format {valeurs[0]} écrit un rapport dans un dossier : ajoutez -o DOSSIER")
+    raise ErreurDiagnum(
+        f"format « {valeurs[0]} » inconnu : texte ou json à l'écran, ou avec -o DOSSIER md, html, pdf ou tout"
+    )
 
 
 def option_sortie(rapport: str):
@@ -191,8 +226,8 @@ def ecrire_json(document: dict) -> None:
 def compare(
     avant: Path = typer.Argument(..., help="La campagne la plus ancienne.", show_default=False),
     apres: Path = typer.Argument(..., help="La campagne la plus récente.", show_default=False),
-    format: FormatComparaison = OPTION_FORMAT,
-    sortie: Path | None = option_sortie("de progression (progression.md et son diagramme)"),
+    formats: list[str] | None = OPTION_FORMAT,
+    sortie: Path | None = option_sortie("de progression (progression.md et son diagramme, .html, .pdf)"),
     force: bool = option_force("Compare même deux établissements différents (UAI)"),
 ) -> None:
     """Mesure les progrès entre deux campagnes d'un établissement.
@@ -204,7 +239,10 @@ def compare(
     """
     from diagnum.calculs.comparaison import comparaison_json, comparer
     from diagnum.cli.commun import afficher_erreur
+    from diagnum.rapports.formats import verifier_formats
 
+    format, formats_rapport = choisir_formats(formats, sortie)
+    verifier_formats(formats_rapport)
     (campagne_avant, campagne_apres), referentiel = charger_comparables([avant, apres], force)
     if campagne_avant.date and campagne_apres.date and campagne_avant.date > campagne_apres.date:
         afficher_erreur(
@@ -215,8 +253,11 @@ def compare(
     if sortie is not None:
         from diagnum.rapports.progression import ecrire_rapport_progression
 
-        chemin = ecrire_rapport_progression(comparaison, sortie, force=force, referentiel_titre=referentiel.titre)
-        print(f"{chemin} : rapport de progression écrit")
+        chemins = ecrire_rapport_progression(
+            comparaison, sortie, force=force, referentiel_titre=referentiel.titre, formats=formats_rapport
+        )
+        for chemin in chemins:
+            print(f"{chemin} : rapport de progression écrit")
         return
     if format is FormatComparaison.json:
         ecrire_json(comparaison_json(comparaison, (str(avant), str(apres))))

@@ -66,8 +66,8 @@ def evolution(
     fichiers: list[Path] = typer.Argument(
         ..., help="Deux campagnes ou plus d'un même établissement.", show_default=False
     ),
-    format: FormatComparaison = OPTION_FORMAT,
-    sortie: Path | None = option_sortie("d'évolution (evolution.md et son graphique)"),
+    formats: list[str] | None = OPTION_FORMAT,
+    sortie: Path | None = option_sortie("d'évolution (evolution.md et son graphique, .html, .pdf)"),
     force: bool = option_force("Accepte des établissements différents (UAI)"),
 ) -> None:
     """Suit les scores d'un établissement sur plusieurs campagnes : tableau par domaine et graphique.
@@ -78,8 +78,12 @@ def evolution(
     """
     from diagnum.calculs.comparaison import evolution as calculer_evolution
     from diagnum.calculs.comparaison import evolution_json
-    from diagnum.cli.compare import charger_comparables, ecrire_json
+    from diagnum.cli.compare import charger_comparables, choisir_formats, ecrire_json
     from diagnum.erreurs import ErreurDiagnum
+    from diagnum.rapports.formats import verifier_formats
+
+    format, formats_rapport = choisir_formats(formats, sortie)
+    verifier_formats(formats_rapport)
 
     if len(fichiers) < 2:
         raise ErreurDiagnum("il faut au moins deux campagnes pour suivre une évolution (diagnum evolution A B C…)")
@@ -88,8 +92,11 @@ def evolution(
     if sortie is not None:
         from diagnum.rapports.progression import ecrire_rapport_evolution
 
-        chemin = ecrire_rapport_evolution(evo, sortie, force=force, referentiel_titre=referentiel.titre)
-        print(f"{chemin} : rapport d'évolution écrit")
+        chemins = ecrire_rapport_evolution(
+            evo, sortie, force=force, referentiel_titre=referentiel.titre, formats=formats_rapport
+        )
+        for chemin in chemins:
+            print(f"{chemin} : rapport d'évolution écrit")
         return
     if format is FormatComparaison.json:
         ecrire_json(evolution_json(evo))

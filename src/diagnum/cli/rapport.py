@@ -1,4 +1,4 @@
-"""``diagnum rapport`` : le rapport complet d'une campagne (Markdown et images)."""
+"""``diagnum rapport`` : le rapport complet d'une campagne (Markdown, HTML, PDF)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,18 @@ from pathlib import Path
 import typer
 
 from diagnum.cli.commun import gerer_erreurs
+
+AIDE_FORMAT = (
+    "md (Markdown et ses images, par défaut), html (une seule page à ouvrir dans un navigateur), "
+    'pdf (à imprimer ; demande pip install "diagnum[pdf]") ou tout ; se répète : --format md --format html.'
+)
+
+
+def option_formats() -> object:
+    """L'option ``--format`` répétable d'une commande qui écrit un rapport dans un dossier."""
+    return typer.Option(
+        None, "--format", help=f"Format du rapport : {AIDE_FORMAT}", metavar="FORMAT", show_default=False
+    )
 
 
 @gerer_erreurs
@@ -19,44 +31,63 @@ def rapport(
         help="Dossier du rapport, créé s'il manque (par défaut : rapport-<nom du fichier>).",
         show_default=False,
     ),
+    formats: list[str] | None = option_formats(),
+    resume: bool = typer.Option(
+        False,
+        "--resume",
+        help="N'écrit que le résumé pour le conseil d'administration (deux pages) : resume.md, resume.html "
+        "ou resume.pdf.",
+    ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace un rapport existant dans ce dossier."),
 ) -> None:
     """Écrit le rapport d'une campagne : DOSSIER/rapport.md, le diagramme de synthèse
-    (radar.png) et les répartitions des domaines d'usage (repartition-<domaine>.png).
+    (radar.png) et les répartitions des domaines d'usage (repartition-<domaine>.png) ;
+    avec --format html, DOSSIER/rapport.html ; avec --format pdf, DOSSIER/rapport.pdf.
 
-    Le dossier peut être déplacé : les images y sont liées par des chemins relatifs.
+    Le HTML et le PDF commencent par un résumé de deux pages pour le conseil
+    d'administration ; la page HTML contient ses images et s'ouvre sans réseau. Le
+    dossier peut être déplacé : les images du Markdown y sont liées par des chemins relatifs.
 
     Codes de sortie : 0 rapport écrit, 1 campagne invalide ou rapport existant (sans
-    --force), 2 impossible de travailler (dossier parent introuvable…).
+    --force), 2 impossible de travailler (dossier parent introuvable, WeasyPrint absent
+    pour le PDF…).
     """
     from diagnum.calculs.scores import calculer_profil
     from diagnum.campagne.chargement import charger_campagne
-    from diagnum.erreurs import ErreurFichier, ErreurProbleme
-    from diagnum.fichiers import ecrire_atomique, preparer_dossier
-    from diagnum.rapports.rapport import NOM_RAPPORT, construire_rapport, noms_images
+    from diagnum.rapports import formats as fmt
+    from diagnum.rapports.rapport import NOM_RADAR, construire_rapport, noms_images
 
+    demandes = fmt.lire_formats(formats)
+    fmt.verifier_formats(demandes)
     dossier = dossier if dossier is not None else Path(f"rapport-{fichier.stem}")
-    parent = dossier.parent if str(dossier.parent) else Path(".")
-    if not parent.is_dir():
-        raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
-    if dossier.exists() and not dossier.is_dir():
-        raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
-    if (dossier / NOM_RAPPORT).exists() and not force:
-        raise ErreurProbleme(
-            f"{dossier / NOM_RAPPORT} existe déjà : rien n'a été écrit (ajoutez --force pour le remplacer)"
-        )
+    fmt.verifier_dossier(dossier)
+    base = "resume" if resume else "rapport"
+    principaux = fmt.noms_fichiers(base, demandes)
+    fmt.refuser_existants(dossier, principaux, force)
     campagne, referentiel = charger_campagne(fichier)
-    existants = [nom for nom in noms_images(campagne, referentiel) if (dossier / nom).exists()]
-    if existants and not force:
-        raise ErreurProbleme(
-            f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour les remplacer)"
-        )
+    images_md = [NOM_RADAR] if resume else noms_images(campagne, referentiel)
+    fmt.refuser_existants(dossier, fmt.noms_fichiers(base, demandes, images_md), force)
     profil = calculer_profil(campagne, referentiel)
-    resultat = construire_rapport(campagne, referentiel, profil)
-    preparer_dossier(dossier)
-    for nom, octets in resultat.images.items():
-        ecrire_atomique(dossier / nom, octets, force=force)
-    # Le texte en dernier : un rapport.md présent est un rapport complet.
-    ecrire_atomique(dossier / NOM_RAPPORT, resultat.texte, force=force)
-    nombre = len(resultat.images)
-    print(f"{dossier / NOM_RAPPORT} : rapport écrit ({nombre} image{'s' if nombre > 1 else ''}).")
+
+    def markdown() -> dict[str, bytes | str]:
+        if resume:
+            from diagnum.rapports.resume import images_resume, texte_resume
+
+            return {**images_resume(profil), "resume.md": texte_resume(campagne, referentiel, profil)}
+        resultat = construire_rapport(campagne, referentiel, profil)
+        return {**resultat.images, "rapport.md": resultat.texte}
+
+    def html() -> str:
+        from diagnum.rapports.html import page_rapport
+
+        return page_rapport(campagne, referentiel, profil, resume_seul=resume)
+
+    fichiers = fmt.produire(base, demandes, markdown=markdown, html=html)
+    fmt.ecrire(dossier, fichiers, force=force, principaux=principaux)
+    quoi = "résumé écrit" if resume else "rapport écrit"
+    for nom in principaux:
+        if nom.endswith(".md"):
+            nombre = len(fichiers) - len(principaux)
+            print(f"{dossier / nom} : {quoi} ({nombre} image{'s' if nombre > 1 else ''}).")
+        else:
+            print(f"{dossier / nom} : {quoi}.")

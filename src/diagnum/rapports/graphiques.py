@@ -39,6 +39,8 @@ COULEURS_MODALITES = dict(zip(MODALITES, ("#D55E00", "#F0E442", "#0072B2"), stri
 TEXTE_SUR_MODALITE = dict(zip(MODALITES, ("white", "black", "white"), strict=True))
 GRIS = "#555555"
 DPI = 100
+# Pour l'impression (HTML et PDF) : 200 points par pouce, comme un document imprimé net.
+DPI_IMPRESSION = 200
 POLICE = "DejaVu Sans"
 STYLE = {
     "font.family": "sans-serif",
@@ -81,12 +83,12 @@ def nouvelle_figure(largeur: float, hauteur: float) -> Figure:
     return figure
 
 
-def figure_en_png(figure: Figure) -> bytes:
-    """Les octets du PNG, sans métadonnée variable (ni logiciel, ni date)."""
+def figure_en_png(figure: Figure, dpi: int = DPI) -> bytes:
+    """Les octets du PNG à ``dpi`` points par pouce, sans métadonnée variable (ni logiciel, ni date)."""
     import io
 
     tampon = io.BytesIO()
-    figure.savefig(tampon, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
+    figure.savefig(tampon, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
     return tampon.getvalue()
 
 
@@ -110,14 +112,16 @@ def _suffixe(marque: str, concernes: list[str], total: int) -> str:
     return f"({marque} : {len(concernes)} campagne{'s' if len(concernes) > 1 else ''} sur {total})"
 
 
-def radar_png(profils: Sequence[Profil], titre: str | None = None) -> bytes:
+def radar_png(profils: Sequence[Profil], titre: str | None = None, dpi: int = DPI) -> bytes:
     """Le diagramme de synthèse d'une ou de plusieurs campagnes, superposées (PNG).
 
     Un domaine sans score est dessiné à 0 et son axe porte « (sans score) » ;
     un score provisoire a un point creux et son axe porte « (provisoire) ».
+    Les scores de la dernière campagne sont écrits à côté de ses points (une ou
+    deux campagnes : celle d'un rapport, ou la nouvelle d'une progression).
     """
     with contexte_graphique():
-        return figure_en_png(figure_radar(profils, titre))
+        return figure_en_png(figure_radar(profils, titre), dpi)
 
 
 def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
@@ -165,7 +169,7 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
                     axe.plot([angle], [valeur], marker="o", mfc="white", mec=couleur, mew=2, ms=8, zorder=4)
                 else:
                     axe.plot([angle], [valeur], marker="o", color=couleur, ms=6, zorder=4)
-                if len(profils) == 1 and sd is not None and sd.score is not None:
+                if i == len(profils) - 1 and len(profils) <= 2 and sd is not None and sd.score is not None:
                     axe.annotate(
                         score_fr(sd.score),
                         (angle, valeur),
@@ -226,11 +230,14 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
         return figure
 
 
-def repartition_png(barres: Sequence[tuple[str, Mapping[str, int]]], titre: str | None = None) -> bytes:
+def repartition_png(barres: Sequence[tuple[str, Mapping[str, int]]], titre: str | None = None, dpi: int = DPI) -> bytes:
     """Barres horizontales empilées (PNG) : pour chaque indicateur (libellé, effectifs
-    par modalité), la part de jamais, d'occasionnellement et de régulièrement."""
+    par modalité), la part de jamais, d'occasionnellement et de régulièrement.
+
+    Chaque segment porte son effectif et sa part ; un segment trop étroit pour
+    son étiquette est nommé à droite de sa barre."""
     with contexte_graphique():
-        return figure_en_png(figure_repartition(barres, titre))
+        return figure_en_png(figure_repartition(barres, titre), dpi)
 
 
 def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: str | None = None) -> Figure:
@@ -245,8 +252,9 @@ def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: s
         hauteur = 1.6 + hauteur_barre * n
         figure = nouvelle_figure(10, hauteur)
         bas, haut = 0.5 / hauteur, 1 - (1.1 if titre else 0.6) / hauteur
-        axe = figure.add_axes((0.4, bas, 0.54, haut - bas))
+        axe = figure.add_axes((0.37, bas, 0.43, haut - bas))
         positions = list(range(n))[::-1]
+        etroits: list[list[str]] = [[] for _ in barres]
         for modalite_id in MODALITES:
             gauches = []
             largeurs = []
@@ -277,6 +285,13 @@ def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: s
                         color=TEXTE_SUR_MODALITE[modalite_id],
                         linespacing=1.1,
                     )
+                elif largeur > 0:
+                    etroits[positions.index(y)].append(
+                        f"{modalite(modalite_id)} : {effectifs.get(modalite_id, 0)} ({nombre_fr(largeur, 0)}\u00a0%)"
+                    )
+        for y, textes in zip(positions, etroits, strict=True):
+            if textes:
+                axe.text(102, y, "\n".join(textes), ha="left", va="center", fontsize=9, color="black", clip_on=False)
         axe.set_xlim(0, 100)
         axe.set_ylim(-0.6, n - 0.4)
         axe.set_yticks(positions, libelles, fontsize=10)

@@ -3,15 +3,16 @@
 Trois étages : un contexte pur (chaînes prêtes à afficher, calculées à partir
 de ``Comparaison`` ou ``Evolution``), la mise en page Jinja2 (gabarits
 ``modeles/progression.md.j2`` et ``modeles/evolution.md.j2``, rendus par
-l'environnement de ``rapport`` et son filtre d'échappement ``md``), puis
-l'écriture au bord : le dossier est créé s'il manque, aucun fichier existant
+l'environnement de ``rapport`` et son filtre d'échappement ``md`` ; en HTML et
+en PDF, ``html.page_progression`` et ``html.page_evolution``), puis l'écriture
+au bord (``formats``) : le dossier est créé s'il manque, aucun fichier existant
 n'est remplacé sans ``force``, chaque fichier est écrit de façon atomique.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from diagnum.affichage import date_fr, nombre_fr, score_fr
@@ -29,8 +30,10 @@ from diagnum.calculs.comparaison import (
     statut_fr,
 )
 
+BASE_PROGRESSION = "progression"
 RAPPORT_PROGRESSION = "progression.md"
 RADAR_PROGRESSION = "radar-progression.png"
+BASE_EVOLUTION = "evolution"
 RAPPORT_EVOLUTION = "evolution.md"
 COURBES_EVOLUTION = "evolution.png"
 
@@ -193,48 +196,90 @@ def rendre(modele: str, contexte: Mapping[str, object]) -> str:
     return re.sub(r"\n{3,}", "\n\n", texte).rstrip("\n") + "\n"
 
 
-def _preparer(dossier: Path, noms: tuple[str, ...], force: bool) -> Path:
-    """Crée le dossier s'il manque ; sans ``force``, refuse avant de dessiner quoi que ce soit
-    si l'un des fichiers existe déjà (jamais de rapport à moitié remplacé)."""
-    from diagnum.erreurs import ErreurProbleme
-    from diagnum.fichiers import preparer_dossier
+def page_progression(comparaison: Comparaison, referentiel_titre: str = "") -> str:
+    """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``)."""
+    from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png
+    from diagnum.rapports.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
 
-    dossier = preparer_dossier(Path(dossier))
-    existants = [str(dossier / nom) for nom in noms if (dossier / nom).exists()]
-    if existants and not force:
-        raise ErreurProbleme(
-            f"{', '.join(existants)} existe déjà : rien n'a été écrit (ajoutez --force pour remplacer)"
-        )
-    return dossier
+    profils = [comparaison.avant, comparaison.apres]
+    radar = image(radar_png(profils, dpi=DPI_IMPRESSION), texte_radar(profils))
+    return rendre_html(
+        MODELE_PROGRESSION_HTML, {**contexte_progression(comparaison, referentiel_titre), "image": radar}
+    )
 
 
-def _ecrire(dossier: Path, fichiers: dict[str, bytes | str], force: bool) -> None:
-    from diagnum.fichiers import ecrire_atomique
+def page_evolution(evo: Evolution, referentiel_titre: str = "") -> str:
+    """La page HTML autonome du rapport d'évolution (gabarit ``evolution.html.j2``)."""
+    from diagnum.rapports.graphiques import DPI_IMPRESSION
+    from diagnum.rapports.graphiques_evolution import courbes_evolution_png
+    from diagnum.rapports.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
 
-    for nom, contenu in fichiers.items():
-        ecrire_atomique(dossier / nom, contenu, force=force)
+    courbes = image(courbes_evolution_png(evo, dpi=DPI_IMPRESSION), texte_evolution(evo))
+    return rendre_html(MODELE_EVOLUTION_HTML, {**contexte_evolution(evo, referentiel_titre), "image": courbes})
 
 
 def ecrire_rapport_progression(
-    comparaison: Comparaison, dossier: Path, *, force: bool = False, referentiel_titre: str = ""
-) -> Path:
-    """Écrit ``progression.md`` et le radar superposé dans ``dossier`` ; renvoie le chemin du rapport."""
-    from diagnum.rapports.graphiques import radar_png
+    comparaison: Comparaison,
+    dossier: Path,
+    *,
+    force: bool = False,
+    referentiel_titre: str = "",
+    formats: Sequence[str] = ("md",),
+) -> list[Path]:
+    """Écrit le rapport de progression dans ``dossier``, dans chaque format demandé : ``progression.md``
+    et le radar superposé, ``progression.html``, ``progression.pdf`` ; renvoie les chemins des rapports."""
+    from diagnum.rapports import formats as fmt
 
-    dossier = _preparer(dossier, (RADAR_PROGRESSION, RAPPORT_PROGRESSION), force)
-    texte = rendre("progression.md.j2", contexte_progression(comparaison, referentiel_titre))
-    radar = radar_png([comparaison.avant, comparaison.apres])
-    _ecrire(dossier, {RADAR_PROGRESSION: radar, RAPPORT_PROGRESSION: texte}, force)
-    return dossier / RAPPORT_PROGRESSION
+    fmt.verifier_formats(formats)
+    fmt.verifier_dossier(dossier)
+    fmt.refuser_existants(dossier, fmt.noms_fichiers(BASE_PROGRESSION, formats, (RADAR_PROGRESSION,)), force)
+
+    def markdown() -> dict[str, bytes | str]:
+        from diagnum.rapports.graphiques import radar_png
+
+        texte = rendre("progression.md.j2", contexte_progression(comparaison, referentiel_titre))
+        return {RADAR_PROGRESSION: radar_png([comparaison.avant, comparaison.apres]), RAPPORT_PROGRESSION: texte}
+
+    def html() -> str:
+        return page_progression(comparaison, referentiel_titre)
+
+    principaux = fmt.noms_fichiers(BASE_PROGRESSION, formats)
+    fmt.ecrire(
+        dossier,
+        fmt.produire(BASE_PROGRESSION, formats, markdown=markdown, html=html),
+        force=force,
+        principaux=principaux,
+    )
+    return [Path(dossier) / nom for nom in principaux]
 
 
 def ecrire_rapport_evolution(
-    evo: Evolution, dossier: Path, *, force: bool = False, referentiel_titre: str = ""
-) -> Path:
-    """Écrit ``evolution.md`` et son graphique dans ``dossier`` ; renvoie le chemin du rapport."""
-    from diagnum.rapports.graphiques_evolution import courbes_evolution_png
+    evo: Evolution,
+    dossier: Path,
+    *,
+    force: bool = False,
+    referentiel_titre: str = "",
+    formats: Sequence[str] = ("md",),
+) -> list[Path]:
+    """Écrit le rapport d'évolution dans ``dossier``, dans chaque format demandé : ``evolution.md`` et son
+    graphique, ``evolution.html``, ``evolution.pdf`` ; renvoie les chemins des rapports."""
+    from diagnum.rapports import formats as fmt
 
-    dossier = _preparer(dossier, (COURBES_EVOLUTION, RAPPORT_EVOLUTION), force)
-    texte = rendre("evolution.md.j2", contexte_evolution(evo, referentiel_titre))
-    _ecrire(dossier, {COURBES_EVOLUTION: courbes_evolution_png(evo), RAPPORT_EVOLUTION: texte}, force)
-    return dossier / RAPPORT_EVOLUTION
+    fmt.verifier_formats(formats)
+    fmt.verifier_dossier(dossier)
+    fmt.refuser_existants(dossier, fmt.noms_fichiers(BASE_EVOLUTION, formats, (COURBES_EVOLUTION,)), force)
+
+    def markdown() -> dict[str, bytes | str]:
+        from diagnum.rapports.graphiques_evolution import courbes_evolution_png
+
+        texte = rendre("evolution.md.j2", contexte_evolution(evo, referentiel_titre))
+        return {COURBES_EVOLUTION: courbes_evolution_png(evo), RAPPORT_EVOLUTION: texte}
+
+    def html() -> str:
+        return page_evolution(evo, referentiel_titre)
+
+    principaux = fmt.noms_fichiers(BASE_EVOLUTION, formats)
+    fmt.ecrire(
+        dossier, fmt.produire(BASE_EVOLUTION, formats, markdown=markdown, html=html), force=force, principaux=principaux
+    )
+    return [Path(dossier) / nom for nom in principaux]
