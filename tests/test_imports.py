@@ -18,7 +18,7 @@ EXEMPLE = RACINE / "exemples" / "college-jean-moulin-2024-2025.yaml"
 
 # Lourds et inutiles pour vérifier une campagne : dessin, mise en page, et pydantic
 # (Typer 0.29 le construit pour chaque paramètre, voir pyproject.toml).
-INTERDITS_VALIDER = ("matplotlib", "jinja2", "pydantic", "PIL", "numpy", "python_calamine")
+INTERDITS_VALIDER = ("matplotlib", "jinja2", "pydantic", "PIL", "numpy", "python_calamine", "weasyprint")
 # L'enregistrement des sous-commandes ne charge que Typer et les modules de la CLI.
 INTERDITS_ENREGISTREMENT = (
     *INTERDITS_VALIDER,
