@@ -165,7 +165,7 @@ OPTION_FORMAT = typer.Option(
     "--format",
     help="Sans -o : présentation à l'écran, texte (par défaut) ou json. Avec -o : format du rapport, md "
     '(par défaut), html, pdf (demande pip install "diagnum[pdf]") ou tout ; se répète : --format md --format html.',
-    metavar="FORMAT",
+    metavar="<texte|json|md|html|pdf|tout>",
     show_default=False,
 )
 

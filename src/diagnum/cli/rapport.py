@@ -17,7 +17,7 @@ AIDE_FORMAT = (
 def option_formats() -> object:
     """L'option ``--format`` répétable d'une commande qui écrit un rapport dans un dossier."""
     return typer.Option(
-        None, "--format", help=f"Format du rapport : {AIDE_FORMAT}", metavar="FORMAT", show_default=False
+        None, "--format", help=f"Format du rapport : {AIDE_FORMAT}", metavar="<md|html|pdf|tout>", show_default=False
     )
 
 
