@@ -278,7 +278,7 @@ def test_etiquettes_d_evolution_ecartees_et_dans_le_cadre(valeurs):
 def test_courbes_d_evolution_valeurs_marqueurs_et_traits():
     from matplotlib.lines import Line2D
 
-    from diagnum.affichage import nombre_fr
+    from diagnum.affichage import score_fr
     from diagnum.calculs.comparaison import evolution
     from diagnum.rapports import graphiques_evolution
 
@@ -296,7 +296,7 @@ def test_courbes_d_evolution_valeurs_marqueurs_et_traits():
     textes = _textes(figure)
     for serie in evo.domaines:
         for score in serie.scores:
-            assert nombre_fr(score) in textes
+            assert score_fr(score) in textes
     courbes = [ligne for ligne in axe.get_lines() if isinstance(ligne, Line2D) and ligne.get_label()[:1] != "_"]
     assert len({c.get_marker() for c in courbes}) == len(courbes) == len(evo.domaines)
     assert len({(c.get_color(), str(c.get_linestyle())) for c in courbes}) == len(courbes)
@@ -306,7 +306,7 @@ def test_courbes_d_evolution_valeurs_marqueurs_et_traits():
 
 
 def test_radar_de_progression_ecrit_les_valeurs_de_la_nouvelle_campagne():
-    from diagnum.affichage import nombre_fr
+    from diagnum.affichage import score_fr
     from diagnum.rapports.graphiques import PALETTE, figure_radar
 
     avant, referentiel = charger_campagne(AVANT)
@@ -317,7 +317,7 @@ def test_radar_de_progression_ecrit_les_valeurs_de_la_nouvelle_campagne():
 
     annotations = [t for t in figure.findobj(Annotation)]
     assert sorted(a.get_text() for a in annotations) == sorted(
-        nombre_fr(d.score) for d in profils[1].domaines if d.score is not None
+        score_fr(d.score) for d in profils[1].domaines if d.score is not None
     )
     assert {a.get_color() for a in annotations} == {PALETTE[1]}
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnum.affichage import nombre_fr
+from diagnum.affichage import score_fr
 from diagnum.calculs.scores import calculer_profil
 from diagnum.campagne.chargement import charger_campagne
 from diagnum.campagne.modele import Campagne
@@ -98,7 +98,7 @@ def test_le_resume_vient_d_abord_et_dit_l_essentiel(pages, exemple):
     notes = sorted((d for d in profil.domaines if d.score is not None), key=lambda d: -d.score)
     forts = debut.split("Les trois domaines les plus forts")[1].split("Les trois domaines les plus faibles")[0]
     for d in notes[:3]:
-        assert f"{d.axe} : {nombre_fr(d.score)} sur 100" in forts
+        assert f"{d.axe} : {score_fr(d.score)} sur 100" in forts
 
 
 @pytest.mark.parametrize("exemple", EXEMPLES, ids=lambda e: e.stem)
@@ -108,7 +108,7 @@ def test_chaque_graphique_dit_ses_valeurs(pages, exemple):
     images = [a for b, a in lire_html(pages[exemple.stem]).balises if b == "img"]
     radar = images[0]["alt"]
     for d in profil.domaines:
-        assert f"{d.axe} : {nombre_fr(d.score) if d.score is not None else 'sans score'}" in radar
+        assert f"{d.axe} : {score_fr(d.score) if d.score is not None else 'sans score'}" in radar
     repartitions = [a["alt"] for a in images[1:]]
     assert repartitions and all("jamais" in t and "régulièrement" in t and "\u00a0%" in t for t in repartitions)
 
@@ -119,8 +119,8 @@ def test_graphiques_de_progression_et_d_evolution_disent_leurs_valeurs(pages):
     _, referentiel = charger_campagne(AVANT)
     apres = calculer_profil(charger_campagne(APRES)[0], referentiel)
     for d in apres.domaines:
-        assert f"{apres.campagne} {nombre_fr(d.score)}" in progression
-        assert f"{apres.campagne} {nombre_fr(d.score)}" in evolution
+        assert f"{apres.campagne} {score_fr(d.score)}" in progression
+        assert f"{apres.campagne} {score_fr(d.score)}" in evolution
 
 
 def test_environnement_html_echappe_tout():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diagnum.affichage import nombre_fr
+from diagnum.affichage import score_fr
 from diagnum.calculs.comparaison import Evolution
 from diagnum.rapports.graphiques import (
     DPI,
@@ -84,7 +84,7 @@ def courbes_evolution_png(evo: Evolution, titre: str | None = None, dpi: int = D
             hauteurs = ecarter([v for _, v in points])
             for (i, valeur), hauteur in zip(points, hauteurs, strict=True):
                 axe.annotate(
-                    nombre_fr(valeur),
+                    score_fr(valeur),
                     (x, valeur),
                     xytext=(x + 0.06, hauteur),
                     textcoords="data",

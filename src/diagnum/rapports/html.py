@@ -21,7 +21,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from diagnum.affichage import modalite, nombre_fr, pourcent_fr
+from diagnum.affichage import modalite, pourcent_fr, score_fr
 from diagnum.echappement import paragraphes_html
 from diagnum.referentiel import MODALITES
 
@@ -86,7 +86,7 @@ def image(png: bytes, alt: str) -> dict[str, object]:
 def _score_texte(d: object) -> str:
     if d is None or d.score is None:
         return "sans score"
-    return f"{nombre_fr(d.score)}{' (provisoire)' if d.provisoire else ''}"
+    return f"{score_fr(d.score)}{' (provisoire)' if d.provisoire else ''}"
 
 
 def texte_radar(profils: Sequence[Profil]) -> str:
@@ -120,11 +120,28 @@ def texte_evolution(evo: Evolution) -> str:
     lignes = []
     for serie in evo.domaines:
         valeurs = ", ".join(
-            f"{libelle} {nombre_fr(s) if s is not None else 'sans score'}"
+            f"{libelle} {score_fr(s) if s is not None else 'sans score'}"
             for libelle, s in zip(evo.libelles, serie.scores, strict=True)
         )
         lignes.append(f"{serie.axe} : {valeurs}")
     return f"Évolution des scores par domaine, sur 100. {' ; '.join(lignes)}."
+
+
+def calcul_html(referentiel: Referentiel) -> str:
+    """La section « Comment les scores sont calculés » en HTML.
+
+    C'est le texte que reproduisent le README et le rapport Markdown (gabarit
+    ``calcul.md.j2``, une seule source pour des règles qui doivent dire
+    partout la même chose), converti par markdown-it-py (CommonMark) avec le
+    HTML brut désactivé : tout ``<`` du texte reste un caractère. Le reste de
+    la page vient de ses propres gabarits HTML, pas d'une conversion.
+    """
+    from markdown_it import MarkdownIt
+
+    from diagnum.rapports.rapport import texte_calcul
+
+    rendu = MarkdownIt("commonmark", {"html": False}).render(texte_calcul(referentiel))
+    return rendu.replace("<h2>", '<h2 id="calcul">', 1)
 
 
 # --------------------------------------------------------------------------
@@ -135,6 +152,8 @@ def page_rapport(
     campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None, *, resume_seul: bool = False
 ) -> str:
     """La page HTML du rapport d'une campagne (``resume_seul`` : le résumé pour le conseil d'administration seul)."""
+    from markupsafe import Markup
+
     from diagnum.calculs.scores import calculer_profil
     from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png, repartition_png
     from diagnum.rapports.rapport import NOM_RADAR, contexte_rapport, nom_image_repartition, repartitions
@@ -154,5 +173,11 @@ def page_rapport(
                 )
     return rendre_html(
         MODELE_RAPPORT_HTML,
-        {**contexte, "resume": donnees_resume(contexte), "images": images, "resume_seul": resume_seul},
+        {
+            **contexte,
+            "resume": donnees_resume(contexte),
+            "images": images,
+            "resume_seul": resume_seul,
+            "calcul": Markup("" if resume_seul else calcul_html(referentiel)),
+        },
     )

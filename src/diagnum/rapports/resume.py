@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from diagnum.affichage import nombre_fr, pourcent_fr
+from diagnum.affichage import pourcent_fr, score_fr
 
 if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
@@ -37,11 +37,12 @@ def qualificatif(score: float, point_fort: float, point_faible: float) -> str:
 
 def phrase_domaine(d: object, notation: object) -> str:
     """« 79,6 sur 100, point fort » ; pour un domaine d'usage, les moyens suivent ; « (provisoire) » au besoin."""
-    phrase = f"{nombre_fr(d.score)} sur 100, {qualificatif(d.score, notation.point_fort, notation.point_faible)}"
+    phrase = f"{score_fr(d.score)} sur 100, {qualificatif(d.score, notation.point_fort, notation.point_faible)}"
     if d.nature == "usage" and d.moyens is not None:
-        phrase += f" (moyens : {nombre_fr(d.moyens)} sur 100)"
+        phrase += f" (moyens : {score_fr(d.moyens)} sur 100{', provisoire' if d.moyens_provisoire else ''})"
     if d.provisoire:
-        phrase += f", score provisoire : {pourcent_fr(d.completude)} des questions ont une réponse"
+        part = d.completude_usage if d.nature == "usage" and d.completude_usage is not None else d.completude
+        phrase += f", score provisoire : questions renseignées à {pourcent_fr(part)}"
     return phrase
 
 
@@ -78,7 +79,7 @@ def donnees_resume(contexte: Mapping[str, object]) -> dict[str, object]:
     return {
         "forts": [{"domaine": d, "phrase": phrase_domaine(d, notation)} for d in forts],
         "faibles": [{"domaine": d, "phrase": phrase_domaine(d, notation)} for d in faibles],
-        "sans_score": list(lecture.sans_score),
+        "non_renseignes": list(lecture.non_renseignes),
         "obligations": list(lecture.obligations_non_respectees),
         "nombre_obligations": len(profil.obligations),
         "objectifs": [{**o, "etat_actions": etat_actions(o["actions"])} for o in contexte["objectifs"]],
