@@ -93,6 +93,16 @@ def test_le_resume_tient_sur_deux_pages_a4(pdfs, nom):
     assert "Identification" not in texte(pdfs[nom], 1, 2)
 
 
+def test_progression_et_evolution_commencent_par_le_resume(pdfs):
+    progression = pdfs["progression"]
+    assert "Résumé pour le conseil d'administration" in texte(progression, 1, 1)
+    assert "Le chef d'établissement (nom et signature)" in texte(progression, 1, 2)
+    assert "Les réponses qui ont changé" in texte(progression, 3, 3), "le détail commence à la troisième page"
+    evolution = pdfs["evolution"]
+    assert int(infos(evolution)["Pages"]) <= 2
+    assert "Le chef d'établissement (nom et signature)" in texte(evolution, 1, 2)
+
+
 @pytest.mark.parametrize("nom", NOMS)
 def test_le_resume_nomme_l_etablissement_et_les_sept_domaines(pdfs, nom):
     campagne, referentiel = charger_campagne(next(e for e in EXEMPLES if e.stem == nom))
