@@ -22,7 +22,7 @@ COMMANDES: dict[str, tuple[str, str, str]] = {
     "valider": ("diagnum.cli.valider", "valider", "Vérifie des campagnes (ligne et colonne de chaque problème)."),
     "score": ("diagnum.cli.score", "score", "Calcule le profil : score des sept domaines, obligations."),
     "radar": ("diagnum.cli.radar", "radar", "Dessine le diagramme de synthèse (image PNG)."),
-    "rapport": ("diagnum.cli.rapport", "rapport", "Écrit le rapport d'une campagne (Markdown et images)."),
+    "rapport": ("diagnum.cli.rapport", "rapport", "Écrit le rapport d'une campagne (Markdown, HTML ou PDF)."),
     "compare": ("diagnum.cli.compare", "compare", "Mesure les progrès entre deux campagnes."),
     "evolution": ("diagnum.cli.evolution", "evolution", "Suit les scores sur plusieurs campagnes."),
     "referentiel": (

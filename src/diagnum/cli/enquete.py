@@ -41,7 +41,7 @@ def _public(referentiel: Referentiel, nom: str) -> Public:
     return public
 
 
-@enquete.command("questionnaire")
+@enquete.command("questionnaire", short_help="Écrit le questionnaire anonyme d'un public (Markdown, CSV, LimeSurvey).")
 @gerer_erreurs
 def questionnaire(
     public: str = typer.Argument(..., help="Qui répond : enseignants, familles ou divisions.", show_default=False),
@@ -102,7 +102,7 @@ def questionnaire(
     )
 
 
-@enquete.command("importer")
+@enquete.command("importer", short_help="Additionne les réponses d'une enquête dans la campagne.")
 @gerer_erreurs
 def importer(
     export: list[Path] = typer.Argument(
