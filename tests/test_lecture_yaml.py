@@ -46,7 +46,13 @@ ILLISIBLES = {
     "date-impossible": ("date: 2024-02-30\n", 1, 7, "date-impossible"),
     "mois-impossible": ("date: 2024-13-01\n", 1, 7, "date-impossible"),
     "heure-impossible": ("date: 2024-05-14T25:00:00\n", 1, 7, "date-impossible"),
-    "nombre-illisible": ("a: 0x_\n", 1, 4, "valeur-illisible"),
+    "nombre-hexadecimal": ("a: 0x10\n", 1, 4, "nombre-mal-ecrit"),
+    "nombre-octal": ("a: 0o17\n", 1, 4, "nombre-mal-ecrit"),
+    "nombre-binaire": ("a: 0b11\n", 1, 4, "nombre-mal-ecrit"),
+    "nombre-souligne": ("a: 5_98\n", 1, 4, "nombre-mal-ecrit"),
+    "nombre-illisible": ("a: 0x_\n", 1, 4, "nombre-mal-ecrit"),
+    "decimal-souligne": ("a: 1_0.5\n", 1, 4, "nombre-mal-ecrit"),
+    "hexadecimal-geant": ("a: 0x" + "f" * 5000 + "\n", 1, 4, "nombre-mal-ecrit"),
     "cle-complexe": ("[a, b]: 1\n", 1, 1, "cle-complexe"),
     "cle-tableau": ("? {a: 1}\n: 2\n", 1, 3, "cle-complexe"),
     "caractere-reserve": ("a: @x\n", 1, 4, "syntaxe"),
@@ -319,3 +325,19 @@ def test_les_deux_analyseurs_donnent_le_meme_constat(nom: str, analyseur: str):
 def test_le_caractere_fautif_est_nomme_meme_apres_un_retour_chariot(analyseur: str):
     _, (constat,) = lire_yaml("a: 1\rb: @x\r")
     assert "« @ »" in constat.message, constat.message
+
+
+@pytest.mark.parametrize("chiffres", [309, 4300, 5000, 100_000])
+def test_un_entier_geant_se_lit_sans_conversion_limitee(chiffres: int, analyseur: str):
+    """Au-delà de CHIFFRES_MAX chiffres, un entier vaut 10 ** CHIFFRES_MAX : jamais la limite de 4 300 chiffres de Python."""
+    racine, constats = lire_yaml(f"a: 1{'0' * chiffres}\nb: -{'9' * chiffres}\n")
+    assert constats == []
+    assert racine.get("a").valeur == 10**lecture_yaml.CHIFFRES_MAX
+    assert racine.get("b").valeur == -(10**lecture_yaml.CHIFFRES_MAX)
+    assert len(racine.get("a").texte) == chiffres + 1
+
+
+def test_les_entiers_decimaux_restent_exacts(analyseur: str):
+    racine, constats = lire_yaml("a: 598\nb: +12\nc: 012\nd: -0\ne: " + "9" * lecture_yaml.CHIFFRES_MAX + "\n")
+    assert constats == []
+    assert [racine.get(c).valeur for c in "abcde"] == [598, 12, 12, 0, int("9" * lecture_yaml.CHIFFRES_MAX)]

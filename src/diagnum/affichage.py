@@ -52,6 +52,19 @@ def date_fr(date: dt.date | None) -> str:
     return ABSENT if date is None else date.strftime("%d/%m/%Y")
 
 
+#: Longueur au-delà de laquelle un texte cité dans un message est abrégé.
+LONGUEUR_CITATION = 60
+
+
+def abreger(texte: str, longueur: int = LONGUEUR_CITATION) -> str:
+    """Un texte de l'utilisateur cité dans un message : caractères de contrôle et fins de ligne
+    rendus visibles (``echapper_terminal``), coupé à ``longueur`` caractères (« … » à la fin)."""
+    from diagnum.echappement import echapper_terminal
+
+    texte = echapper_terminal(texte[: longueur * 4])
+    return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
+
+
 def modalite(cle: str) -> str:
     """Le libellé accentué d'une modalité de répartition."""
     return LIBELLES_MODALITES.get(cle, cle)

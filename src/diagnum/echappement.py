@@ -9,6 +9,37 @@ from __future__ import annotations
 
 import re
 
+# Échappement pour un terminal (et toute sortie texte lisible)
+
+# Caractères de contrôle (C0 sauf rien, DEL, C1), séparateurs de ligne et de paragraphe Unicode,
+# et contrôles de sens d'écriture (qui retournent l'affichage d'une ligne).
+_INVISIBLES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOMS_COURTS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(m: re.Match[str]) -> str:
+    caractere = m.group(0)
+    if caractere in _NOMS_COURTS:
+        return _NOMS_COURTS[caractere]
+    code = ord(caractere)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def echapper_terminal(texte: object) -> str:
+    """Un texte de l'utilisateur rendu visible et inoffensif pour un terminal.
+
+    Chaque caractère de contrôle (séquences d'échappement ``\\e[…``, titre de
+    fenêtre, sonnerie, retour chariot…), chaque fin de ligne et chaque
+    contrôle du sens d'écriture devient son écriture échappée, sur une seule
+    ligne : ``\\x1b``, ``\\n``, ``\\u202e``. Le reste (accents, « », espaces
+    insécables) est gardé tel quel ; appliquer deux fois ne change plus rien.
+    ``None`` donne une chaîne vide.
+    """
+    if texte is None:
+        return ""
+    return _INVISIBLES.sub(_visible, str(texte))
+
+
 # Échappement Markdown
 
 # Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from diagnum.affichage import abreger
 from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, erreur
 
 TAILLE_MAX = 1024 * 1024
@@ -138,18 +139,29 @@ def _tabulations(texte: str) -> list[Diagnostic]:
     return constats
 
 
+class _NombreMalEcrit(ValueError):
+    """Un nombre écrit autrement qu'en chiffres décimaux (0x10, 0o17, 0b11, 5_98)."""
+
+
+#: Un entier de plus de chiffres que cela est lu comme 10 ** CHIFFRES_MAX : plus grand que toute
+#: borne du référentiel, sans jamais convertir un texte de milliers de chiffres (limite de Python).
+CHIFFRES_MAX = 100
+
+
 def _entier(texte: str) -> int:
-    brut = texte.replace("_", "")
-    signe = -1 if brut.startswith("-") else 1
-    brut = brut.lstrip("+-")
-    for prefixe, base in (("0x", 16), ("0o", 8), ("0b", 2)):
-        if brut.lower().startswith(prefixe):
-            return signe * int(brut[2:], base)
+    brut = texte.lstrip("+-")
+    if "_" in texte or not (brut.isascii() and brut.isdigit()):
+        raise _NombreMalEcrit(texte)
+    signe = -1 if texte.startswith("-") else 1
+    if len(brut.lstrip("0")) > CHIFFRES_MAX:
+        return signe * 10**CHIFFRES_MAX
     return signe * int(brut, 10)
 
 
 def _flottant(texte: str) -> float:
-    brut = texte.replace("_", "").lower()
+    if "_" in texte:
+        raise _NombreMalEcrit(texte)
+    brut = texte.lower()
     if brut in (".inf", "+.inf"):
         return math.inf
     if brut == "-.inf":
@@ -218,14 +230,18 @@ class _Constructeur:
             return Scalaire(conversion(texte), position, texte)
         except _DateImpossible:
             self.constats.append(
-                erreur(position, "date-impossible", f"date impossible : « {texte} » n'existe pas dans le calendrier")
+                erreur(
+                    position,
+                    "date-impossible",
+                    f"date impossible : « {abreger(texte)} » n'existe pas dans le calendrier",
+                )
             )
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError):  # _NombreMalEcrit, ou tout autre nombre que Python ne lirait pas
             self.constats.append(
                 erreur(
                     position,
-                    "valeur-illisible",
-                    f"valeur illisible : « {texte} » ressemble à un nombre sans en être un",
+                    "nombre-mal-ecrit",
+                    f"« {abreger(texte)} » : écrivez le nombre en chiffres, sans préfixe ni « _ »",
                 )
             )
         return Scalaire(texte, position, texte, illisible=True)

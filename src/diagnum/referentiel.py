@@ -192,6 +192,18 @@ class Notation(NamedTuple):
     seuil_stabilite: float
 
 
+class Bornes(NamedTuple):
+    """Ce qu'une réponse ne peut dépasser, déclaré dans le référentiel (section « bornes »)."""
+
+    #: Plus grand effectif accepté, par nature d'item (« nombre », « repartition ») ;
+    #: les éléments de référence sont des nombres.
+    effectifs: dict[str, int]
+    #: Plus grande longueur, en caractères, d'un texte libre d'une ligne (nom, commune, campagne, action).
+    texte: int
+    #: Plus grande longueur, en caractères, des commentaires libres.
+    commentaires: int
+
+
 class Referentiel(NamedTuple):
     """Un référentiel chargé et vérifié."""
 
@@ -199,6 +211,7 @@ class Referentiel(NamedTuple):
     titre: str
     source: str
     notation: Notation
+    bornes: Bornes
     reference: Partie
     obligations: Partie
     domaines: tuple[Domaine, ...]
@@ -374,6 +387,7 @@ _MODELES: dict[str, type] = {
         Partie,
         Chapitre,
         Notation,
+        Bornes,
         Referentiel,
     )
 }
@@ -483,6 +497,7 @@ class _Constructeur:
         racine = self.tableau(racine, "le référentiel")
         version = self.texte(racine, "version")
         notation = self.notation(self.tableau(racine.get("notation"), "« notation »"))
+        bornes = self.bornes(self.tableau(racine.get("bornes"), "« bornes »"))
         reference = self.partie(self.tableau(racine.get("reference"), "« reference »"), "reference")
         obligations = self.partie(self.tableau(racine.get("obligations"), "« obligations »"), "obligations")
         domaines = tuple(
@@ -509,6 +524,7 @@ class _Constructeur:
             titre=self.texte(racine, "titre"),
             source=self.texte(racine, "source", obligatoire=False) or "",
             notation=notation,
+            bornes=bornes,
             reference=reference,
             obligations=obligations,
             domaines=domaines,
@@ -538,6 +554,19 @@ class _Constructeur:
             ecart_moyens_usage=self.nombre(noeud, "ecart_moyens_usage"),
             leviers=int(self.nombre(noeud, "leviers")),
             seuil_stabilite=self.nombre(noeud, "seuil_stabilite"),
+        )
+
+    def bornes(self, noeud) -> Bornes:
+        def entier_positif(tableau, cle: str) -> int:
+            valeur = self.nombre(tableau, cle)
+            if valeur < 1 or not valeur.is_integer():
+                raise self.erreur(tableau.get(cle), f"« {cle} » doit être un entier positif")
+            return int(valeur)
+
+        return Bornes(
+            effectifs={nature: entier_positif(noeud, nature) for nature in ("nombre", "repartition")},
+            texte=entier_positif(noeud, "texte"),
+            commentaires=entier_positif(noeud, "commentaires"),
         )
 
     def partie(self, noeud, nom: str) -> Partie:

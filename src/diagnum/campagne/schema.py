@@ -74,16 +74,16 @@ def construire_schema(referentiel: Referentiel) -> Schema:
         ),
         "etablissement": _objet(
             {
-                "nom": _decrit(_texte(), "Nom de l'établissement."),
+                "nom": _decrit(_texte(referentiel.bornes.texte), "Nom de l'établissement."),
                 "uai": _decrit(
                     {"type": ["string", "null"], "pattern": _motif_uai()},
                     "Code UAI de l'établissement : 7 chiffres et une lettre de contrôle (par exemple 0750654D).",
                 ),
-                "commune": _decrit(_texte(), "Commune de l'établissement."),
+                "commune": _decrit(_texte(referentiel.bornes.texte), "Commune de l'établissement."),
             },
             "L'établissement : nom, code UAI et commune.",
         ),
-        "campagne": _decrit(_texte(), "Nom de la campagne, par exemple 2024-2025."),
+        "campagne": _decrit(_texte(referentiel.bornes.texte), "Nom de la campagne, par exemple 2024-2025."),
         "date": _decrit(_date(), "Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)."),
         "reference": _partie(referentiel.reference, referentiel),
         "obligations": _partie(referentiel.obligations, referentiel),
@@ -91,7 +91,7 @@ def construire_schema(referentiel: Referentiel) -> Schema:
             {domaine.id: _domaine(domaine, referentiel) for domaine in referentiel.domaines},
             "Réponses au questionnaire, domaine par domaine.",
         ),
-        "commentaires": _decrit(_texte(), "Commentaires libres du groupe de pilotage."),
+        "commentaires": _decrit(_texte(referentiel.bornes.commentaires), "Commentaires libres du groupe de pilotage."),
         "objectifs": _objectifs(referentiel),
         "enquetes": _enquetes(referentiel),
     }
@@ -128,17 +128,17 @@ def _decrit(schema: Schema, texte: str, markdown: str | None = None) -> Schema:
     }
 
 
-def _texte() -> Schema:
+def _texte(longueur_max: int) -> Schema:
     # Un texte libre : valider accepte aussi un nombre (campagne: 2025).
-    return {"type": ["string", "number", "null"]}
+    return {"type": ["string", "number", "null"], "maxLength": longueur_max}
 
 
 def _date() -> Schema:
     return {"type": ["string", "null"], "pattern": MOTIF_DATE}
 
 
-def _effectif() -> Schema:
-    return {"type": ["integer", "null"], "minimum": 0}
+def _effectif(maximum: int) -> Schema:
+    return {"type": ["integer", "null"], "minimum": 0, "maximum": maximum}
 
 
 def _affirmation(sans_objet: bool) -> Schema:
@@ -169,14 +169,19 @@ def _item(item: Item, referentiel: Referentiel, titre: str) -> Schema:
     if item.nature == "affirmation":
         schema = _affirmation(item.sans_objet)
     elif item.nature == "nombre":
-        schema = _effectif()
+        schema = _effectif(referentiel.bornes.effectifs[item.nature])
     elif item.nature == "proportion":
         schema = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
     elif item.nature == "repartition":
         schema = {
             "type": ["object", "null"],
             "additionalProperties": False,
-            "properties": {m: _decrit(_effectif(), f"Combien le font {modalite(m)} (un effectif)") for m in MODALITES},
+            "properties": {
+                m: _decrit(
+                    _effectif(referentiel.bornes.effectifs[item.nature]), f"Combien le font {modalite(m)} (un effectif)"
+                )
+                for m in MODALITES
+            },
         }
     else:
         schema = _matrice(item)
@@ -246,8 +251,10 @@ def _objectifs(referentiel: Referentiel) -> Schema:
             "additionalProperties": False,
             "required": ["libelle"],
             "properties": {
-                "libelle": _decrit(_texte(), "Ce qui sera fait."),
-                "responsable": _decrit(_texte(), "Qui s'en charge (une fonction, pas un nom de personne)."),
+                "libelle": _decrit(_texte(referentiel.bornes.texte), "Ce qui sera fait."),
+                "responsable": _decrit(
+                    _texte(referentiel.bornes.texte), "Qui s'en charge (une fonction, pas un nom de personne)."
+                ),
                 "echeance": _decrit(_date(), "Date prévue, au format AAAA-MM-JJ."),
                 "statut": _decrit(
                     {"type": ["string", "null"], "enum": [*STATUTS_ACTION, None]},

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from diagnum.affichage import abreger
 from diagnum.calculs.regles import (
     CONDITION,
     PERSONNE,
@@ -46,7 +47,8 @@ CLES_ETABLISSEMENT = ("nom", "uai", "commune")
 CLES_OBJECTIF = ("domaine", "cible", "echeance", "actions")
 CLES_ACTION = ("libelle", "responsable", "echeance", "statut")
 ALPHABET_UAI = "ABCDEFGHJKLMNPRSTUVWXYZ"
-_UAI = re.compile(r"^(\d{7})([A-Za-z])$")
+# Chiffres et lettres ASCII seulement (« \d » accepterait les chiffres arabes ou pleine chasse), texte entier.
+_UAI = re.compile(r"([0-9]{7})([A-Za-z])")
 
 
 class Resultat(NamedTuple):
@@ -63,7 +65,7 @@ class Resultat(NamedTuple):
 
 def uai_valide(uai: str) -> bool:
     """Vrai si l'UAI a 7 chiffres et la bonne lettre de contrôle (modulo 23)."""
-    m = _UAI.match(uai)
+    m = _UAI.fullmatch(uai)
     return bool(m) and ALPHABET_UAI[int(m.group(1)) % 23] == m.group(2)
 
 
@@ -74,9 +76,9 @@ def lettre_uai(chiffres: str) -> str:
 
 def probleme_uai(uai: str) -> str | None:
     """Pourquoi un UAI est invalide (message français), ou ``None`` s'il est valide."""
-    m = _UAI.match(uai)
+    m = _UAI.fullmatch(uai)
     if m is None:
-        return f"UAI « {uai} » invalide : 7 chiffres puis une lettre de contrôle sont attendus (par exemple 0750654D)"
+        return f"UAI « {abreger(uai)} » invalide : 7 chiffres puis une lettre de contrôle sont attendus (par exemple 0750654D)"
     if uai_valide(uai):
         return None
     attendue = lettre_uai(m.group(1))
@@ -98,16 +100,22 @@ def suggestion(nom: str, possibles: list[str] | tuple[str, ...]) -> str:
     Les identifiants s'écrivent sans accent : « régulièrement » reçoit
     « (écrivez « regulierement », sans accent) ».
     """
+    if len(nom) > LONGUEUR_SUGGESTION:
+        return ""  # un texte très long ne ressemble à aucune clé (et difflib y passerait du temps)
     if nom != sans_accents(nom) and sans_accents(nom) in possibles:
         return f" (écrivez « {sans_accents(nom)} », sans accent)"
     proches = difflib.get_close_matches(nom, list(possibles), n=1, cutoff=0.6)
     return f" (vouliez-vous dire « {proches[0]} » ?)" if proches else ""
 
 
+#: Au-delà de cette longueur, un texte ne reçoit pas de suggestion « vouliez-vous dire ».
+LONGUEUR_SUGGESTION = 100
+
+
 def _affiche(noeud: Noeud | None) -> str:
     """Ce qui a été trouvé, pour un message : « texte » entre guillemets, ou la forme du bloc."""
     if isinstance(noeud, Scalaire):
-        return f"« {noeud.texte} »" if noeud.texte != "" else "une valeur vide"
+        return f"« {abreger(noeud.texte)} »" if noeud.texte != "" else "une valeur vide"
     if isinstance(noeud, Tableau):
         return "des clés « nom: valeur » sur les lignes suivantes"
     return "une liste"
@@ -128,6 +136,11 @@ def enumerer(mots: list[str] | tuple[str, ...], conjonction: str = "et") -> str:
     return entre[0] if len(entre) == 1 else ", ".join(entre[:-1]) + f" {conjonction} " + entre[-1]
 
 
+def _milliers(nombre: int) -> str:
+    """``100000`` → ``100 000``."""
+    return f"{nombre:,}".replace(",", " ")
+
+
 def _conseil_nombre(noeud: Scalaire) -> str:
     """Ce qu'il faut écrire pour un nombre écrit comme du texte : « 1 000 », « "1200" », « 18 enseignants »."""
     valeur = noeud.valeur
@@ -139,10 +152,10 @@ def _conseil_nombre(noeud: Scalaire) -> str:
             *(["les guillemets"] if noeud.entre_guillemets else []),
             *(["les espaces"] if chiffres != valeur else []),
         ]
-        return f" (retirez {' et '.join(retirer)} : {chiffres})" if retirer else ""
+        return f" (retirez {' et '.join(retirer)} : {abreger(chiffres)})" if retirer else ""
     m = re.fullmatch(r"\s*(\d+)\s+[^\d\s].*", valeur)
     if m and not noeud.entre_guillemets:
-        return f" (écrivez seulement le nombre : {m.group(1)})"
+        return f" (écrivez seulement le nombre : {abreger(m.group(1))})"
     return _conseil_ecriture(noeud)
 
 
@@ -217,7 +230,9 @@ class _Validateur:
             if nom not in connues:
                 conseil = self.conseil_cle(nom, cle.position, connues) or suggestion(nom, connues)
                 self.err(
-                    cle.position, "cle-inconnue", f"clé « {nom} » inconnue {ou}{conseil}" if nom else f"clé vide {ou}"
+                    cle.position,
+                    "cle-inconnue",
+                    f"clé « {abreger(nom)} » inconnue {ou}{conseil}" if nom else f"clé vide {ou}",
                 )
 
     def conseil_cle(self, nom: str, position: Position, connues: list[str] | tuple[str, ...]) -> str:
@@ -259,13 +274,23 @@ class _Validateur:
         self.sans_reponse.setdefault(domaine, []).append((item, position))
 
     # -- valeurs ------------------------------------------------------------
-    def texte(self, noeud: Noeud | None, quoi: str) -> str | None:
+    def texte(self, noeud: Noeud | None, quoi: str, longueur_max: int | None = None) -> str | None:
         if _vide(noeud):
             return None
         if not isinstance(noeud, Scalaire):
             self.err(noeud.position, "type", f"{quoi} : un texte sur une ligne est attendu, trouvé {_affiche(noeud)}")
             return None
-        return noeud.valeur if isinstance(noeud.valeur, str) else noeud.texte
+        texte = noeud.valeur if isinstance(noeud.valeur, str) else noeud.texte
+        longueur_max = longueur_max or self.referentiel.bornes.texte
+        if len(texte) > longueur_max:
+            self.err(
+                noeud.position,
+                "texte-trop-long",
+                f"{quoi} : texte trop long ({_milliers(len(texte))} caractères, au plus "
+                f"{_milliers(longueur_max)}) ; raccourcissez-le",
+            )
+            return None
+        return texte
 
     def date(self, noeud: Noeud | None, quoi: str) -> dt.date | None:
         if _vide(noeud) or _illisible(noeud):
@@ -282,7 +307,7 @@ class _Validateur:
                 self.err(
                     noeud.position,
                     "date-impossible",
-                    f"{quoi} : date impossible : « {valeur} » n'existe pas dans le calendrier",
+                    f"{quoi} : date impossible : « {abreger(valeur)} » n'existe pas dans le calendrier",
                 )
             return date
         conseil = ""
@@ -327,7 +352,7 @@ class _Validateur:
             )
         return True
 
-    def entier(self, noeud: Noeud, quoi: str) -> int | None:
+    def entier(self, noeud: Noeud, quoi: str, nature: str = "nombre") -> int | None:
         if _illisible(noeud) or self.mal_placee(noeud, quoi):
             return None
         if not isinstance(noeud, Scalaire):
@@ -343,16 +368,27 @@ class _Validateur:
             return None
         if isinstance(valeur, float):
             if not math.isfinite(valeur):
-                self.err(noeud.position, "type", f"{quoi} : un nombre fini est attendu, trouvé « {noeud.texte} »")
+                self.err(noeud.position, "type", f"{quoi} : un nombre fini est attendu, trouvé {_affiche(noeud)}")
             else:
                 self.err(
                     noeud.position,
                     "type",
-                    f"{quoi} : un nombre entier est attendu, trouvé « {noeud.texte} » (un effectif n'a pas de décimales)",
+                    f"{quoi} : un nombre entier est attendu, trouvé {_affiche(noeud)} (un effectif n'a pas de décimales)",
                 )
             return None
         if valeur < 0:
-            self.err(noeud.position, "negatif", f"{quoi} : un effectif ne peut pas être négatif ({valeur})")
+            self.err(
+                noeud.position, "negatif", f"{quoi} : un effectif ne peut pas être négatif ({abreger(noeud.texte)})"
+            )
+            return None
+        borne = self.referentiel.bornes.effectifs[nature]
+        if valeur > borne:
+            self.err(
+                noeud.position,
+                "hors-bornes",
+                f"{quoi} : « {abreger(noeud.texte)} » dépasse {_milliers(borne)}, le plus grand effectif accepté "
+                "(vérifiez ce nombre)",
+            )
             return None
         return valeur
 
@@ -386,10 +422,16 @@ class _Validateur:
             proche = " ".join(valeur.lower().replace("_", " ").split())
             proche = {"yes": OUI, "y": OUI, "o": OUI, "no": NON, "n": NON, "sans-objet": SANS_OBJET}.get(proche, proche)
             if proche not in permis:
-                proche = next(iter(difflib.get_close_matches(proche, permis, n=1, cutoff=0.75)), "")
+                proche = (
+                    next(iter(difflib.get_close_matches(proche, permis, n=1, cutoff=0.75)), "")
+                    if len(proche) <= LONGUEUR_SUGGESTION
+                    else ""
+                )
             conseil = f" (vouliez-vous dire « {proche} » ?)" if proche else ""
             self.err(
-                noeud.position, "affirmation", f"{quoi} : réponse « {valeur} » non reconnue ; répondez {liste}{conseil}"
+                noeud.position,
+                "affirmation",
+                f"{quoi} : réponse « {abreger(valeur)} » non reconnue ; répondez {liste}{conseil}",
             )
             return None
         conseil = ""
@@ -407,7 +449,7 @@ class _Validateur:
             conseil = ""
             m = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*(%?)\s*$", valeur) if isinstance(valeur, str) else None
             if m:
-                nombre = m.group(1).replace(",", ".")
+                nombre = abreger(m.group(1).replace(",", "."))
                 if m.group(2):
                     conseil = f" (écrivez {nombre}, sans « % »)"
                 elif nombre != m.group(1):
@@ -426,7 +468,7 @@ class _Validateur:
             self.err(
                 noeud.position,
                 "hors-bornes",
-                f"{quoi} : {nature} est compris entre 0 et 100, trouvé « {noeud.texte} »",
+                f"{quoi} : {nature} est compris entre 0 et 100, trouvé {_affiche(noeud)}",
             )
             return None
         return valeur
@@ -552,7 +594,7 @@ class _Validateur:
             if _vide(fils):
                 manquantes.append(modalite)
                 continue
-            valeur = self.entier(fils, f"{item.id}.{modalite}")
+            valeur = self.entier(fils, f"{item.id}.{modalite}", item.nature)
             if valeur is None:
                 return None
             valeurs[modalite] = valeur
@@ -757,7 +799,7 @@ class _Validateur:
                 self.err(
                     tableau.get("domaine").position,
                     "domaine-inconnu",
-                    f"domaine « {domaine} » inconnu{suggestion(domaine, ids_domaines)}",
+                    f"domaine « {abreger(domaine)} » inconnu{suggestion(domaine, ids_domaines)}",
                 )
                 domaine = None
             cible = None
@@ -805,7 +847,7 @@ class _Validateur:
                 self.err(
                     tableau.get("statut").position,
                     "statut-inconnu",
-                    f"statut « {statut} » inconnu (attendu : {permis}){suggestion(statut, STATUTS_ACTION)}",
+                    f"statut « {abreger(statut)} » inconnu (attendu : {permis}){suggestion(statut, STATUTS_ACTION)}",
                 )
                 statut = None
             resultat.append(
@@ -940,7 +982,7 @@ def valider_arbre(
         reference=reference,
         obligations=v.obligations(racine.get("obligations"), position("obligations")),
         reponses=v.reponses(racine.get("reponses"), position("reponses"), reference),
-        commentaires=v.texte(racine.get("commentaires"), "commentaires"),
+        commentaires=v.texte(racine.get("commentaires"), "commentaires", referentiel.bornes.commentaires),
         objectifs=v.objectifs(racine.get("objectifs")),
         enquetes=_enquetes(v, racine.get("enquetes"), reference),
     )
