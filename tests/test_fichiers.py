@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diagnum import fichiers
 from diagnum.cli import app
 from diagnum.erreurs import SORTIE_IMPOSSIBLE, SORTIE_PROBLEMES, ErreurFichier, ErreurProbleme
 from diagnum.fichiers import ecrire_atomique, lire_octets, preparer_dossier
@@ -85,16 +84,39 @@ def test_force_remplace_et_garde_les_permissions(tmp_path):
     assert contenu_dossier(tmp_path) == ["campagne.yaml"]
 
 
-def test_un_lien_symbolique_reste_un_lien(tmp_path):
-    vrai = tmp_path / "vrai.yaml"
-    vrai.write_text("original")
-    vrai.chmod(0o600)
+@pytest.mark.parametrize("cassé", [False, True], ids=["lien", "lien-cassé"])
+def test_sans_force_un_lien_symbolique_n_est_jamais_suivi(tmp_path, cassé):
+    """Reproducteur : un lien (même cassé) vers ailleurs était écrit à travers, sans --force."""
+    ailleurs = tmp_path / "ailleurs"
+    ailleurs.mkdir()
+    vrai = ailleurs / "vrai.yaml"
+    if not cassé:
+        vrai.write_text("original")
+    lien = tmp_path / "lien.yaml"
+    lien.symlink_to(vrai)
+    with pytest.raises(ErreurProbleme, match="lien symbolique"):
+        ecrire_atomique(lien, "nouveau")
+    assert lien.is_symlink()
+    assert contenu_dossier(ailleurs) == ([] if cassé else ["vrai.yaml"])
+    if not cassé:
+        assert vrai.read_text() == "original"
+
+
+@pytest.mark.parametrize("cassé", [False, True], ids=["lien", "lien-cassé"])
+def test_avec_force_le_lien_lui_meme_est_remplace(tmp_path, cassé):
+    ailleurs = tmp_path / "ailleurs"
+    ailleurs.mkdir()
+    vrai = ailleurs / "vrai.yaml"
+    if not cassé:
+        vrai.write_text("original")
     lien = tmp_path / "lien.yaml"
     lien.symlink_to(vrai)
     ecrire_atomique(lien, "nouveau", force=True)
-    assert lien.is_symlink()
-    assert vrai.read_text() == "nouveau"
-    assert stat.S_IMODE(vrai.stat().st_mode) == 0o600
+    assert not lien.is_symlink()
+    assert lien.read_text() == "nouveau"
+    assert contenu_dossier(ailleurs) == ([] if cassé else ["vrai.yaml"])
+    if not cassé:
+        assert vrai.read_text() == "original"
 
 
 def test_un_fichier_apparu_entre_temps_n_est_pas_ecrase(tmp_path, monkeypatch):
@@ -302,10 +324,14 @@ def test_cli_valider_un_dossier(tmp_path):
 
 
 def test_cli_valider_permission_refusee(tmp_path, monkeypatch):
-    def refuse(chemin, *_args, **_kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied", str(chemin))
+    vrai_open = os.open
 
-    monkeypatch.setattr(fichiers, "open", refuse, raising=False)
+    def refuse(chemin, *args, **kwargs):
+        if str(chemin) == str(EXEMPLE):
+            raise PermissionError(errno.EACCES, "Permission denied", str(chemin))
+        return vrai_open(chemin, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     resultat = runner.invoke(app, ["valider", str(EXEMPLE)])
     assert resultat.exit_code == SORTIE_IMPOSSIBLE
     assert f"diagnum : {EXEMPLE} : permission refusée" in resultat.stderr.splitlines()
@@ -344,7 +370,7 @@ def test_cli_rapport_fichier_a_la_place_du_dossier(tmp_path):
 def test_cli_rapport_permission_refusee(tmp_path, monkeypatch):
     import tempfile
 
-    monkeypatch.setattr(tempfile, "mkstemp", echoue(errno.EACCES))
+    monkeypatch.setattr(tempfile, "mkdtemp", echoue(errno.EACCES))
     resultat = runner.invoke(app, ["rapport", str(EXEMPLE), "-o", str(tmp_path / "rapport")])
     une_ligne_code_2(resultat, "permission refusée")
-    assert contenu_dossier(tmp_path / "rapport") == []
+    assert contenu_dossier(tmp_path) == []

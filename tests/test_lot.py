@@ -67,3 +67,29 @@ def test_cli_gros_lot_sans_barre_hors_terminal(lot):
     serie = valider_lot(lot, processus=1)
     attendu = sum(len(v.constats) for v in serie if v.constats)
     assert len(resultat.stdout.splitlines()) == attendu
+
+
+def test_un_fichier_imprevu_ne_tait_pas_les_autres(tmp_path, monkeypatch):
+    """Reproducteur : un fichier qui faisait lever une erreur imprévue supprimait les constats de tout le lot."""
+    from diagnum.campagne import chargement
+
+    vraie = chargement.valider_texte
+    piege = tmp_path / "piege.yaml"
+    piege.write_text('referentiel: "2011"\n', encoding="utf-8")
+    faux = tmp_path / "faux.yaml"
+    faux.write_text('referentiel: "2011"\netablissement:\n  uai: 123\n', encoding="utf-8")
+
+    def valider_texte(contenu, chemin="", **options):
+        if chemin == str(piege):
+            raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+        return vraie(contenu, chemin, **options)
+
+    monkeypatch.setattr(chargement, "valider_texte", valider_texte)
+    monkeypatch.delenv("DIAGNUM_DEBUG", raising=False)
+    resultat = runner.invoke(app, ["valider", "--format", "parsable", str(piege), str(faux)])
+    assert resultat.exit_code == 2
+    assert resultat.stderr == (
+        f"diagnum : {piege} : erreur interne en vérifiant ce fichier (ValueError) ; les autres fichiers sont "
+        "vérifiés quand même ; relancez avec DIAGNUM_DEBUG=1 pour le détail et signalez-la\n"
+    )
+    assert f"{faux}:3:8: [erreur] UAI « 123 » invalide" in resultat.stdout

@@ -1,11 +1,18 @@
-"""Entrées et sorties de fichiers : lecture, écriture atomique.
+"""Entrées et sorties de fichiers : lecture, écriture atomique, dossiers de rapport.
 
-Toute écriture passe par ``ecrire_atomique`` : un fichier temporaire dans le
-même dossier, ``fsync``, puis mise en place d'un seul geste (``os.link``, ou
-``os.replace`` avec ``force``). Un fichier existant n'est jamais remplacé sans
-``force`` ; ses permissions sont conservées. Si l'écriture échoue (disque
-plein, permission refusée), le fichier d'origine reste intact et aucun
-temporaire ne traîne.
+Toute écriture passe par ``ecrire_atomique`` (un fichier) ou ``ecrire_dossier``
+(les fichiers d'un rapport) :
+
+- un fichier est écrit dans un temporaire du même dossier, mis sur le disque
+  (``fsync``), puis mis en place d'un seul geste (``os.link``, ou
+  ``os.replace`` avec ``force``) ; un dossier de rapport est construit à côté
+  du dossier visé puis échangé avec lui d'un seul geste : il est remplacé en
+  entier ou pas du tout ;
+- rien d'existant n'est remplacé sans ``force`` ; un lien symbolique (même
+  cassé) n'est jamais suivi : sans ``force`` il est refusé, avec ``force``
+  c'est le lien lui-même qui est remplacé, jamais sa cible ;
+- si l'écriture échoue (disque plein, permission refusée) ou est interrompue
+  (Ctrl+C, SIGTERM), l'original reste intact et aucun temporaire ne traîne.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from diagnum.erreurs import ErreurFichier, ErreurProbleme, message_systeme
@@ -22,15 +30,113 @@ TAILLE_LECTURE_MAX = 1024 * 1024
 
 
 def lire_octets(chemin: Path, limite: int = TAILLE_LECTURE_MAX) -> bytes:
-    """Lit un fichier ; au-delà de ``limite`` octets, n'en lit que ``limite + 1``.
+    """Lit un fichier ordinaire ; au-delà de ``limite`` octets, n'en lit que ``limite + 1``.
 
-    Lève ``ErreurFichier`` (code 2) si le fichier ne peut être lu.
+    Un tube nommé, un périphérique ou une socket sont refusés sans attendre
+    (ouverture non bloquante) : lire un tube attendrait sans fin. Lève
+    ``ErreurFichier`` (code 2) si le fichier ne peut être lu.
     """
     try:
-        with open(chemin, "rb") as flux:
+        descripteur = os.open(chemin, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ErreurFichier(message_systeme(exc, chemin)) from None
+    try:
+        mode = os.fstat(descripteur).st_mode
+        if stat.S_ISDIR(mode):
+            raise ErreurFichier(f"{chemin} : c'est un dossier, un fichier est attendu")
+        if not stat.S_ISREG(mode):
+            raise ErreurFichier(
+                f"{chemin} : ce n'est pas un fichier ordinaire (tube, périphérique…) ; donnez un fichier de campagne"
+            )
+        with os.fdopen(descripteur, "rb") as flux:
+            descripteur = -1
             return flux.read(limite + 1)
     except OSError as exc:
         raise ErreurFichier(message_systeme(exc, chemin)) from None
+    finally:
+        if descripteur >= 0:
+            os.close(descripteur)
+
+
+# --------------------------------------------------------------------------
+# Interruptions
+
+
+class Interruption(KeyboardInterrupt):
+    """Un signal (SIGINT, SIGTERM, SIGHUP) reçu pendant une écriture : les temporaires sont effacés."""
+
+    def __init__(self, numero: int) -> None:
+        super().__init__(numero)
+        #: Code de sortie de la convention des interpréteurs de commandes : 128 + numéro du signal.
+        self.code_sortie = 128 + numero
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Le temps d'écrire : SIGINT, SIGTERM et SIGHUP lèvent ``Interruption``, pour que les
+    blocs ``finally`` effacent les temporaires ; les réglages d'origine sont remis ensuite.
+
+    Sans effet hors du fil principal (Python n'y permet pas de gestionnaire de signal).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def gestionnaire(numero: int, _cadre: object) -> None:
+        raise Interruption(numero)
+
+    anciens = {}
+    for nom in ("SIGINT", "SIGTERM", "SIGHUP"):
+        numero = getattr(signal, nom, None)
+        if numero is not None and signal.getsignal(numero) is not signal.SIG_IGN:
+            anciens[numero] = signal.signal(numero, gestionnaire)
+    try:
+        yield
+    finally:
+        for numero, ancien in anciens.items():
+            signal.signal(numero, ancien)
+
+
+@contextlib.contextmanager
+def _sans_interruption() -> Iterator[None]:
+    """Diffère SIGINT, SIGTERM et SIGHUP le temps d'un geste qui doit aller à son terme
+    (mise en place, effacement des temporaires) ; un signal reçu arrive juste après."""
+    import signal
+    import threading
+
+    bloques = {getattr(signal, nom) for nom in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, nom)}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    anciens = signal.pthread_sigmask(signal.SIG_BLOCK, bloques)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, anciens)
+
+
+# --------------------------------------------------------------------------
+# Un fichier
+
+
+def _etat(chemin: Path) -> os.stat_result | None:
+    """``lstat`` du chemin (sans suivre un lien), ``None`` s'il n'existe pas."""
+    try:
+        return os.lstat(chemin)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ErreurFichier(message_systeme(exc, chemin)) from None
+
+
+def _lien_refuse(chemin: Path) -> ErreurProbleme:
+    return ErreurProbleme(
+        f"{chemin} est un lien symbolique : rien n'a été écrit (ajoutez --force pour remplacer le lien "
+        "lui-même par un fichier ; sa cible n'est jamais modifiée)"
+    )
 
 
 def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) -> None:
@@ -39,54 +145,57 @@ def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) 
     Un fichier temporaire est écrit dans le même dossier, mis sur le disque
     (``fsync``) puis mis en place d'un seul coup : sans ``force`` par un lien
     (``os.link`` échoue si le fichier est apparu entre-temps), avec ``force``
-    par ``os.replace``. Les permissions d'un fichier remplacé sont conservées ;
-    un lien symbolique reste un lien et c'est sa cible qui est remplacée.
+    par ``os.replace``. Les permissions d'un fichier remplacé sont conservées.
+    Un lien symbolique n'est jamais suivi : sans ``force`` il est refusé, avec
+    ``force`` il est remplacé par le fichier (sa cible reste intacte).
 
-    Refuse d'écraser un fichier existant sans ``force`` (``ErreurProbleme``,
-    code 1) ; toute erreur du système devient ``ErreurFichier`` (code 2).
+    Refuse d'écraser un fichier ou un lien existant sans ``force``
+    (``ErreurProbleme``, code 1) ; toute erreur du système devient
+    ``ErreurFichier`` (code 2). Interrompu (Ctrl+C, SIGTERM), il ne laisse
+    aucun temporaire.
     """
     donnees = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
     chemin = Path(chemin)
-    cible = Path(os.path.realpath(chemin)) if chemin.is_symlink() else chemin
-    try:
-        existant = cible.stat()
-    except FileNotFoundError:
-        existant = None
-    except OSError as exc:
-        raise ErreurFichier(message_systeme(exc, chemin)) from None
+    existant = _etat(chemin)
+    mode = 0o666 & ~_umask()
     if existant is not None:
         if stat.S_ISDIR(existant.st_mode):
             raise ErreurFichier(f"{chemin} : c'est un dossier, un fichier est attendu")
         if not force:
-            raise _deja_la(chemin)
-    dossier = cible.parent if str(cible.parent) else Path(".")
+            raise _lien_refuse(chemin) if stat.S_ISLNK(existant.st_mode) else _deja_la(chemin)
+        if stat.S_ISREG(existant.st_mode):
+            mode = stat.S_IMODE(existant.st_mode)
+    dossier = chemin.parent if str(chemin.parent) else Path(".")
     if not dossier.is_dir():
         raise ErreurFichier(f"{dossier} : dossier introuvable")
-    mode = stat.S_IMODE(existant.st_mode) if existant is not None else 0o666 & ~_umask()
 
     import tempfile
 
     temporaire = None
     try:
-        descripteur, temporaire = tempfile.mkstemp(prefix=f".{cible.name}.", suffix=".tmp", dir=dossier)
-        with os.fdopen(descripteur, "wb") as flux:
-            os.chmod(temporaire, mode)
-            flux.write(donnees)
-            flux.flush()
-            os.fsync(flux.fileno())
-        if force or not _lier_sans_ecraser(temporaire, cible, chemin):
-            os.replace(temporaire, cible)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(temporaire)
-        temporaire = None
-        _synchroniser_dossier(dossier)
+        with interruptible():
+            try:
+                with _sans_interruption():
+                    descripteur, temporaire = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".tmp", dir=dossier)
+                with os.fdopen(descripteur, "wb") as flux:
+                    os.chmod(temporaire, mode)
+                    flux.write(donnees)
+                    flux.flush()
+                    os.fsync(flux.fileno())
+                with _sans_interruption():
+                    if force or not _lier_sans_ecraser(temporaire, chemin, chemin):
+                        os.replace(temporaire, chemin)
+                    else:
+                        with contextlib.suppress(OSError):
+                            os.unlink(temporaire)
+                    temporaire = None
+                _synchroniser_dossier(dossier)
+            finally:
+                if temporaire is not None:
+                    with _sans_interruption(), contextlib.suppress(OSError):
+                        os.unlink(temporaire)
     except OSError as exc:
         raise ErreurFichier(message_systeme(exc, chemin)) from None
-    finally:
-        if temporaire is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporaire)
 
 
 def _deja_la(chemin: Path) -> ErreurProbleme:
@@ -149,3 +258,157 @@ def preparer_dossier(dossier: Path) -> Path:
     if not dossier.is_dir():
         raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
     return dossier
+
+
+# --------------------------------------------------------------------------
+# Un dossier de rapport
+
+
+def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force: bool = False) -> Path:
+    """Écrit les ``fichiers`` d'un rapport dans ``dossier`` : tout le rapport, ou rien.
+
+    Le nouveau dossier est construit à côté de ``dossier`` (un dossier caché
+    ``.<nom>.XXXX.tmp`` du même dossier parent), puis échangé avec lui d'un
+    seul geste (sous Linux ; ailleurs, par deux renommages immédiats). Les
+    autres fichiers d'un dossier existant (ceux qui ne font pas partie du
+    rapport) sont repris tels quels. Sans ``force``, rien n'est fait si l'un
+    des ``fichiers`` existe déjà, même comme lien symbolique, même cassé ;
+    avec ``force``, un lien de ce nom est remplacé (sa cible reste intacte).
+    Si ``dossier`` est lui-même un lien vers un dossier, c'est ce dossier qui
+    est réécrit. Interrompu (Ctrl+C, SIGTERM) ou en échec, le dossier d'origine
+    reste intact et le dossier temporaire est effacé.
+
+    Renvoie le dossier écrit.
+    """
+    import shutil
+    import tempfile
+
+    dossier = Path(dossier)
+    reel = Path(os.path.realpath(dossier)) if dossier.is_symlink() and dossier.is_dir() else dossier
+    parent = reel.parent if str(reel.parent) else Path(".")
+    if not parent.is_dir():
+        raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
+    etat = _etat(reel)
+    if etat is not None:
+        if stat.S_ISLNK(etat.st_mode):
+            raise ErreurFichier(f"{dossier} : lien symbolique vers un dossier introuvable")
+        if not stat.S_ISDIR(etat.st_mode):
+            raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
+        existants = [nom for nom in fichiers if _etat(reel / nom) is not None]
+        if existants and not force:
+            liste = ", ".join(str(dossier / nom) for nom in existants)
+            raise ErreurProbleme(f"{liste} existe déjà : rien n'a été écrit (ajoutez --force pour remplacer)")
+    temporaire: str | None = None
+    try:
+        with interruptible():
+            try:
+                with _sans_interruption():
+                    temporaire = tempfile.mkdtemp(prefix=f".{reel.name}.", suffix=".tmp", dir=parent)
+                neuf = Path(temporaire)
+                os.chmod(neuf, stat.S_IMODE(etat.st_mode) if etat is not None else 0o777 & ~_umask())
+                for nom, contenu in fichiers.items():
+                    _ecrire_neuf(neuf / nom, contenu, _mode_de(reel / nom) if etat is not None else None)
+                if etat is not None:
+                    _reprendre(reel, neuf, set(fichiers))
+                _synchroniser_dossier(neuf)
+                with _sans_interruption():
+                    if etat is None:
+                        _renommer_sans_ecraser(neuf, reel)
+                        temporaire = None
+                    else:
+                        _echanger(neuf, reel)  # le temporaire porte maintenant l'ancien dossier
+                _synchroniser_dossier(parent)
+            finally:
+                if temporaire is not None:
+                    with _sans_interruption():
+                        shutil.rmtree(temporaire, ignore_errors=True)
+    except OSError as exc:
+        raise ErreurFichier(message_systeme(exc, exc.filename or dossier)) from None
+    return dossier
+
+
+def _mode_de(chemin: Path) -> int | None:
+    """Les permissions d'un fichier ordinaire remplacé (pas celles de la cible d'un lien)."""
+    etat = _etat(chemin)
+    return stat.S_IMODE(etat.st_mode) if etat is not None and stat.S_ISREG(etat.st_mode) else None
+
+
+def _ecrire_neuf(chemin: Path, contenu: bytes | str, mode: int | None) -> None:
+    donnees = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
+    with open(chemin, "xb") as flux:
+        if mode is not None:
+            os.chmod(chemin, mode)
+        flux.write(donnees)
+        flux.flush()
+        os.fsync(flux.fileno())
+
+
+def _reprendre(ancien: Path, neuf: Path, remplaces: set[str]) -> None:
+    """Reprend dans ``neuf`` ce que l'ancien dossier contient en dehors du rapport :
+    liens physiques (sinon copies), liens symboliques et sous-dossiers tels quels."""
+    import shutil
+
+    def copier(source: str, destination: str) -> None:
+        try:
+            os.link(source, destination, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, destination, follow_symlinks=False)
+
+    for entree in os.scandir(ancien):
+        if entree.name in remplaces:
+            continue
+        destination = neuf / entree.name
+        if entree.is_symlink():
+            os.symlink(os.readlink(entree.path), destination)
+        elif entree.is_dir():
+            shutil.copytree(entree.path, destination, symlinks=True, copy_function=copier)
+        else:
+            copier(entree.path, str(destination))
+
+
+_RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
+
+
+def _renameat2(source: Path, destination: Path, drapeau: int) -> bool:
+    """``renameat2`` de Linux ; faux là où il n'existe pas (autre système, vieux noyau, système de fichiers)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        fonction = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    ici = -100  # AT_FDCWD
+    if fonction(ici, os.fsencode(source), ici, os.fsencode(destination), drapeau) == 0:
+        return True
+    numero = ctypes.get_errno()
+    if numero in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(numero, os.strerror(numero), str(destination))
+
+
+def _renommer_sans_ecraser(source: Path, destination: Path) -> None:
+    if _renameat2(source, destination, _RENAME_NOREPLACE):
+        return
+    if os.path.lexists(destination):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(destination))
+    os.rename(source, destination)
+
+
+def _echanger(neuf: Path, ancien: Path) -> None:
+    """Met ``neuf`` à la place de ``ancien`` ; ``neuf`` porte ensuite l'ancien contenu."""
+    if _renameat2(neuf, ancien, _RENAME_EXCHANGE):
+        return
+    # Sans échange atomique : l'ancien dossier est mis de côté, puis remis en cas d'échec.
+    de_cote = neuf.with_name(neuf.name + ".ancien")
+    os.rename(ancien, de_cote)
+    try:
+        os.rename(neuf, ancien)
+    except OSError:
+        os.rename(de_cote, ancien)
+        raise
+    os.rename(de_cote, neuf)

@@ -1,8 +1,9 @@
 """Valider beaucoup de fichiers d'un coup : en série, ou sur tous les cœurs au-delà d'un seuil.
 
 Le résultat est toujours dans l'ordre des fichiers donnés, quel que soit le
-nombre de processus. Un fichier illisible ne fait pas échouer le lot : son
-message est rendu à sa place.
+nombre de processus. Un fichier illisible, ou qui déclencherait une erreur
+imprévue, ne fait pas échouer le lot : son message est rendu à sa place et
+les constats de tous les autres fichiers sont rapportés.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def valider_un(chemin: str | Path, complet: bool = False) -> Verdict:
         return Verdict(str(chemin), valider_fichier(Path(chemin), complet=complet).diagnostics)
     except ErreurFichier as exc:
         return Verdict(str(chemin), None, exc.message)
+    except Exception as exc:  # un fichier imprévu ne doit pas taire les constats des autres
+        if os.environ.get("DIAGNUM_DEBUG"):
+            raise
+        return Verdict(
+            str(chemin),
+            None,
+            f"{chemin} : erreur interne en vérifiant ce fichier ({type(exc).__name__}) ; les autres fichiers "
+            "sont vérifiés quand même ; relancez avec DIAGNUM_DEBUG=1 pour le détail et signalez-la",
+        )
 
 
 def _valider_paquet(chemins: Sequence[str], complet: bool) -> list[Verdict]:

@@ -56,9 +56,9 @@ def gerer_erreurs(fonction: F) -> F:
         except OSError as exc:
             afficher_erreur(message_systeme(exc, exc.filename or "fichier"))
             raise typer.Exit(SORTIE_IMPOSSIBLE) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             afficher_erreur("interrompu")
-            raise typer.Exit(130) from None
+            raise typer.Exit(getattr(exc, "code_sortie", 130)) from None
         except Exception as exc:
             if os.environ.get("DIAGNUM_DEBUG"):
                 raise

@@ -10,7 +10,8 @@ Commun à ``rapport``, ``compare -o``, ``evolution -o`` (et à toute commande qu
 - ``noms_fichiers`` et ``refuser_existants`` : ce qui sera écrit, et le refus
   (code 1) avant de rien calculer si l'un de ces fichiers existe sans ``force`` ;
 - ``produire`` puis ``ecrire`` : les contenus de chaque format, puis l'écriture
-  atomique, le fichier principal en dernier.
+  du dossier d'un seul geste (``fichiers.ecrire_dossier``), sans jamais suivre
+  un lien symbolique.
 
 Le HTML est la source du PDF : un seul gabarit, sa feuille de style
 d'impression donne les pages A4.
@@ -18,6 +19,7 @@ d'impression donne les pages A4.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -103,15 +105,16 @@ def verifier_dossier(dossier: Path) -> None:
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
-    if dossier.exists() and not dossier.is_dir():
+    if os.path.lexists(dossier) and not dossier.is_dir():
         raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
 
 
 def refuser_existants(dossier: Path, noms: Iterable[str], force: bool) -> None:
-    """Sans ``force``, refuse (code 1) si l'un des fichiers existe déjà : rien n'est alors écrit."""
+    """Sans ``force``, refuse (code 1) si l'un des fichiers existe déjà, même comme lien symbolique
+    (cassé ou non) : rien n'est alors écrit."""
     if force:
         return
-    existants = [nom for nom in noms if (Path(dossier) / nom).exists()]
+    existants = [nom for nom in noms if os.path.lexists(Path(dossier) / nom)]
     if existants:
         verbe = "existe" if len(existants) == 1 else "existent"
         raise ErreurProbleme(
@@ -151,14 +154,14 @@ def produire(
 
 
 def ecrire(dossier: Path, fichiers: Mapping[str, bytes | str], *, force: bool, principaux: Iterable[str] = ()) -> None:
-    """Crée le dossier s'il manque et écrit chaque fichier de façon atomique ; les
-    ``principaux`` (les rapports eux-mêmes) en dernier : un rapport présent est complet."""
-    from diagnum.fichiers import ecrire_atomique, preparer_dossier
+    """Écrit le dossier du rapport d'un seul geste (``fichiers.ecrire_dossier`` : construit à côté puis
+    échangé, jamais à moitié remplacé, aucun lien suivi) ; là où il faut écrire fichier par fichier, les
+    ``principaux`` (les rapports eux-mêmes) viennent en dernier : un rapport présent est complet."""
+    from diagnum.fichiers import ecrire_dossier
 
-    dossier = preparer_dossier(Path(dossier))
     derniers = [nom for nom in principaux if nom in fichiers]
-    for nom in [n for n in fichiers if n not in derniers] + derniers:
-        ecrire_atomique(dossier / nom, fichiers[nom], force=force)
+    ordre = [n for n in fichiers if n not in derniers] + derniers
+    ecrire_dossier(Path(dossier), {nom: fichiers[nom] for nom in ordre}, force=force)
 
 
 def annonce(dossier: Path, noms: Sequence[str], quoi: str) -> str:
