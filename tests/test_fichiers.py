@@ -84,9 +84,8 @@ def test_force_remplace_et_garde_les_permissions(tmp_path):
     assert contenu_dossier(tmp_path) == ["campagne.yaml"]
 
 
-@pytest.mark.parametrize("cassé", [False, True], ids=["lien", "lien-cassé"])
-def test_sans_force_un_lien_symbolique_n_est_jamais_suivi(tmp_path, cassé):
-    """Reproducteur : un lien (même cassé) vers ailleurs était écrit à travers, sans --force."""
+def lien_vers_ailleurs(tmp_path: Path, cassé: bool) -> tuple[Path, Path, Path]:
+    """Un lien ``lien.yaml`` vers ``ailleurs/vrai.yaml`` (absent si ``cassé``)."""
     ailleurs = tmp_path / "ailleurs"
     ailleurs.mkdir()
     vrai = ailleurs / "vrai.yaml"
@@ -94,6 +93,13 @@ def test_sans_force_un_lien_symbolique_n_est_jamais_suivi(tmp_path, cassé):
         vrai.write_text("original")
     lien = tmp_path / "lien.yaml"
     lien.symlink_to(vrai)
+    return ailleurs, vrai, lien
+
+
+@pytest.mark.parametrize("cassé", [False, True], ids=["lien", "lien-cassé"])
+def test_sans_force_un_lien_symbolique_n_est_jamais_suivi(tmp_path, cassé):
+    """Reproducteur : un lien (même cassé) vers ailleurs était écrit à travers, sans --force."""
+    ailleurs, vrai, lien = lien_vers_ailleurs(tmp_path, cassé)
     with pytest.raises(ErreurProbleme, match="lien symbolique"):
         ecrire_atomique(lien, "nouveau")
     assert lien.is_symlink()
@@ -104,13 +110,7 @@ def test_sans_force_un_lien_symbolique_n_est_jamais_suivi(tmp_path, cassé):
 
 @pytest.mark.parametrize("cassé", [False, True], ids=["lien", "lien-cassé"])
 def test_avec_force_le_lien_lui_meme_est_remplace(tmp_path, cassé):
-    ailleurs = tmp_path / "ailleurs"
-    ailleurs.mkdir()
-    vrai = ailleurs / "vrai.yaml"
-    if not cassé:
-        vrai.write_text("original")
-    lien = tmp_path / "lien.yaml"
-    lien.symlink_to(vrai)
+    ailleurs, vrai, lien = lien_vers_ailleurs(tmp_path, cassé)
     ecrire_atomique(lien, "nouveau", force=True)
     assert not lien.is_symlink()
     assert lien.read_text() == "nouveau"
