@@ -291,3 +291,23 @@ def test_une_bombe_d_alias_est_refusee_sans_etre_developpee(tmp_path):
     assert {"ligne": 3, "colonne": 10, "code": "alias"}.items() <= next(
         c for c in constats if c["code"] == "alias"
     ).items()
+
+
+def test_des_milliers_de_constats_sont_resumes_en_une_ligne(tmp_path):
+    """Reproducteur : 60 000 clés inconnues prenaient 3 s (10 s avec l'analyseur pur) et autant de lignes."""
+    from diagnum.campagne.diagnostics import CONSTATS_MAX
+
+    fichier = tmp_path / "cles.yaml"
+    fichier.write_text('referentiel: "2011"\n' + "".join(f"k{i}: {i}\n" for i in range(1_000)), encoding="utf-8")
+    resultat = runner.invoke(app, ["valider", "--format", "parsable", str(fichier)])
+    assert resultat.exit_code == 1
+    assert resultat.stderr == ""
+    lignes = resultat.stdout.splitlines()
+    assert len(lignes) == CONSTATS_MAX + 1
+    # Triés par position : 9 avertissements « sans réponse » en 1:1, puis les clés k0 à k90.
+    assert lignes[9] == f"{fichier}:2:1: [erreur] clé « k0 » inconnue à la racine (cle-inconnue)"
+    assert lignes[-1] == (
+        f"{fichier}:93:1: [erreur] 909 autres constats dans ce fichier, non détaillés "
+        "(909 erreurs, aucun avertissement) : corrigez d'abord les 100 premiers, puis relancez la vérification "
+        "(constats-limites)"
+    )

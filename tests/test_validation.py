@@ -153,6 +153,17 @@ GENERES: dict[str, tuple[bytes, list[Attendu]]] = {
         b'referentiel: "2011"\ncampagne: "2024\x07"\n',
         [Attendu(2, 16, "erreur", "caractere-interdit", "U+0007")],
     ),
+    # 60 000 clés inconnues : la lecture s'arrête à VALEURS_MAX valeurs (ligne de la suivante).
+    "trop-de-valeurs": (
+        ('referentiel: "2011"\n' + "".join(f"k{i}: {i}\n" for i in range(60_000))).encode(),
+        [Attendu(lecture_yaml.VALEURS_MAX // 2 + 1, 1, "erreur", "trop-de-valeurs", "plus de 5 000 clés")],
+    ),
+    # 2 000 clés inconnues : les 100 premiers constats, puis une ligne qui compte les autres.
+    "constats-limites": (
+        ('referentiel: "2011"\n' + "".join(f"k{i}: {i}\n" for i in range(2_000))).encode(),
+        # Les 9 premiers constats sont les avertissements « sans réponse » (1:1), puis k0 à k90.
+        [Attendu(93, 1, "erreur", "constats-limites", "1 909 autres constats dans ce fichier")],
+    ),
     "billion-laughs": (
         bombe_d_alias().encode(),
         [Attendu(2, 5, "erreur", "ancre", "&a0")]
@@ -332,3 +343,20 @@ def test_le_referentiel_annonce_les_bornes_souples_utilisees_par_les_fichiers():
     referentiel = charger_referentiel("2011")
     souples = [i for d in referentiel.domaines for i in d.items if i.depassement == "avertissement"]
     assert souples and all(i.nature == "nombre" and i.total for i in souples)
+
+
+def test_limiter_garde_la_gravite_des_constats_resumes():
+    from diagnum.campagne.diagnostics import Position, avertissement, erreur, limiter
+
+    avertissements = [avertissement(Position(n, 1), "x", "a") for n in range(1, 6)]
+    assert limiter(avertissements, 5) == avertissements
+    (*gardes, resume) = limiter(avertissements, 3)
+    assert gardes == avertissements[:3]
+    assert (resume.position, resume.code, resume.est_erreur) == (Position(4, 1), "constats-limites", False)
+    assert resume.message.startswith("2 autres constats dans ce fichier, non détaillés (aucune erreur, 2 ")
+    melange = [*avertissements, erreur(Position(9, 1), "y", "b")]
+    assert limiter(melange, 5)[-1].est_erreur
+    assert (
+        "1 autre constat dans ce fichier, non détaillé (1 erreur, aucun avertissement)"
+        in limiter(melange, 5)[-1].message
+    )

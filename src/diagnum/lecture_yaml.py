@@ -24,6 +24,9 @@ from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, erreur
 
 TAILLE_MAX = 1024 * 1024
 PROFONDEUR_MAX = 8
+#: Une campagne complète compte quelques centaines de valeurs : au-delà, la lecture s'arrête
+#: (60 000 clés coûteraient des secondes, surtout avec l'analyseur pur Python).
+VALEURS_MAX = 5000
 
 _TAG = "tag:yaml.org,2002:"
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -325,7 +328,9 @@ def evenements(texte: str) -> Iterator[object]:
         yield from YAML(typ="safe", pure=True).parse(io.StringIO(texte))
 
 
-def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud | None, list[Diagnostic]]:
+def lire_yaml(
+    texte: str, profondeur_max: int = PROFONDEUR_MAX, valeurs_max: int = VALEURS_MAX
+) -> tuple[Noeud | None, list[Diagnostic]]:
     """Lit un texte YAML d'un seul document.
 
     Renvoie la racine (``None`` si le texte ne peut être lu ou est vide) et
@@ -344,6 +349,7 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
     cles_en_attente: list[Cle | None] = []
     racine: Noeud | None = None
     documents = 0
+    valeurs = 0
     dernier: object = None  # le dernier événement lu, pour situer une erreur inattendue
 
     def placer(noeud: Noeud) -> bool:
@@ -387,6 +393,17 @@ def lire_yaml(texte: str, profondeur_max: int = PROFONDEUR_MAX) -> tuple[Noeud |
         for evenement in evenements(texte):
             dernier = evenement
             if isinstance(evenement, ev.ScalarEvent):
+                valeurs += 1
+                if valeurs > valeurs_max:
+                    constructeur.constats.append(
+                        erreur(
+                            _position(evenement.start_mark),
+                            "trop-de-valeurs",
+                            f"plus de {valeurs_max:,} clés et valeurs : un fichier de campagne en compte "
+                            "quelques centaines ; la lecture s'arrête ici".replace(",", " "),
+                        )
+                    )
+                    return None, constructeur.constats
                 constructeur.refuser_extras(evenement, any(evenement.implicit))
                 placer(constructeur.scalaire(evenement))
                 continue

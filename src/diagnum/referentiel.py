@@ -424,7 +424,7 @@ def construire_referentiel(contenu: bytes, chemin: str = "<référentiel>") -> R
     from diagnum.lecture_yaml import ErreurLecture, decoder, lire_yaml
 
     try:
-        racine, constats = lire_yaml(decoder(contenu), profondeur_max=16)
+        racine, constats = lire_yaml(decoder(contenu), profondeur_max=16, valeurs_max=100_000)
     except ErreurLecture as exc:
         constats, racine = [exc.diagnostic], None
     erreurs = [d for d in constats if d.est_erreur]

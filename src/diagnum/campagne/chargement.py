@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diagnum.campagne.commentaires import reponses_en_commentaire
-from diagnum.campagne.diagnostics import Diagnostic, trier
+from diagnum.campagne.diagnostics import Diagnostic, limiter, trier
 from diagnum.campagne.modele import Campagne
 from diagnum.campagne.validation import Resultat, valider_arbre
 from diagnum.erreurs import ErreurProbleme
@@ -23,13 +23,14 @@ def valider_texte(contenu: bytes, chemin: str = "", *, complet: bool = False) ->
         return Resultat([exc.diagnostic])
     racine, constats = lire_yaml(texte)
     if racine is None and any(d.est_erreur for d in constats):
-        return Resultat(constats)
+        return Resultat(limiter(constats))
     # L'arbre a pu être lu malgré des erreurs (date impossible, clé en double,
     # alias…) : on valide quand même, pour signaler tous les problèmes d'un coup.
     resultat = valider_arbre(racine, charger_referentiel, complet=complet, chemin=chemin)
     if resultat.referentiel is not None:
         constats = constats + reponses_en_commentaire(texte, resultat.referentiel)
-    return resultat._replace(diagnostics=trier(constats + resultat.diagnostics))
+    # Au plus CONSTATS_MAX constats par fichier, puis une ligne qui dit combien d'autres.
+    return resultat._replace(diagnostics=limiter(trier(constats + resultat.diagnostics)))
 
 
 def valider_fichier(chemin: Path, *, complet: bool = False) -> Resultat:

@@ -69,3 +69,35 @@ def trier(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def contient_erreur(diagnostics: list[Diagnostic]) -> bool:
     """Vrai si au moins un constat est une erreur."""
     return any(d.est_erreur for d in diagnostics)
+
+
+#: Au-delà de ce nombre de constats dans un fichier, les suivants sont résumés en une ligne.
+CONSTATS_MAX = 100
+
+
+def limiter(diagnostics: list[Diagnostic], maximum: int = CONSTATS_MAX) -> list[Diagnostic]:
+    """Les ``maximum`` premiers constats (déjà triés), puis une ligne qui dit combien d'autres il y a.
+
+    Cette ligne est une erreur si l'un des constats résumés en est une (le
+    fichier reste en erreur), sinon un avertissement ; elle est placée au
+    premier constat résumé.
+    """
+    if len(diagnostics) <= maximum:
+        return diagnostics
+    caches = diagnostics[maximum:]
+    erreurs = sum(1 for d in caches if d.est_erreur)
+    avertissements = len(caches) - erreurs
+
+    def compte(n: int, singulier: str, pluriel: str) -> str:
+        if n == 0:
+            return f"{'aucune' if singulier == 'erreur' else 'aucun'} {singulier}"
+        return f"{n:,} {singulier if n == 1 else pluriel}".replace(",", " ")
+
+    message = (
+        f"{compte(len(caches), 'autre constat', 'autres constats')} dans ce fichier, non "
+        f"détaillé{'s' if len(caches) > 1 else ''} ({compte(erreurs, 'erreur', 'erreurs')}, "
+        f"{compte(avertissements, 'avertissement', 'avertissements')}) : corrigez d'abord les {maximum} "
+        "premiers, puis relancez la vérification"
+    )
+    resume = (erreur if erreurs else avertissement)(caches[0].position, "constats-limites", message)
+    return [*diagnostics[:maximum], resume]

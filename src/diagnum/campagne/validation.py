@@ -24,7 +24,7 @@ from diagnum.calculs.regles import (
     questions,
     reference_manquante,
 )
-from diagnum.campagne.diagnostics import DEBUT, Diagnostic, Position, avertissement, erreur, trier
+from diagnum.campagne.diagnostics import CONSTATS_MAX, DEBUT, Diagnostic, Position, avertissement, erreur, trier
 from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Enquete, Etablissement, Objectif
 from diagnum.erreurs import ErreurReferentiel
 from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
@@ -228,7 +228,12 @@ class _Validateur:
     def cles_inconnues(self, tableau: Tableau, connues: list[str] | tuple[str, ...], ou: str) -> None:
         for nom, (cle, _) in tableau.entrees.items():
             if nom not in connues:
-                conseil = self.conseil_cle(nom, cle.position, connues) or suggestion(nom, connues)
+                # Au-delà de CONSTATS_MAX constats, ceux-ci ne seront que comptés : pas de conseil à chercher.
+                conseil = (
+                    (self.conseil_cle(nom, cle.position, connues) or suggestion(nom, connues))
+                    if len(self.constats) < CONSTATS_MAX
+                    else ""
+                )
                 self.err(
                     cle.position,
                     "cle-inconnue",
