@@ -40,6 +40,12 @@ def echapper_terminal(texte: object) -> str:
     return _INVISIBLES.sub(_visible, str(texte))
 
 
+def echapper_lignes(texte: str) -> str:
+    """Une sortie de plusieurs lignes pour un terminal : chaque ligne passée par ``echapper_terminal``,
+    les fins de ligne ``\\n`` gardées (dernier filet de toute sortie texte de diagnum)."""
+    return "\n".join(echapper_terminal(ligne) for ligne in texte.split("\n"))
+
+
 # Échappement Markdown
 
 # Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,

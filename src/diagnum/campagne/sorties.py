@@ -2,7 +2,10 @@
 
 Formats : ``texte`` (Rich, groupé par fichier), ``parsable``
 (``fichier:ligne:colonne: [gravité] message (code)``), ``json`` et
-``github`` (commandes de workflow GitHub Actions).
+``github`` (commandes de workflow GitHub Actions). Dans les formats lisibles
+(texte, parsable, github), noms de fichiers et messages passent par
+``echapper_terminal`` : un caractère de contrôle venu d'une campagne ou d'un nom
+de fichier s'affiche échappé (``\\x1b``), jamais interprété par le terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from diagnum.campagne.diagnostics import Diagnostic
+from diagnum.echappement import echapper_lignes, echapper_terminal
 
 FichierConstats = tuple[str, Sequence[Diagnostic]]
 FORMATS = ("texte", "parsable", "json", "github")
@@ -22,8 +26,9 @@ def format_parsable(fichiers: Sequence[FichierConstats]) -> str:
     """Une ligne par constat, lisible par les éditeurs (errorformat, problem matcher)."""
     lignes = []
     for chemin, constats in fichiers:
+        chemin = echapper_terminal(chemin)
         for d in constats:
-            message = " ".join(d.message.split())
+            message = " ".join(echapper_terminal(d.message).split())
             lignes.append(f"{chemin}:{d.ligne}:{d.colonne}: [{d.gravite.value}] {message} ({d.code})")
     return "\n".join(lignes) + ("\n" if lignes else "")
 
@@ -67,8 +72,8 @@ def format_github(fichiers: Sequence[FichierConstats]) -> str:
         for d in constats:
             niveau = "error" if d.est_erreur else "warning"
             lignes.append(
-                f"::{niveau} file={_echapper_github(chemin, True)},line={d.ligne},col={d.colonne}::"
-                f"{_echapper_github(d.message)} ({d.code})"
+                f"::{niveau} file={_echapper_github(echapper_terminal(chemin), True)},line={d.ligne},"
+                f"col={d.colonne}::{_echapper_github(echapper_lignes(d.message))} ({d.code})"
             )
     return "\n".join(lignes) + ("\n" if lignes else "")
 
@@ -113,10 +118,11 @@ def _lignes_texte(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> list
     for chemin, constats in fichiers:
         if not constats:
             continue
-        lignes.append(chemin)
+        lignes.append(echapper_terminal(chemin))
         largeur = _largeur_position(constats)
         for d in constats:
-            ligne = f"  {_position(d, largeur)}{d.gravite.value:<{_LARGEUR_GRAVITE}}{d.message}  ({d.code})"
+            message = echapper_terminal(d.message)
+            ligne = f"  {_position(d, largeur)}{d.gravite.value:<{_LARGEUR_GRAVITE}}{message}  ({d.code})"
             lignes.append(ligne.expandtabs(8))  # comme Rich, pour une tabulation citée dans un message
         lignes.append("")
     lignes.append(bilan(fichiers, non_lus))
@@ -152,7 +158,7 @@ def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None
     for chemin, constats in fichiers:
         if not constats:
             continue
-        console.print(Text(chemin, style="bold"))
+        console.print(Text(echapper_terminal(chemin), style="bold"))
         largeur = _largeur_position(constats)
         for d in constats:
             style = "red" if d.est_erreur else "yellow"
@@ -161,7 +167,7 @@ def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None
                     f"  {_position(d, largeur)}",
                     (d.gravite.value, style),
                     " " * (_LARGEUR_GRAVITE - len(d.gravite.value)),
-                    d.message,
+                    echapper_terminal(d.message),
                     "  ",
                     (f"({d.code})", "dim"),
                 )

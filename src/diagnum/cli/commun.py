@@ -32,8 +32,18 @@ def console_rich() -> Console:
 
 
 def afficher_erreur(message: str) -> None:
-    """Une ligne sur la sortie d'erreur, préfixée par « diagnum : »."""
-    print(f"diagnum : {message}", file=sys.stderr)
+    """Une ligne sur la sortie d'erreur, préfixée par « diagnum : » (caractères de contrôle échappés)."""
+    from diagnum.echappement import echapper_terminal
+
+    print(f"diagnum : {echapper_terminal(message)}", file=sys.stderr)
+
+
+def annoncer(message: str) -> None:
+    """Une ligne de compte rendu sur la sortie standard (« … écrit »), caractères de contrôle échappés :
+    elle cite souvent un chemin donné par l'utilisateur."""
+    from diagnum.echappement import echapper_terminal
+
+    print(echapper_terminal(message))
 
 
 def gerer_erreurs(fonction: F) -> F:

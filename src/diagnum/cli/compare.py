@@ -36,15 +36,20 @@ def tableau_texte(lignes: Sequence[Sequence[str]]) -> list[str]:
 
 
 def nom_etablissement(etablissement) -> str:
-    """« Collège Jean Moulin (UAI 0750654D) », ou ce qu'on en sait."""
-    nom = etablissement.nom or "l'établissement"
+    """« Collège Jean Moulin (UAI 0750654D) », ou ce qu'on en sait (pour un terminal : contrôles échappés)."""
+    from diagnum.echappement import echapper_terminal
+
+    nom = echapper_terminal(etablissement.nom) or "l'établissement"
     return f"{nom} (UAI {etablissement.uai})" if etablissement.uai else nom
 
 
 def campagne_datee(profil) -> str:
+    """« 2024-2025 (20/05/2025) » (pour un terminal : contrôles échappés)."""
     from diagnum.affichage import date_fr
+    from diagnum.echappement import echapper_terminal
 
-    return f"{profil.campagne} ({date_fr(profil.date)})" if profil.date else profil.campagne
+    campagne = echapper_terminal(profil.campagne)
+    return f"{campagne} ({date_fr(profil.date)})" if profil.date else campagne
 
 
 def _ligne_ecart(titre: str, ecart) -> list[str]:
@@ -59,7 +64,8 @@ def _pluriel(n: int, mot: str) -> str:
 
 
 def texte_comparaison(comparaison: Comparaison) -> str:
-    """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs."""
+    """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs ; tout texte de
+    l'utilisateur y passe par ``echapper_terminal`` (caractères de contrôle rendus visibles)."""
     from diagnum.affichage import date_fr, nombre_fr, score_fr
     from diagnum.calculs.comparaison import (
         AMELIORATION,
@@ -70,6 +76,7 @@ def texte_comparaison(comparaison: Comparaison) -> str:
         afficher_reponse,
         statut_fr,
     )
+    from diagnum.echappement import echapper_lignes, echapper_terminal
 
     avant, apres = comparaison.avant, comparaison.apres
     lignes = [
@@ -117,14 +124,17 @@ def texte_comparaison(comparaison: Comparaison) -> str:
 
     lignes.append("")
     if not comparaison.objectifs:
-        lignes.append(f"Aucun objectif n'était fixé dans la campagne {avant.campagne}.")
+        lignes.append(f"Aucun objectif n'était fixé dans la campagne {echapper_terminal(avant.campagne)}.")
     else:
-        lignes.append(f"Objectifs fixés en {avant.campagne}, jugés sur les scores de {apres.campagne}")
+        lignes.append(
+            f"Objectifs fixés en {echapper_terminal(avant.campagne)}, "
+            f"jugés sur les scores de {echapper_terminal(apres.campagne)}"
+        )
         for b in comparaison.objectifs:
             verdict = "atteint" if b.atteint else "non atteint"
             score = f"score {score_fr(b.score)}"
             if b.score_initial is not None:
-                score += f" ({score_fr(b.score_initial)} en {avant.campagne})"
+                score += f" ({score_fr(b.score_initial)} en {echapper_terminal(avant.campagne)})"
             details = [f"cible {score_fr(b.objectif.cible)}", score]
             if b.objectif.echeance:
                 suite = " (pas encore échue à la date de la campagne)" if b.echeance_passee is False else ""
@@ -134,12 +144,15 @@ def texte_comparaison(comparaison: Comparaison) -> str:
                 lignes.append("    Actions non réalisées :")
                 for a in b.actions_non_realisees:
                     qui = ", ".join(
-                        p for p in (a.responsable, f"échéance {date_fr(a.echeance)}" if a.echeance else None) if p
+                        echapper_terminal(p)
+                        for p in (a.responsable, f"échéance {date_fr(a.echeance)}" if a.echeance else None)
+                        if p
                     )
-                    lignes.append(f"      - {a.libelle}{f' ({qui})' if qui else ''} : {statut_fr(a.statut)}")
+                    libelle = echapper_terminal(a.libelle)
+                    lignes.append(f"      - {libelle}{f' ({qui})' if qui else ''} : {statut_fr(a.statut)}")
             elif b.objectif.actions:
                 lignes.append("    Toutes les actions sont réalisées.")
-    return "\n".join(lignes) + "\n"
+    return echapper_lignes("\n".join(lignes)) + "\n"
 
 
 # --------------------------------------------------------------------------
@@ -238,7 +251,7 @@ def compare(
     Les deux campagnes doivent suivre la même version du référentiel.
     """
     from diagnum.calculs.comparaison import comparaison_json, comparer
-    from diagnum.cli.commun import afficher_erreur
+    from diagnum.cli.commun import afficher_erreur, annoncer
     from diagnum.rapports.formats import verifier_formats
 
     format, formats_rapport = choisir_formats(formats, sortie)
@@ -257,7 +270,7 @@ def compare(
             comparaison, sortie, force=force, referentiel_titre=referentiel.titre, formats=formats_rapport
         )
         for chemin in chemins:
-            print(f"{chemin} : rapport de progression écrit")
+            annoncer(f"{chemin} : rapport de progression écrit")
         return
     if format is FormatComparaison.json:
         ecrire_json(comparaison_json(comparaison, (str(avant), str(apres))))

@@ -25,8 +25,10 @@ def phrase_ordre(evo: Evolution) -> str:
 
 
 def entetes_campagnes(evo: Evolution, largeur: int = 12) -> list[str]:
-    """Les noms des campagnes s'ils sont courts et distincts, sinon leurs numéros."""
-    libelles = list(evo.libelles)
+    """Les noms des campagnes s'ils sont courts et distincts, sinon leurs numéros (contrôles échappés)."""
+    from diagnum.echappement import echapper_terminal
+
+    libelles = [echapper_terminal(libelle) for libelle in evo.libelles]
     if len(set(libelles)) == len(libelles) and all(len(lib) <= largeur for lib in libelles):
         return libelles
     return [str(i) for i in range(1, len(libelles) + 1)]
@@ -37,6 +39,7 @@ def texte_evolution(evo: Evolution) -> str:
     from diagnum.affichage import nombre_fr, score_fr
     from diagnum.calculs.comparaison import Ecart, delta_fr
     from diagnum.cli.compare import campagne_datee, nom_etablissement, tableau_texte
+    from diagnum.echappement import echapper_lignes
 
     def tendance(ecart: Ecart) -> str:
         return f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()
@@ -58,7 +61,7 @@ def texte_evolution(evo: Evolution) -> str:
         "Scores de 0 à 100 ; « Évolution » : de la première à la dernière campagne",
         f"(↑ hausse, ↓ baisse, → stable : écart de moins de {nombre_fr(evo.domaines[0].seuil)} point).",
     ]
-    return "\n".join(lignes) + "\n"
+    return echapper_lignes("\n".join(lignes)) + "\n"
 
 
 @gerer_erreurs
@@ -95,8 +98,10 @@ def evolution(
         chemins = ecrire_rapport_evolution(
             evo, sortie, force=force, referentiel_titre=referentiel.titre, formats=formats_rapport
         )
+        from diagnum.cli.commun import annoncer
+
         for chemin in chemins:
-            print(f"{chemin} : rapport d'évolution écrit")
+            annoncer(f"{chemin} : rapport d'évolution écrit")
         return
     if format is FormatComparaison.json:
         ecrire_json(evolution_json(evo))

@@ -67,14 +67,18 @@ def init(
     identite = {"etablissement": etablissement, "uai": uai, "commune": commune, "campagne": campagne}
     texte = construire_gabarit(modele, precedente=precedente, reprendre=reprendre, **identite)
     ecrire_atomique(fichier, texte, force=force)
-    print(f"{fichier} : campagne créée (référentiel {modele.version}). Remplissez-la, puis : diagnum valider {fichier}")
+    from diagnum.cli.commun import annoncer
+
+    annoncer(
+        f"{fichier} : campagne créée (référentiel {modele.version}). Remplissez-la, puis : diagnum valider {fichier}"
+    )
     if precedente is not None and reprendre:
-        print(
+        annoncer(
             f"Reprise de {depuis} : établissement, éléments de référence, réponses et objectifs recopiés, "
             f"chacun marqué « repris de {precedente.libelle}, à vérifier » ; vérifiez-les un à un."
         )
     elif precedente is not None:
-        print(
+        annoncer(
             f"Reprise de {depuis} : établissement, éléments de référence (à mettre à jour) et objectifs ; "
             "réponses précédentes rappelées en commentaire."
         )

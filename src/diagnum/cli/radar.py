@@ -43,4 +43,6 @@ def radar(
     profils = [calculer_profil(*charger_campagne(fichier)) for fichier in fichiers]
     ecrire_atomique(sortie, radar_png(profils, titre), force=force)
     nombre = len(profils)
-    print(f"{sortie} : diagramme de synthèse écrit ({nombre} campagne{'s' if nombre > 1 else ''}).")
+    from diagnum.cli.commun import annoncer
+
+    annoncer(f"{sortie} : diagramme de synthèse écrit ({nombre} campagne{'s' if nombre > 1 else ''}).")

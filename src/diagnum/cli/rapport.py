@@ -54,6 +54,7 @@ def rapport(
     """
     from diagnum.calculs.scores import calculer_profil
     from diagnum.campagne.chargement import charger_campagne
+    from diagnum.cli.commun import annoncer
     from diagnum.rapports import formats as fmt
     from diagnum.rapports.rapport import NOM_RADAR, construire_rapport, noms_images
 
@@ -88,6 +89,6 @@ def rapport(
     for nom in principaux:
         if nom.endswith(".md"):
             nombre = len(fichiers) - len(principaux)
-            print(f"{dossier / nom} : {quoi} ({nombre} image{'s' if nombre > 1 else ''}).")
+            annoncer(f"{dossier / nom} : {quoi} ({nombre} image{'s' if nombre > 1 else ''}).")
         else:
-            print(f"{dossier / nom} : {quoi}.")
+            annoncer(f"{dossier / nom} : {quoi}.")

@@ -41,4 +41,6 @@ def schema(
     from diagnum.fichiers import ecrire_atomique
 
     ecrire_atomique(sortie, texte, force=force)
-    print(f"{sortie} : schéma du référentiel {modele.version} écrit.")
+    from diagnum.cli.commun import annoncer
+
+    annoncer(f"{sortie} : schéma du référentiel {modele.version} écrit.")

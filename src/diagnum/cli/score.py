@@ -70,10 +70,12 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
 
     from diagnum.affichage import ABSENT, pourcent_fr, score_fr
     from diagnum.cli.commun import console_rich
+    from diagnum.echappement import echapper_terminal
 
     console = console_rich()
-    nom = profil.etablissement.nom or "Établissement sans nom"
-    console.print(Text(f"{nom} — campagne {profil.campagne} (référentiel {profil.referentiel})", style="bold"))
+    nom = echapper_terminal(profil.etablissement.nom) or "Établissement sans nom"
+    campagne = echapper_terminal(profil.campagne)
+    console.print(Text(f"{nom} — campagne {campagne} (référentiel {profil.referentiel})", style="bold"))
     tableau = Table(show_edge=False, pad_edge=False)
     tableau.add_column("Domaine")
     for colonne in ("Score", "Usage", "Moyens", "Complétude"):
@@ -149,7 +151,9 @@ def score(
     contenu: bytes = format_json(profil).encode("utf-8") if format is FormatScore.json else format_csv(profil)
     if sortie is not None:
         ecrire_atomique(sortie, contenu, force=force)
-        print(f"{sortie} : profil écrit ({format.value}).")
+        from diagnum.cli.commun import annoncer
+
+        annoncer(f"{sortie} : profil écrit ({format.value}).")
         return
     sys.stdout.flush()
     sys.stdout.buffer.write(contenu)
