@@ -38,6 +38,7 @@ from diagnum.rapports.rapport import (
 )
 from diagnum.referentiel import Referentiel, construire_referentiel
 from outils_progression import images_markdown, jetons_markdown, verifier_images
+from strategies_hostiles import SPECIAUX
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = RACINE / "exemples"
@@ -249,26 +250,6 @@ def test_domaine_sans_score_et_provisoire_dans_le_rapport():
 # --------------------------------------------------------------------------
 # Échappement des textes libres
 
-SPECIAUX = [
-    *"abcé É01 \t\n\r*_`[]()<>#|\\$~&!{}=+-.:;'\"/%@^?,",
-    "<script>alert(1)</script>",
-    "{{ 7*7 }}",
-    "{% if %}",
-    "&amp;",
-    "&#35;",
-    "---",
-    "```",
-    "1. ",
-    "2) ",
-    "- ",
-    "> ",
-    "# ",
-    "![x](y)",
-    "[lien](http://x)",
-    "<http://x>",
-    "    ",
-    "===",
-]
 textes_libres = st.lists(st.sampled_from(SPECIAUX), max_size=12).map("".join)
 
 

@@ -55,14 +55,15 @@ _EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
 # En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
 _DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
 _BLANCS = re.compile(r"\s+")
-_CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def echapper_markdown(texte: object) -> str:
     """Un texte libre rendu inoffensif pour Markdown, sur une seule ligne.
 
-    Les retours à la ligne et les blancs deviennent une espace ; ``*``, ``_``,
+    Les retours à la ligne et les blancs deviennent une espace ; les autres
+    caractères de contrôle s'affichent échappés, comme dans un terminal
+    (``echapper_terminal`` : « \\x1b ») ; ``*``, ``_``,
     `````, ``[``, ``]``, ``<``, ``|``, ``$``, ``~``, ``#``, ``\\`` et les
     entités HTML sont précédés d'une barre oblique inverse, ainsi que tout ce
     qui ouvrirait un bloc en début de ligne (``>``, ``-``, ``+``, ``=``, « 1. »). Le
@@ -71,7 +72,7 @@ def echapper_markdown(texte: object) -> str:
     """
     if texte is None:
         return ""
-    ligne = _BLANCS.sub(" ", _CONTROLES.sub("", str(texte))).strip()
+    ligne = echapper_terminal(_BLANCS.sub(" ", str(texte)).strip())
     ligne = _EN_LIGNE.sub(lambda m: "\\" + m.group(0), ligne)
     return _DEBUT_BLOC.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", ligne)
 

@@ -55,9 +55,24 @@ STYLE = {
 }
 
 
-def couper(texte: str, largeur: int) -> str:
-    """Un texte coupé en lignes d'au plus ``largeur`` caractères (sans couper les mots)."""
-    return "\n".join(textwrap.wrap(" ".join(texte.split()), largeur, break_long_words=True)) or " "
+#: Un texte de l'utilisateur (nom, libellé de campagne) tient en autant de lignes dans un graphique.
+LIGNES_MAX = 3
+
+
+def couper(texte: str, largeur: int, lignes_max: int | None = None) -> str:
+    """Un texte coupé en lignes d'au plus ``largeur`` caractères (sans couper les mots).
+
+    Avec ``lignes_max`` (textes de l'utilisateur), au plus tant de lignes, la dernière finie
+    par « … » : le coût du dessin ne dépend plus de la longueur du texte. Les caractères de
+    contrôle s'affichent échappés (``echapper_terminal``).
+    """
+    from diagnum.echappement import echapper_terminal
+
+    if lignes_max is not None:
+        texte = texte[: 2 * largeur * lignes_max]  # assez pour remplir les lignes, jamais tout un roman
+    ligne = echapper_terminal(" ".join(texte.split()))
+    lignes = textwrap.wrap(ligne, largeur, break_long_words=True, max_lines=lignes_max, placeholder=" …")
+    return "\n".join(lignes) or " "
 
 
 @contextlib.contextmanager
@@ -209,7 +224,7 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
         poignees = [
             Line2D([], [], color=PALETTE[i % len(PALETTE)], linewidth=2.5, marker="o") for i in range(len(profils))
         ]
-        libelles = [couper(e, 60) for e in etiquettes]
+        libelles = [couper(e, 60, LIGNES_MAX) for e in etiquettes]
         if any(sd.provisoire for p in profils for sd in p.domaines if sd.score is not None):
             poignees.append(Line2D([], [], linestyle="", marker="o", mfc="white", mec=GRIS, mew=2, ms=8))
             libelles.append("score provisoire (moins de la moitié des réponses)")
@@ -225,7 +240,7 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
             frameon=False,
             fontsize=11,
         )
-        figure.suptitle(couper(titre, 70), fontsize=15, fontweight="bold", y=0.98, va="top")
+        figure.suptitle(couper(titre, 70, LIGNES_MAX), fontsize=15, fontweight="bold", y=0.98, va="top")
         figure.text(0.5, 0.945, "Scores de 0 à 100", ha="center", va="top", fontsize=10, color=GRIS)
         return figure
 
@@ -308,5 +323,7 @@ def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: s
             handlelength=1.2,
         )
         if titre:
-            figure.suptitle(couper(titre, 90), fontsize=12.5, fontweight="bold", y=1 - 0.15 / hauteur, va="top")
+            figure.suptitle(
+                couper(titre, 90, LIGNES_MAX), fontsize=12.5, fontweight="bold", y=1 - 0.15 / hauteur, va="top"
+            )
         return figure

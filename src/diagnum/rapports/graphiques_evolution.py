@@ -20,6 +20,7 @@ from diagnum.calculs.comparaison import Evolution
 from diagnum.rapports.graphiques import (
     DPI,
     GRIS,
+    LIGNES_MAX,
     PALETTE,
     contexte_graphique,
     couper,
@@ -97,7 +98,7 @@ def courbes_evolution_png(evo: Evolution, titre: str | None = None, dpi: int = D
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
                     zorder=4,
                 )
-        axe.set_xticks(positions, [couper(libelle, 14) for libelle in evo.libelles])
+        axe.set_xticks(positions, [couper(libelle, 14, LIGNES_MAX) for libelle in evo.libelles])
         axe.set_xlim(-0.3, len(positions) - 0.55)
         axe.set_ylim(-5, 105)
         axe.set_yticks([0, 20, 40, 60, 80, 100])
@@ -110,5 +111,5 @@ def courbes_evolution_png(evo: Evolution, titre: str | None = None, dpi: int = D
         )
         nom = evo.profils[-1].etablissement.nom
         titre = titre or "Évolution des scores par domaine" + (f" — {nom}" if nom else "")
-        figure.suptitle(couper(titre, 80), fontsize=14, fontweight="bold", y=0.97, va="top")
+        figure.suptitle(couper(titre, 80, LIGNES_MAX), fontsize=14, fontweight="bold", y=0.97, va="top")
         return figure_en_png(figure, dpi)
