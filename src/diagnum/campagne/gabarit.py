@@ -33,6 +33,27 @@ def _commentaire(*paragraphes: str | None, retrait: int = 0) -> str:
     return "\n".join(lignes)
 
 
+def _texte_yaml(valeur: str | None) -> object:
+    """Un texte de l'utilisateur tel que YAML le relira exactement.
+
+    Un texte qui contient un caractère de contrôle, une fin de ligne (NEL,
+    U+2028…), un caractère invisible ou des blancs en tête ou en queue est
+    écrit entre guillemets doubles, où ruamel.yaml échappe ces caractères
+    (``\\e``, ``\\N``, ``\\L``) ; dans une valeur sans guillemets, YAML les
+    replierait en espaces ou les refuserait. Les autres textes restent tels quels
+    (ruamel.yaml met de lui-même entre guillemets ce qui se lirait comme un nombre).
+    """
+    import unicodedata
+
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if valeur is None:
+        return None
+    if valeur != valeur.strip() or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in valeur):
+        return DoubleQuotedScalarString(valeur)
+    return valeur
+
+
 def _rappel(valeur: object) -> str | None:
     if valeur is None:
         return None
@@ -67,8 +88,10 @@ def construire_gabarit(
     def vide() -> None:
         return None
 
-    # Sur une seule ligne : l'étiquette finit dans des commentaires YAML.
-    etiquette = " ".join(precedente.libelle.split()) if precedente else None
+    # Sur une seule ligne, caractères de contrôle échappés : l'étiquette finit dans des commentaires YAML.
+    from diagnum.echappement import echapper_terminal
+
+    etiquette = echapper_terminal(" ".join(precedente.libelle.split())) if precedente else None
 
     def avec_rappel(carte: CommentedMap, cle: str, valeur: object) -> None:
         rappel = _rappel(valeur)
@@ -85,11 +108,11 @@ def construire_gabarit(
     racine["referentiel"] = DoubleQuotedScalarString(referentiel.version)
     prec_etab = precedente.etablissement if precedente else None
     etab = CommentedMap()
-    etab["nom"] = etablissement or (prec_etab.nom if prec_etab else None)
+    etab["nom"] = _texte_yaml(etablissement or (prec_etab.nom if prec_etab else None))
     etab["uai"] = DoubleQuotedScalarString(uai or (prec_etab.uai if prec_etab and prec_etab.uai else "")) or None
     if etab["uai"] == "":
         etab["uai"] = None
-    etab["commune"] = commune or (prec_etab.commune if prec_etab else None)
+    etab["commune"] = _texte_yaml(commune or (prec_etab.commune if prec_etab else None))
     racine["etablissement"] = etab
     racine["campagne"] = DoubleQuotedScalarString(campagne) if campagne else None
     racine["date"] = vide()
@@ -222,8 +245,8 @@ def construire_gabarit(
                 if reprendre and action.statut in ACTIONS_CLOSES:
                     continue
                 a = CommentedMap()
-                a["libelle"] = action.libelle
-                a["responsable"] = action.responsable
+                a["libelle"] = _texte_yaml(action.libelle)
+                a["responsable"] = _texte_yaml(action.responsable)
                 a["echeance"] = action.echeance
                 a["statut"] = action.statut
                 actions.append(a)

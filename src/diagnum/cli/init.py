@@ -64,6 +64,15 @@ def init(
         precedente = charger_precedente(depuis, fichier, referentiel)
         referentiel = precedente.referentiel
     modele = charger_referentiel(referentiel)
+    for option, valeur in (("--etablissement", etablissement), ("--commune", commune), ("--campagne", campagne)):
+        if valeur is not None and len(valeur) > modele.bornes.texte:
+            from diagnum.erreurs import ErreurDiagnum
+
+            # Ce qu'init écrit doit passer « diagnum valider » : un texte trop long est refusé tout de suite.
+            longueur, maximum = (f"{n:,}".replace(",", " ") for n in (len(valeur), modele.bornes.texte))
+            raise ErreurDiagnum(
+                f"{option} : texte trop long ({longueur} caractères, au plus {maximum}) ; rien n'a été écrit"
+            )
     identite = {"etablissement": etablissement, "uai": uai, "commune": commune, "campagne": campagne}
     texte = construire_gabarit(modele, precedente=precedente, reprendre=reprendre, **identite)
     ecrire_atomique(fichier, texte, force=force)
