@@ -9,8 +9,6 @@ décimal ou autrement.
 
 from __future__ import annotations
 
-import json
-
 from hypothesis import strategies as st
 
 # Ce qui ouvre une mise en forme Markdown, du HTML, un gabarit, une entité.
@@ -70,6 +68,27 @@ entier_geant_ecrit = st.one_of(
 )
 
 
+def _imprimable_yaml(caractere: str) -> bool:
+    """Vrai si YAML 1.2 garde ce caractère tel quel entre guillemets (ni contrôle, ni fin de ligne comme NEL)."""
+    code = ord(caractere)
+    return (
+        code == 0x09
+        or 0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    ) and caractere not in "\u2028\u2029\ufeff"
+
+
 def en_yaml(texte: str) -> str:
-    """Un texte quelconque écrit comme une valeur YAML entre guillemets doubles (JSON est du YAML 1.2)."""
-    return json.dumps(texte, ensure_ascii=True)
+    """Un texte quelconque écrit comme une valeur YAML entre guillemets doubles, relue à l'identique :
+    chaque caractère que YAML n'accepte pas tel quel (contrôles, fins de ligne) est échappé."""
+    morceaux = []
+    for caractere in texte:
+        if caractere in '"\\':
+            morceaux.append("\\" + caractere)
+        elif _imprimable_yaml(caractere) and caractere != "\t":
+            morceaux.append(caractere)
+        else:
+            morceaux.append(f"\\u{ord(caractere):04x}" if ord(caractere) <= 0xFFFF else f"\\U{ord(caractere):08x}")
+    return '"' + "".join(morceaux) + '"'

@@ -1,16 +1,20 @@
 """Aucun texte ne fait planter diagnum : seulement ses propres erreurs, codes 0, 1 ou 2.
 
-Deux sources de fichiers : du texte tiré au hasard dans un alphabet riche en
-ponctuation YAML, ``$``, ``\\``, tabulations, espaces insécables et caractères
-de contrôle ; et un exemple complet muté (caractères insérés, remplacés ou
-supprimés au hasard), qui passe l'analyse YAML et atteint la validation, les
-scores et le rapport. Une exception inattendue deviendrait, par
+Trois sources de fichiers : du texte tiré au hasard dans un alphabet riche en
+ponctuation YAML, ``$``, ``\\``, tabulations, espaces insécables, caractères
+de contrôle et entiers géants ; un exemple complet muté (caractères ou entiers
+géants insérés, remplacés ou supprimés au hasard), qui passe l'analyse YAML et
+atteint la validation, les scores et le rapport ; et des campagnes hostiles
+(``strategies_hostiles`` : caractères de contrôle et fins de ligne dans chaque
+texte libre et dans les noms de fichiers, entiers géants), passées à toutes
+les commandes et à tous les rapports. Une exception inattendue deviendrait, par
 ``gerer_erreurs``, « erreur interne » sur stderr : on la traque aussi.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ from diagnum.campagne import sorties
 from diagnum.campagne.chargement import valider_texte
 from diagnum.campagne.diagnostics import Diagnostic, Position, avertissement, erreur
 from diagnum.cli import app
+from strategies_hostiles import en_yaml, entier_geant_ecrit, nom_de_fichier_hostile, texte_hostile
 
 RACINE = Path(__file__).resolve().parents[1]
 EXEMPLES = sorted((RACINE / "exemples").glob("*.yaml"))
@@ -30,6 +35,8 @@ runner = CliRunner()
 PONCTUATION = [*":-?[]{},#&*!|>'\"%@`~=<$\\/.+", "\t", " ", "\n", "\r", "\u00a0", "\ufeff", "\u2028"]
 CONTROLES = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x85)]
 MOTS = ["referentiel", "campagne", "etablissement", "nom", "uai", "reference", "objectifs", "oui", "non", "2011"]
+# Des entiers géants (au-delà de la limite de 4 300 chiffres de Python) et des nombres mal écrits.
+MOTS += ["1" + "0" * 309, "7" * 5000, "0x" + "f" * 5000, "0o17", "0b11", "5_98"]
 caractere = st.sampled_from(PONCTUATION + CONTROLES) | st.characters(codec="utf-8", exclude_categories=("Cs",))
 texte_yaml = st.lists(caractere | st.sampled_from(MOTS), max_size=120).map("".join)
 
@@ -82,7 +89,7 @@ def exemple_mute(draw) -> bytes:
     texte = draw(st.sampled_from(EXEMPLES)).read_text(encoding="utf-8")
     for _ in range(draw(st.integers(1, 4))):
         position = draw(st.integers(0, len(texte)))
-        ajout = draw(st.lists(caractere, min_size=0, max_size=3).map("".join))
+        ajout = draw(st.lists(caractere | entier_geant_ecrit, min_size=0, max_size=3).map("".join))
         longueur = draw(st.integers(0, 3))
         texte = texte[:position] + ajout + texte[position + longueur :]
     return texte.encode("utf-8", errors="surrogatepass")
@@ -152,3 +159,93 @@ def test_sortie_texte_identique_a_rich(constats, chemin):
     lignes = sans_rich.getvalue().splitlines()
     assert len(lignes) == (len(diagnostics) + 2 if diagnostics else 0) + 1
     assert all(ligne.endswith(f"  ({d.code})") for ligne, d in zip(lignes[1:], diagnostics, strict=False))
+
+
+# --------------------------------------------------------------------------
+# Campagnes hostiles (issue 15) : textes libres et noms de fichiers pleins de caractères de
+# contrôle et de fins de ligne, entiers géants ; toutes les commandes, tous les rapports.
+
+AVANT, APRES = EXEMPLES[0], EXEMPLES[1]
+_TEXTES_LIBRES = re.compile(r"^(  nom|  commune|campagne|\s+- libelle|\s+responsable): .*$", re.MULTILINE)
+_EFFECTIF = re.compile(r"^(  eleves): \d+$", re.MULTILINE)
+
+
+@st.composite
+def campagne_hostile(draw, exemple: Path) -> bytes:
+    """Un exemple dont chaque texte libre est hostile, et parfois un effectif géant."""
+    texte = exemple.read_text(encoding="utf-8")
+    texte = _TEXTES_LIBRES.sub(lambda m: f"{m.group(1)}: {en_yaml(draw(texte_hostile))}", texte)
+    texte = re.sub(r"(?ms)^commentaires: \|.*", "", texte) + f"commentaires: {en_yaml(draw(texte_hostile))}\n"
+    if draw(st.booleans()):
+        texte = _EFFECTIF.sub(lambda m: f"{m.group(1)}: {draw(entier_geant_ecrit)}", texte)
+    return texte.encode("utf-8")
+
+
+def sans_sequence_terminal(resultat) -> None:
+    """Aucune séquence d'échappement ni caractère de contrôle venu des fichiers n'atteint le terminal."""
+    for sortie in (resultat.stdout, resultat.stderr):
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", sortie), repr(sortie)
+
+
+COMMANDES_HOSTILES = {
+    "valider": lambda a, b, d: ["valider", str(a), str(b)],
+    "valider-parsable": lambda a, b, d: ["valider", "--format", "parsable", str(a), str(b)],
+    "valider-github": lambda a, b, d: ["valider", "--format", "github", "--complet", str(a), str(b)],
+    "score": lambda a, b, d: ["score", str(b)],
+    "compare": lambda a, b, d: ["compare", str(a), str(b), "--force"],
+    "evolution": lambda a, b, d: ["evolution", str(a), str(b), "--force"],
+}
+RAPPORTS_HOSTILES = {
+    "rapport": (lambda a, b, d: ["rapport", str(b), "-o", str(d)], "rapport.md"),
+    "compare-o": (lambda a, b, d: ["compare", str(a), str(b), "-o", str(d), "--force"], "progression.md"),
+    "evolution-o": (lambda a, b, d: ["evolution", str(a), str(b), "-o", str(d), "--force"], "evolution.md"),
+}
+
+
+def ecrire_paire(dossier: Path, noms: list[str], contenus: list[bytes]) -> tuple[Path, Path]:
+    chemins = []
+    for nom, contenu in zip(noms, contenus, strict=True):
+        chemin = dossier / nom
+        chemin.write_bytes(contenu)
+        chemins.append(chemin)
+    return chemins[0], chemins[1]
+
+
+@pytest.mark.parametrize("commande", sorted(COMMANDES_HOSTILES))
+@settings(max_examples=15, **REGLAGES)
+@given(
+    avant=campagne_hostile(AVANT),
+    apres=campagne_hostile(APRES),
+    noms=st.lists(nom_de_fichier_hostile, min_size=2, max_size=2, unique=True),
+)
+def test_campagnes_hostiles(tmp_path_factory, commande, avant, apres, noms):
+    dossier = tmp_path_factory.mktemp("hostile")
+    a, b = ecrire_paire(dossier, noms, [avant, apres])
+    resultat = runner.invoke(app, COMMANDES_HOSTILES[commande](a, b, dossier / "sortie"))
+    sans_plantage(resultat)
+    sans_sequence_terminal(resultat)
+
+
+@pytest.mark.parametrize("rapport", sorted(RAPPORTS_HOSTILES))
+@settings(max_examples=4, **REGLAGES)
+@given(
+    avant=campagne_hostile(AVANT),
+    apres=campagne_hostile(APRES),
+    noms=st.lists(nom_de_fichier_hostile, min_size=2, max_size=2, unique=True),
+)
+def test_rapports_hostiles(tmp_path_factory, rapport, avant, apres, noms):
+    """Chaque rapport, avec la même stratégie : écrit en entier (sans HTML brut) ou pas du tout."""
+    from outils_progression import jetons_markdown
+
+    dossier = tmp_path_factory.mktemp("hostile")
+    a, b = ecrire_paire(dossier, noms, [avant, apres])
+    commande, nom = RAPPORTS_HOSTILES[rapport]
+    resultat = runner.invoke(app, commande(a, b, dossier / "sortie"))
+    sans_plantage(resultat)
+    sans_sequence_terminal(resultat)
+    if resultat.exit_code == 0:
+        texte = (dossier / "sortie" / nom).read_text(encoding="utf-8")
+        assert not {j.type for j in jetons_markdown(texte)} & {"html_inline", "html_block"}
+    else:
+        assert not (dossier / "sortie").exists()
+    assert not [p.name for p in dossier.iterdir() if p.name.startswith(".")]
