@@ -202,47 +202,43 @@ RAPPORTS_HOSTILES = {
 }
 
 
-def ecrire_paire(dossier: Path, noms: list[str], contenus: list[bytes]) -> tuple[Path, Path]:
-    chemins = []
-    for nom, contenu in zip(noms, contenus, strict=True):
-        chemin = dossier / nom
+#: Deux campagnes hostiles du même établissement, sous deux noms de fichiers hostiles.
+paire_hostile = st.tuples(
+    campagne_hostile(AVANT),
+    campagne_hostile(APRES),
+    st.lists(nom_de_fichier_hostile, min_size=2, max_size=2, unique=True),
+)
+
+
+def lancer_paire(dossier: Path, paire: tuple[bytes, bytes, list[str]], commande):
+    """Écrit la paire dans ``dossier`` et lance la commande ; sans plantage ni séquence du terminal."""
+    *contenus, noms = paire
+    a, b = (dossier / nom for nom in noms)
+    for chemin, contenu in zip((a, b), contenus, strict=True):
         chemin.write_bytes(contenu)
-        chemins.append(chemin)
-    return chemins[0], chemins[1]
+    resultat = runner.invoke(app, commande(a, b, dossier / "sortie"))
+    sans_plantage(resultat)
+    sans_sequence_terminal(resultat)
+    return resultat
 
 
 @pytest.mark.parametrize("commande", sorted(COMMANDES_HOSTILES))
 @settings(max_examples=15, **REGLAGES)
-@given(
-    avant=campagne_hostile(AVANT),
-    apres=campagne_hostile(APRES),
-    noms=st.lists(nom_de_fichier_hostile, min_size=2, max_size=2, unique=True),
-)
-def test_campagnes_hostiles(tmp_path_factory, commande, avant, apres, noms):
-    dossier = tmp_path_factory.mktemp("hostile")
-    a, b = ecrire_paire(dossier, noms, [avant, apres])
-    resultat = runner.invoke(app, COMMANDES_HOSTILES[commande](a, b, dossier / "sortie"))
-    sans_plantage(resultat)
-    sans_sequence_terminal(resultat)
+@given(paire=paire_hostile)
+def test_campagnes_hostiles(tmp_path_factory, commande, paire):
+    lancer_paire(tmp_path_factory.mktemp("hostile"), paire, COMMANDES_HOSTILES[commande])
 
 
 @pytest.mark.parametrize("rapport", sorted(RAPPORTS_HOSTILES))
 @settings(max_examples=4, **REGLAGES)
-@given(
-    avant=campagne_hostile(AVANT),
-    apres=campagne_hostile(APRES),
-    noms=st.lists(nom_de_fichier_hostile, min_size=2, max_size=2, unique=True),
-)
-def test_rapports_hostiles(tmp_path_factory, rapport, avant, apres, noms):
+@given(paire=paire_hostile)
+def test_rapports_hostiles(tmp_path_factory, rapport, paire):
     """Chaque rapport, avec la même stratégie : écrit en entier (sans HTML brut) ou pas du tout."""
     from outils_progression import jetons_markdown
 
     dossier = tmp_path_factory.mktemp("hostile")
-    a, b = ecrire_paire(dossier, noms, [avant, apres])
     commande, nom = RAPPORTS_HOSTILES[rapport]
-    resultat = runner.invoke(app, commande(a, b, dossier / "sortie"))
-    sans_plantage(resultat)
-    sans_sequence_terminal(resultat)
+    resultat = lancer_paire(dossier, paire, commande)
     if resultat.exit_code == 0:
         texte = (dossier / "sortie" / nom).read_text(encoding="utf-8")
         assert not {j.type for j in jetons_markdown(texte)} & {"html_inline", "html_block"}
