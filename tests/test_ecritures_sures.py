@@ -326,3 +326,20 @@ def test_un_tube_nomme_est_refuse_sans_attendre(tmp_path):
         f"diagnum : {tube} : ce n'est pas un fichier ordinaire (tube, périphérique…) ; donnez un fichier de campagne\n"
     )
     assert resultat.stdout == "aucun problème (1 fichier vérifié) ; 1 fichier non lu (voir plus haut)\n"
+
+
+def test_le_dossier_courant_n_est_pas_echange(tmp_path, monkeypatch, ancien_rapport):
+    """« -o . » : le terminal ne doit pas se retrouver dans un dossier effacé ; fichiers écrits un à un."""
+    dossier = tmp_path / "rapport"
+    poser(dossier, ancien_rapport)
+    monkeypatch.chdir(dossier)
+    inode = dossier.stat().st_ino
+    resultat = runner.invoke(app, ["rapport", str(E), "-o", ".", "--force"])
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stdout.startswith("rapport.md : rapport écrit")
+    assert dossier.stat().st_ino == inode
+    assert b"2024-2025" in (dossier / "rapport.md").read_bytes()
+    assert caches(tmp_path) == [] and caches(dossier) == []
+    resultat = runner.invoke(app, ["rapport", str(E), "-o", "."])
+    assert resultat.exit_code == 1
+    assert resultat.stderr.startswith("diagnum : rapport.md existe déjà")

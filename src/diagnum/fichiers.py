@@ -275,7 +275,9 @@ def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force:
     des ``fichiers`` existe déjà, même comme lien symbolique, même cassé ;
     avec ``force``, un lien de ce nom est remplacé (sa cible reste intacte).
     Si ``dossier`` est lui-même un lien vers un dossier, c'est ce dossier qui
-    est réécrit. Interrompu (Ctrl+C, SIGTERM) ou en échec, le dossier d'origine
+    est réécrit. Le dossier courant (« -o . ») ne peut être échangé sans
+    laisser le terminal dans un dossier effacé : ses fichiers sont alors écrits
+    un à un, chacun d'un seul geste, le dernier de ``fichiers`` en dernier. Interrompu (Ctrl+C, SIGTERM) ou en échec, le dossier d'origine
     reste intact et le dossier temporaire est effacé.
 
     Renvoie le dossier écrit.
@@ -285,7 +287,8 @@ def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force:
 
     dossier = Path(dossier)
     reel = Path(os.path.realpath(dossier)) if dossier.is_symlink() and dossier.is_dir() else dossier
-    parent = reel.parent if str(reel.parent) else Path(".")
+    reel = Path(os.path.abspath(reel))  # « -o . » : un nom et un dossier parent bien définis
+    parent = reel.parent
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
     etat = _etat(reel)
@@ -298,6 +301,14 @@ def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force:
         if existants and not force:
             liste = ", ".join(str(dossier / nom) for nom in existants)
             raise ErreurProbleme(f"{liste} existe déjà : rien n'a été écrit (ajoutez --force pour remplacer)")
+        ici = Path(os.path.abspath(os.getcwd()))
+        if reel == ici or reel in ici.parents:
+            # Le dossier courant (ou l'un de ses parents) ne peut être échangé : le terminal resterait
+            # dans un dossier effacé. Chaque fichier est écrit d'un seul geste, le dernier en dernier
+            # (le texte du rapport, qui renvoie aux images).
+            for nom, contenu in fichiers.items():
+                ecrire_atomique(reel / nom, contenu, force=force)
+            return dossier
     temporaire: str | None = None
     try:
         with interruptible():
