@@ -182,6 +182,10 @@ def test_init_force_remplace(tmp_path, referentiel):
     [
         (["--uai", "0750654A"], "la lettre de contrôle de 0750654 est « D »"),
         (["--uai", "075065"], "7 chiffres puis une lettre de contrôle"),
+        # Chiffres qui ressemblent aux nôtres, retour à la ligne final : refusés (issue 15, point 9).
+        (["--uai", "٠٧٥٠٦٥٤D"], "7 chiffres puis une lettre de contrôle"),
+        (["--uai", "０７５０６５４D"], "7 chiffres puis une lettre de contrôle"),
+        (["--uai", "0750654D\n"], "UAI « 0750654D\\n » invalide : 7 chiffres"),
         (["--referentiel", "2099"], "référentiel « 2099 » inconnu"),
     ],
 )

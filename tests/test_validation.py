@@ -360,3 +360,11 @@ def test_limiter_garde_la_gravite_des_constats_resumes():
         "1 autre constat dans ce fichier, non détaillé (1 erreur, aucun avertissement)"
         in limiter(melange, 5)[-1].message
     )
+
+
+@pytest.mark.parametrize("piege", ["٠٧٥٠٦٥٤D", "０７５０６５４D", "0750654D\n", "0750654D\r", " 0750654D", "0750654Ｄ"])
+def test_uai_chiffres_et_lettres_ascii_seulement(piege):
+    """Les chiffres arabes orientaux, pleine chasse ou un retour final ne passent plus pour un UAI."""
+    assert uai_valide("0750654D")
+    assert not uai_valide(piege)
+    assert "7 chiffres puis une lettre de contrôle" in validation.probleme_uai(piege)

@@ -259,7 +259,7 @@ class _Constructeur:
                 erreur(
                     position,
                     "ancre",
-                    f"ancre « &{evenement.anchor} » : les ancres et les alias ne sont "
+                    f"ancre « &{abreger(str(evenement.anchor))} » : les ancres et les alias ne sont "
                     "pas acceptés dans un fichier de campagne",
                 )
             )
@@ -269,7 +269,7 @@ class _Constructeur:
                 erreur(
                     position,
                     "etiquette",
-                    f"étiquette explicite « {ecrite} » : elle n'est pas acceptée dans un fichier de campagne",
+                    f"étiquette explicite « {abreger(ecrite)} » : elle n'est pas acceptée dans un fichier de campagne",
                 )
             )
 
@@ -382,7 +382,7 @@ def lire_yaml(
                 erreur(
                     cle.position,
                     "cle-dupliquee",
-                    f"clé « {cle.nom} » en double (déjà présente ligne {premiere.ligne})",
+                    f"clé « {abreger(cle.nom)} » en double (déjà présente ligne {premiere.ligne})",
                 )
             )
         elif cle.nom != "\0":
@@ -424,7 +424,7 @@ def lire_yaml(
                     erreur(
                         derniere_position,
                         "alias",
-                        f"alias « *{evenement.anchor} » : les ancres et les alias ne sont "
+                        f"alias « *{abreger(str(evenement.anchor))} » : les ancres et les alias ne sont "
                         "pas acceptés dans un fichier de campagne",
                     )
                 )
