@@ -244,4 +244,4 @@ def test_rapports_hostiles(tmp_path_factory, rapport, paire):
         assert not {j.type for j in jetons_markdown(texte)} & {"html_inline", "html_block"}
     else:
         assert not (dossier / "sortie").exists()
-    assert not [p.name for p in dossier.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in dossier.iterdir() if p.name.startswith(".sortie.")], "temporaire laissé"

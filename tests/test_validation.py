@@ -27,7 +27,7 @@ import pytest
 from diagnum import lecture_yaml
 from diagnum.campagne import validation
 from diagnum.campagne.chargement import valider_fichier, valider_texte
-from diagnum.campagne.diagnostics import Diagnostic
+from diagnum.campagne.diagnostics import CONSTATS_MAX, Diagnostic
 from diagnum.campagne.modele import STATUTS_ACTION
 from diagnum.campagne.validation import ALPHABET_UAI, lettre_uai, uai_valide
 from diagnum.referentiel import SANS_OBJET, charger_referentiel
@@ -138,6 +138,9 @@ def _octets_trop_gros() -> bytes:
     return b'referentiel: "2011"\n' + b"#" * lecture_yaml.TAILLE_MAX
 
 
+#: Les avertissements « sans réponse » d'une campagne qui n'a que sa version (tous en 1:1).
+_AVERTISSEMENTS_EN_TETE = len(valider_texte(b'referentiel: "2011"\n').diagnostics)
+
 GENERES: dict[str, tuple[bytes, list[Attendu]]] = {
     "latin-1": (
         'referentiel: "2011"\netablissement:\n  nom: Collège\n'.encode("latin-1"),
@@ -158,11 +161,19 @@ GENERES: dict[str, tuple[bytes, list[Attendu]]] = {
         ('referentiel: "2011"\n' + "".join(f"k{i}: {i}\n" for i in range(60_000))).encode(),
         [Attendu(lecture_yaml.VALEURS_MAX // 2 + 1, 1, "erreur", "trop-de-valeurs", "plus de 5 000 clés")],
     ),
-    # 2 000 clés inconnues : les 100 premiers constats, puis une ligne qui compte les autres.
+    # 2 000 clés inconnues : les CONSTATS_MAX premiers constats, puis une ligne qui compte les autres.
     "constats-limites": (
         ('referentiel: "2011"\n' + "".join(f"k{i}: {i}\n" for i in range(2_000))).encode(),
-        # Les 9 premiers constats sont les avertissements « sans réponse » (1:1), puis k0 à k90.
-        [Attendu(93, 1, "erreur", "constats-limites", "1 909 autres constats dans ce fichier")],
+        # D'abord les avertissements « sans réponse » (en 1:1), puis k0, k1… ligne 2, 3…
+        [
+            Attendu(
+                CONSTATS_MAX - _AVERTISSEMENTS_EN_TETE + 2,
+                1,
+                "erreur",
+                "constats-limites",
+                f"{2_000 + _AVERTISSEMENTS_EN_TETE - CONSTATS_MAX:,} autres constats dans ce fichier".replace(",", " "),
+            )
+        ],
     ),
     "billion-laughs": (
         bombe_d_alias().encode(),

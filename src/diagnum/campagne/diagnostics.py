@@ -71,8 +71,9 @@ def contient_erreur(diagnostics: list[Diagnostic]) -> bool:
     return any(d.est_erreur for d in diagnostics)
 
 
-#: Au-delà de ce nombre de constats dans un fichier, les suivants sont résumés en une ligne.
-CONSTATS_MAX = 100
+#: Au-delà de ce nombre de constats dans un fichier, les suivants sont résumés en une ligne. Bien
+#: au-dessus de ce qu'une vraie campagne produit (un gabarit vide avec --complet : une centaine).
+CONSTATS_MAX = 300
 
 
 def limiter(diagnostics: list[Diagnostic], maximum: int = CONSTATS_MAX) -> list[Diagnostic]:
