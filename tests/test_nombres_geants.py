@@ -107,3 +107,22 @@ def test_un_nombre_s_ecrit_en_chiffres(tmp_path, ecrit):
         f"{fichier}:{ligne}:17: [erreur] « {ecrit} » : écrivez le nombre en chiffres, sans préfixe ni « _ » "
         "(nombre-mal-ecrit)"
     ]
+
+
+def test_le_readme_dit_les_bornes_du_referentiel():
+    """Les bornes documentées sont celles du référentiel et des plafonds de valider."""
+    from diagnum.campagne.diagnostics import CONSTATS_MAX
+    from diagnum.lecture_yaml import VALEURS_MAX
+    from diagnum.referentiel import charger_referentiel
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+
+    def fr(n: int) -> str:
+        return f"{n:,}".replace(",", " ")
+
+    bornes = charger_referentiel().bornes
+    assert set(bornes.effectifs.values()) == {bornes.effectifs["nombre"]}
+    assert f"un effectif ne dépasse pas {fr(bornes.effectifs['nombre'])}" in readme
+    assert f"a au plus {fr(bornes.texte)} caractères, les commentaires au plus {fr(bornes.commentaires)}" in readme
+    assert f"au plus {fr(CONSTATS_MAX)} constats par fichier" in readme
+    assert f"au-delà de {fr(VALEURS_MAX)} clés et valeurs" in readme
