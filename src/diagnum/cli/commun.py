@@ -38,12 +38,12 @@ def afficher_erreur(message: str) -> None:
     print(f"diagnum : {echapper_terminal(message)}", file=sys.stderr)
 
 
-def annoncer(message: str) -> None:
-    """Une ligne de compte rendu sur la sortie standard (« … écrit »), caractères de contrôle échappés :
-    elle cite souvent un chemin donné par l'utilisateur."""
+def annoncer(message: str, *, erreur: bool = False) -> None:
+    """Une ligne de compte rendu sur la sortie standard (sur la sortie d'erreur avec ``erreur``), caractères
+    de contrôle échappés : elle cite souvent un chemin ou un texte donné par l'utilisateur."""
     from diagnum.echappement import echapper_terminal
 
-    print(echapper_terminal(message))
+    print(echapper_terminal(message), file=sys.stderr if erreur else sys.stdout)
 
 
 def gerer_erreurs(fonction: F) -> F:

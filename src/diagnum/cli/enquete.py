@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from diagnum.cli.commun import afficher_erreur, gerer_erreurs
+from diagnum.cli.commun import afficher_erreur, annoncer, gerer_erreurs
 
 if TYPE_CHECKING:
     from diagnum.enquetes.importation import Bilan
@@ -66,7 +67,7 @@ def questionnaire(
     """
     from diagnum.enquetes.questionnaire import en_csv, en_json, en_limesurvey, en_markdown, questions
     from diagnum.erreurs import ErreurDiagnum, ErreurFichier, ErreurProbleme
-    from diagnum.fichiers import ecrire_atomique, preparer_dossier
+    from diagnum.fichiers import ecrire_dossier
     from diagnum.referentiel import charger_referentiel
 
     modele = charger_referentiel(referentiel)
@@ -87,15 +88,14 @@ def questionnaire(
         f"{cible.id}.csv": en_csv(liste),
         f"{cible.id}.txt": en_limesurvey(cible, liste),
     }
-    existants = [nom for nom in fichiers if (dossier / nom).exists()]
+    # Un lien symbolique (même cassé) compte comme un fichier présent ; le dossier est écrit d'un seul geste.
+    existants = [nom for nom in fichiers if os.path.lexists(dossier / nom)]
     if existants and not force:
         raise ErreurProbleme(
             f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour les remplacer)"
         )
-    preparer_dossier(dossier)
-    for nom, texte in fichiers.items():
-        ecrire_atomique(dossier / nom, texte, force=force)
-    print(
+    ecrire_dossier(dossier, fichiers, force=force)
+    annoncer(
         f"{dossier} : questionnaire des {cible.id} écrit ({len(liste)} questions) : "
         f"{cible.id}.md à imprimer, {cible.id}.csv pour saisir les réponses papier, "
         f"{cible.id}.txt à importer dans LimeSurvey."
@@ -136,15 +136,22 @@ def importer(
 
     if seuil < 1:
         raise ErreurDiagnum("--seuil : au moins 1 répondant")
+    if campagne.is_symlink():
+        from diagnum.erreurs import ErreurProbleme
+
+        raise ErreurProbleme(
+            f"{campagne} est un lien symbolique : diagnum n'écrit jamais à travers un lien ; donnez le chemin "
+            f"du fichier lui-même ({os.path.realpath(campagne)})"
+        )
     contenu = lire_octets(campagne, TAILLE_MAX)
     feuilles = [lire_export(chemin) for chemin in export]
     for feuille in feuilles:
-        print(f"{feuille.chemin} : {feuille.format}, {_pluriel(len(feuille.lignes), 'ligne')} de réponses")
+        annoncer(f"{feuille.chemin} : {feuille.format}, {_pluriel(len(feuille.lignes), 'ligne')} de réponses")
     bilan = preparer_import(contenu, str(campagne), feuilles, public, force=force, seuil=seuil)
     _afficher_bilan(bilan)
     if bilan.erreurs:
         for constat in bilan.erreurs[:_ERREURS_AFFICHEES]:
-            print(str(constat), file=sys.stderr)
+            annoncer(str(constat), erreur=True)
         if len(bilan.erreurs) > _ERREURS_AFFICHEES:
             afficher_erreur(
                 f"… et {_pluriel(len(bilan.erreurs) - _ERREURS_AFFICHEES, 'autre erreur', 'autres erreurs')}"
@@ -152,16 +159,16 @@ def importer(
         afficher_erreur(f"{campagne} : rien n'a été écrit")
         raise typer.Exit(SORTIE_PROBLEMES)
     if bilan.texte is None:
-        print(f"{campagne} : déjà à jour, rien à changer.")
+        annoncer(f"{campagne} : déjà à jour, rien à changer.")
         return
     nombre = len(bilan.changements)
     if essai:
         verbe = "changeraient" if nombre > 1 else "changerait"
-        print(f"{campagne} : essai, rien n'a été écrit ({_pluriel(nombre, 'réponse')} {verbe}).")
+        annoncer(f"{campagne} : essai, rien n'a été écrit ({_pluriel(nombre, 'réponse')} {verbe}).")
         return
     ecrire_atomique(campagne, bilan.texte, force=True)
     mises = _pluriel(nombre, "réponse mise", "réponses mises")
-    print(f"{campagne} : {mises} à jour, enquête des {bilan.public} enregistrée.")
+    annoncer(f"{campagne} : {mises} à jour, enquête des {bilan.public} enregistrée.")
 
 
 def _pluriel(nombre: int, singulier: str, pluriel: str | None = None) -> str:
@@ -190,16 +197,18 @@ def _afficher_bilan(bilan: Bilan) -> None:
 
     d = bilan.depouillement
     for avertissement in bilan.avertissements:
-        print(f"attention : {avertissement}", file=sys.stderr)
+        annoncer(f"attention : {avertissement}", erreur=True)
     ignorees = sorted({entete for _, entete in d.ignorees})
     if ignorees:
-        print(f"Colonnes ignorées (pas des questions) : {', '.join(ignorees)}")
+        annoncer(f"Colonnes ignorées (pas des questions) : {', '.join(ignorees)}")
     if d.lignes_vides:
-        print(f"Lignes sans aucune réponse, ignorées (questionnaire ouvert puis abandonné) : {d.lignes_vides}")
+        annoncer(f"Lignes sans aucune réponse, ignorées (questionnaire ouvert puis abandonné) : {d.lignes_vides}")
     if d.absentes:
-        print(f"Questions absentes des exports : {', '.join(q.code for q in d.absentes)}")
+        annoncer(f"Questions absentes des exports : {', '.join(q.code for q in d.absentes)}")
     if d.sans_reponse:
-        print(f"Questions sans aucune réponse (laissées telles quelles) : {', '.join(q.code for q in d.sans_reponse)}")
+        annoncer(
+            f"Questions sans aucune réponse (laissées telles quelles) : {', '.join(q.code for q in d.sans_reponse)}"
+        )
     if bilan.changements:
         from rich.table import Table
 
@@ -230,6 +239,6 @@ def _afficher_bilan(bilan: Bilan) -> None:
     n = d.repondants
     if bilan.reference:
         taux = f"{100 * n / bilan.reference:.0f}"
-        print(f"{n} {bilan.public} sur {bilan.reference} ont répondu ({taux} %)")
+        annoncer(f"{n} {bilan.public} sur {bilan.reference} ont répondu ({taux} %)")
     else:
-        print(f"{n} {bilan.public} ont répondu")
+        annoncer(f"{n} {bilan.public} ont répondu")
