@@ -24,6 +24,7 @@ from diagnum.cli import app
 from diagnum.erreurs import ErreurFichier, ErreurProbleme
 from diagnum.fichiers import ecrire_dossier
 from outils_progression import APRES, AVANT
+from test_fichiers import echoue
 
 runner = CliRunner()
 E = APRES
@@ -343,3 +344,19 @@ def test_le_dossier_courant_n_est_pas_echange(tmp_path, monkeypatch, ancien_rapp
     resultat = runner.invoke(app, ["rapport", str(E), "-o", "."])
     assert resultat.exit_code == 1
     assert resultat.stderr.startswith("diagnum : rapport.md existe déjà")
+
+
+@pytest.mark.parametrize("ou", ["mkdtemp", "echange"])
+def test_un_dossier_qu_on_ne_peut_echanger_recoit_ses_fichiers_un_a_un(tmp_path, monkeypatch, ou):
+    """Dossier parent sans droit d'écriture, point de montage : le rapport est quand même écrit."""
+    import tempfile
+
+    dossier = tmp_path / "sortie"
+    ecrire_dossier(dossier, {"a.png": b"ancien", "a.md": "ancien"})
+    if ou == "mkdtemp":
+        monkeypatch.setattr(tempfile, "mkdtemp", echoue(errno.EACCES))
+    else:
+        monkeypatch.setattr(fichiers, "_echanger", echoue(errno.EBUSY))
+    ecrire_dossier(dossier, {"a.png": b"nouveau", "a.md": "nouveau"}, force=True)
+    assert contenu(dossier) == {"a.md": b"nouveau", "a.png": b"nouveau"}
+    assert caches(tmp_path) == []

@@ -275,9 +275,10 @@ def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force:
     des ``fichiers`` existe déjà, même comme lien symbolique, même cassé ;
     avec ``force``, un lien de ce nom est remplacé (sa cible reste intacte).
     Si ``dossier`` est lui-même un lien vers un dossier, c'est ce dossier qui
-    est réécrit. Le dossier courant (« -o . ») ne peut être échangé sans
-    laisser le terminal dans un dossier effacé : ses fichiers sont alors écrits
-    un à un, chacun d'un seul geste, le dernier de ``fichiers`` en dernier. Interrompu (Ctrl+C, SIGTERM) ou en échec, le dossier d'origine
+    est réécrit. Un dossier existant qui ne peut être échangé (le dossier
+    courant, « -o . », qui laisserait le terminal dans un dossier effacé ; un
+    point de montage ; un dossier parent où l'on ne peut pas écrire) reçoit ses
+    fichiers un à un, chacun d'un seul geste, le dernier de ``fichiers`` en dernier. Interrompu (Ctrl+C, SIGTERM) ou en échec, le dossier d'origine
     reste intact et le dossier temporaire est effacé.
 
     Renvoie le dossier écrit.
@@ -301,20 +302,19 @@ def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force:
         if existants and not force:
             liste = ", ".join(str(dossier / nom) for nom in existants)
             raise ErreurProbleme(f"{liste} existe déjà : rien n'a été écrit (ajoutez --force pour remplacer)")
-        ici = Path(os.path.abspath(os.getcwd()))
-        if reel == ici or reel in ici.parents:
-            # Le dossier courant (ou l'un de ses parents) ne peut être échangé : le terminal resterait
-            # dans un dossier effacé. Chaque fichier est écrit d'un seul geste, le dernier en dernier
-            # (le texte du rapport, qui renvoie aux images).
-            for nom, contenu in fichiers.items():
-                ecrire_atomique(reel / nom, contenu, force=force)
-            return dossier
+        if not _echangeable(reel):
+            return _ecrire_un_a_un(dossier, reel, fichiers, force)
     temporaire: str | None = None
     try:
         with interruptible():
             try:
                 with _sans_interruption():
-                    temporaire = tempfile.mkdtemp(prefix=f".{reel.name}.", suffix=".tmp", dir=parent)
+                    try:
+                        temporaire = tempfile.mkdtemp(prefix=f".{reel.name}.", suffix=".tmp", dir=parent)
+                    except OSError as exc:
+                        if etat is None or exc.errno not in _ECHANGE_IMPOSSIBLE:
+                            raise
+                        raise _EchangeImpossible from None  # dossier parent en lecture seule pour nous
                 neuf = Path(temporaire)
                 os.chmod(neuf, stat.S_IMODE(etat.st_mode) if etat is not None else 0o777 & ~_umask())
                 for nom, contenu in fichiers.items():
@@ -327,14 +327,50 @@ def ecrire_dossier(dossier: Path, fichiers: Mapping[str, bytes | str], *, force:
                         _renommer_sans_ecraser(neuf, reel)
                         temporaire = None
                     else:
-                        _echanger(neuf, reel)  # le temporaire porte maintenant l'ancien dossier
+                        try:
+                            _echanger(neuf, reel)  # le temporaire porte maintenant l'ancien dossier
+                        except OSError as exc:
+                            if exc.errno not in _ECHANGE_IMPOSSIBLE:
+                                raise
+                            raise _EchangeImpossible from None  # point de montage, autre système de fichiers…
                 _synchroniser_dossier(parent)
             finally:
                 if temporaire is not None:
                     with _sans_interruption():
                         shutil.rmtree(temporaire, ignore_errors=True)
+    except _EchangeImpossible:
+        return _ecrire_un_a_un(dossier, reel, fichiers, force)
     except OSError as exc:
         raise ErreurFichier(message_systeme(exc, exc.filename or dossier)) from None
+    return dossier
+
+
+class _EchangeImpossible(Exception):
+    """Le dossier existant ne peut être échangé : ses fichiers seront écrits un à un."""
+
+
+#: Erreurs qui empêchent l'échange d'un dossier existant sans empêcher d'y écrire : dossier parent
+#: où l'on ne peut pas écrire, point de montage, autre système de fichiers.
+_ECHANGE_IMPOSSIBLE = {errno.EACCES, errno.EPERM, errno.EBUSY, errno.EXDEV, errno.EINVAL}
+
+
+def _echangeable(reel: Path) -> bool:
+    """Faux pour le dossier courant ou l'un de ses parents (le terminal resterait dans un dossier
+    effacé) et pour un point de montage (qu'on ne renomme pas)."""
+    try:
+        ici = Path(os.path.abspath(os.getcwd()))
+    except OSError:
+        ici = None
+    if ici is not None and (reel == ici or reel in ici.parents):
+        return False
+    return not os.path.ismount(reel)
+
+
+def _ecrire_un_a_un(dossier: Path, reel: Path, fichiers: Mapping[str, bytes | str], force: bool) -> Path:
+    """Repli quand le dossier ne peut être échangé : chaque fichier écrit d'un seul geste, le dernier
+    de ``fichiers`` en dernier (le texte du rapport, qui renvoie aux images)."""
+    for nom, contenu in fichiers.items():
+        ecrire_atomique(reel / nom, contenu, force=force)
     return dossier
 
 
