@@ -233,7 +233,7 @@ def test_un_lien_casse_dans_le_dossier_n_est_pas_suivi_sans_force(tmp_path, comm
     resultat = runner.invoke(app, [*arguments, "-o", str(dossier)])
     assert resultat.exit_code == 1, resultat.output
     assert resultat.stdout == ""
-    assert f"{dossier / nom} existe déjà : rien n'a été écrit" in resultat.stderr
+    assert f"{dossier} : {nom} existe déjà : rien n'a été écrit" in resultat.stderr
     assert list(ailleurs.iterdir()) == []
     assert sorted(p.name for p in dossier.iterdir()) == [nom]
 
@@ -343,7 +343,7 @@ def test_le_dossier_courant_n_est_pas_echange(tmp_path, monkeypatch, ancien_rapp
     assert caches(tmp_path) == [] and caches(dossier) == []
     resultat = runner.invoke(app, ["rapport", str(E), "-o", "."])
     assert resultat.exit_code == 1
-    assert resultat.stderr.startswith("diagnum : rapport.md existe déjà")
+    assert resultat.stderr.startswith("diagnum : . : rapport.md existe déjà")
 
 
 @pytest.mark.parametrize("ou", ["mkdtemp", "echange"])

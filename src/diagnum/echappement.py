@@ -55,6 +55,8 @@ _EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
 # En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
 _DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
 _BLANCS = re.compile(r"\s+")
+# Caractères de contrôle retirés du HTML (le Markdown et le terminal les montrent échappés).
+_CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
