@@ -145,3 +145,13 @@ def test_compare_echappe_les_actions(paire_piegee):
     assert resultat.exit_code == 0, resultat.output
     assert f"- Action {VISIBLE} (Qui\\u202e{VISIBLE}" in resultat.stdout
     assert f"Objectifs fixés en 2023{VISIBLE}, jugés sur les scores de 2023{VISIBLE}" in resultat.stdout
+
+
+def test_la_page_html_montre_les_controles_echappes(paire_piegee, tmp_path):
+    """Le HTML (issue 13) suit la même règle que l'écran et le Markdown : « \\x1b » visible, jamais brut."""
+    _, apres = paire_piegee
+    resultat = runner.invoke(app, ["rapport", str(apres), "-o", str(tmp_path / "html"), "--format", "html"])
+    assert resultat.exit_code == 0, resultat.output
+    page = (tmp_path / "html" / "rapport.html").read_text(encoding="utf-8")
+    sans_controle(page.replace("\n", "").replace("\t", ""))
+    assert f"Collège {VISIBLE}" in page

@@ -199,6 +199,11 @@ RAPPORTS_HOSTILES = {
     "rapport": (lambda a, b, d: ["rapport", str(b), "-o", str(d)], "rapport.md"),
     "compare-o": (lambda a, b, d: ["compare", str(a), str(b), "-o", str(d), "--force"], "progression.md"),
     "evolution-o": (lambda a, b, d: ["evolution", str(a), str(b), "-o", str(d), "--force"], "evolution.md"),
+    "rapport-html": (lambda a, b, d: ["rapport", str(b), "-o", str(d), "--format", "html"], "rapport.html"),
+    "evolution-html": (
+        lambda a, b, d: ["evolution", str(a), str(b), "-o", str(d), "--force", "--format", "tout"],
+        "evolution.html",
+    ),
 }
 
 
@@ -239,9 +244,12 @@ def test_rapports_hostiles(tmp_path_factory, rapport, paire):
     dossier = tmp_path_factory.mktemp("hostile")
     commande, nom = RAPPORTS_HOSTILES[rapport]
     resultat = lancer_paire(dossier, paire, commande)
-    if resultat.exit_code == 0:
+    if resultat.exit_code == 0 and nom.endswith(".md"):
         texte = (dossier / "sortie" / nom).read_text(encoding="utf-8")
         assert not {j.type for j in jetons_markdown(texte)} & {"html_inline", "html_block"}
+    elif resultat.exit_code == 0:
+        page = (dossier / "sortie" / nom).read_text(encoding="utf-8")
+        assert "<img src=x" not in page and "<script>alert" not in page and "\x1b" not in page
     else:
         assert not (dossier / "sortie").exists()
     assert not [p.name for p in dossier.iterdir() if p.name.startswith(".sortie.")], "temporaire laissé"

@@ -40,6 +40,12 @@ def echapper_terminal(texte: object) -> str:
     return _INVISIBLES.sub(_visible, str(texte))
 
 
+def echapper_controles(texte: str) -> str:
+    """Comme ``echapper_terminal``, mais les blancs (espaces, tabulations, fins de ligne) restent
+    tels quels : pour une sortie qui les met en forme elle-même (HTML)."""
+    return _INVISIBLES.sub(lambda m: m.group(0) if m.group(0).isspace() else _visible(m), texte)
+
+
 def echapper_lignes(texte: str) -> str:
     """Une sortie de plusieurs lignes pour un terminal : chaque ligne passée par ``echapper_terminal``,
     les fins de ligne ``\\n`` gardées (dernier filet de toute sortie texte de diagnum)."""
@@ -55,8 +61,6 @@ _EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
 # En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
 _DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
 _BLANCS = re.compile(r"\s+")
-# Caractères de contrôle retirés du HTML (le Markdown et le terminal les montrent échappés).
-_CONTROLES = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
@@ -105,12 +109,13 @@ def echapper_paragraphes(texte: object) -> str:
 
 def echapper_html(texte: object) -> str:
     """Un texte libre rendu inoffensif en HTML, dans un élément comme dans un attribut
-    (``&``, ``<``, ``>``, ``"`` et ``'`` deviennent des entités ; caractères de contrôle retirés)."""
+    (``&``, ``<``, ``>``, ``"`` et ``'`` deviennent des entités ; caractères de contrôle montrés
+    échappés, « \\x1b », comme à l'écran et dans le Markdown)."""
     import html
 
     if texte is None:
         return ""
-    return html.escape(_CONTROLES.sub("", str(texte)), quote=True)
+    return html.escape(echapper_controles(str(texte)), quote=True)
 
 
 def paragraphes_html(texte: object) -> str:

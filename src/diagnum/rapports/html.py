@@ -47,12 +47,26 @@ def environnement_html() -> jinja2.Environment:
 
     from diagnum.rapports.rapport import environnement_jinja
 
-    environnement = environnement_jinja().overlay(autoescape=True, keep_trailing_newline=False)
+    environnement = environnement_jinja().overlay(
+        autoescape=True, keep_trailing_newline=False, finalize=_controles_visibles
+    )
     environnement.filters = {
         **environnement.filters,
         "paragraphes": lambda texte: Markup(paragraphes_html(texte)),
     }
     return environnement
+
+
+def _controles_visibles(valeur: object) -> object:
+    """Chaque valeur écrite par un gabarit HTML : ses caractères de contrôle montrés échappés
+    (« \\x1b »), comme à l'écran et dans le Markdown ; le HTML déjà construit (``Markup``) passe tel quel."""
+    from markupsafe import Markup
+
+    from diagnum.echappement import echapper_controles
+
+    if isinstance(valeur, str) and not isinstance(valeur, Markup):
+        return echapper_controles(valeur)
+    return valeur
 
 
 def rendre_html(modele: str, contexte: Mapping[str, object]) -> str:
