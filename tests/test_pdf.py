@@ -155,7 +155,9 @@ def test_textes_libres_du_pdf_sortent_comme_du_texte(monkeypatch, textes):
     with tempfile.TemporaryDirectory() as dossier:
         chemin = Path(dossier) / "libre.pdf"
         chemin.write_bytes(octets)
-        contenu = texte(chemin)
+        # Sans les blancs : pdftotext lit « 0 0 0 » comme « 000 » (les chiffres sont trop serrés pour
+        # qu'il y voie des espaces), et un texte peut passer à la ligne dans une cellule étroite.
+        contenu = "".join(texte(chemin).split())
     for libre in textes:
         for ligne in re.split(r"\r\n|\r|\n", libre):
-            assert " ".join(ligne.split()) in contenu
+            assert "".join(ligne.split()) in contenu
