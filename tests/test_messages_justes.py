@@ -157,3 +157,18 @@ def test_un_nombre_de_reference_mal_ecrit_ne_le_dit_pas_aussi_sans_reponse_plus_
     # Vide, il est bien signalé là où il manque.
     vide = campagne(("enseignants: 45", "enseignants:"))
     assert any(c[3] == "reference-manquante" for c in constats(vide))
+
+
+@pytest.mark.parametrize("ecrit", ["0x10", "0o17", "0b11", "5_98"])
+def test_un_nombre_mal_ecrit_donne_une_seule_erreur_et_pas_aussi_sans_reponse(ecrit):
+    # Le lecteur YAML signale le nombre ; valider ne le compte pas en plus « sans réponse ».
+    exemple = Path(__file__).resolve().parents[1] / "exemples" / "college-jean-moulin-2024-2025.yaml"
+    texte = exemple.read_text(encoding="utf-8")
+    for avant, apres in (
+        ("    salles_tni: 6\n", f"    salles_tni: {ecrit}\n"),
+        ("      jamais: 9\n", f"      jamais: {ecrit}\n"),
+    ):
+        assert avant in texte
+        fautif = texte.replace(avant, apres, 1)
+        trouves = constats(fautif)
+        assert [code for _, _, _, code, _ in trouves] == ["nombre-mal-ecrit"], trouves

@@ -130,6 +130,15 @@ def _illisible(noeud: Noeud | None) -> bool:
     return isinstance(noeud, Scalaire) and noeud.illisible
 
 
+def _contient_illisible(noeud: Noeud | None) -> bool:
+    """Vrai si la lecture a déjà signalé une valeur de ce nœud ou de ses enfants (nombre mal écrit…)."""
+    if isinstance(noeud, Tableau):
+        return any(_contient_illisible(valeur) for _, valeur in noeud.entrees.values())
+    if isinstance(noeud, Liste):
+        return any(_contient_illisible(element) for element in noeud.elements)
+    return _illisible(noeud)
+
+
 def enumerer(mots: list[str] | tuple[str, ...], conjonction: str = "et") -> str:
     """« « a » », « « a » et « b » », « « a », « b » ou « c » » (avec ``conjonction="ou"``)."""
     entre = [f"« {m} »" for m in mots]
@@ -558,7 +567,8 @@ class _Validateur:
                     continue
                 avant = len(self.constats)
                 valeurs[item.id] = self.valeur(item, noeud_item, reference)
-                if valeurs[item.id] is None and any(d.est_erreur for d in self.constats[avant:]):
+                signalee = _contient_illisible(noeud_item) or any(d.est_erreur for d in self.constats[avant:])
+                if valeurs[item.id] is None and signalee:
                     self.fautives.add((item.id,))
             reponses[domaine.id] = valeurs
         self.conditions(reponses, positions, reference)
