@@ -156,18 +156,7 @@ def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) 
     """
     donnees = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
     chemin = Path(chemin)
-    existant = _etat(chemin)
-    mode = 0o666 & ~_umask()
-    if existant is not None:
-        if stat.S_ISDIR(existant.st_mode):
-            raise ErreurFichier(f"{chemin} : c'est un dossier, un fichier est attendu")
-        if not force:
-            raise _lien_refuse(chemin) if stat.S_ISLNK(existant.st_mode) else _deja_la(chemin)
-        if stat.S_ISREG(existant.st_mode):
-            mode = stat.S_IMODE(existant.st_mode)
-    dossier = chemin.parent if str(chemin.parent) else Path(".")
-    if not dossier.is_dir():
-        raise ErreurFichier(f"{dossier} : dossier introuvable")
+    dossier, mode = _verifier_cible(chemin, force)
 
     import tempfile
 
@@ -181,6 +170,61 @@ def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) 
                     os.chmod(temporaire, mode)
                     flux.write(donnees)
                     flux.flush()
+                    os.fsync(flux.fileno())
+                with _sans_interruption():
+                    if force or not _lier_sans_ecraser(temporaire, chemin, chemin):
+                        os.replace(temporaire, chemin)
+                    else:
+                        with contextlib.suppress(OSError):
+                            os.unlink(temporaire)
+                    temporaire = None
+                _synchroniser_dossier(dossier)
+            finally:
+                if temporaire is not None:
+                    with _sans_interruption(), contextlib.suppress(OSError):
+                        os.unlink(temporaire)
+    except OSError as exc:
+        raise ErreurFichier(message_systeme(exc, chemin)) from None
+
+
+def _verifier_cible(chemin: Path, force: bool) -> tuple[Path, int]:
+    """Ce qu'``ecrire_atomique`` et ``ecriture_atomique`` vérifient avant d'écrire : rien d'existant
+    sans ``force``, jamais un dossier ; rend le dossier du fichier et les permissions à lui donner."""
+    existant = _etat(chemin)
+    mode = 0o666 & ~_umask()
+    if existant is not None:
+        if stat.S_ISDIR(existant.st_mode):
+            raise ErreurFichier(f"{chemin} : c'est un dossier, un fichier est attendu")
+        if not force:
+            raise _lien_refuse(chemin) if stat.S_ISLNK(existant.st_mode) else _deja_la(chemin)
+        if stat.S_ISREG(existant.st_mode):
+            mode = stat.S_IMODE(existant.st_mode)
+    dossier = chemin.parent if str(chemin.parent) else Path(".")
+    if not dossier.is_dir():
+        raise ErreurFichier(f"{dossier} : dossier introuvable")
+    return dossier, mode
+
+
+@contextlib.contextmanager
+def ecriture_atomique(chemin: Path, *, force: bool = False) -> Iterator[Path]:
+    """Comme ``ecrire_atomique``, pour un gros fichier écrit peu à peu (ou par SQLite) : rend le
+    chemin d'un temporaire du même dossier, à remplir dans le bloc ``with`` ; à la sortie sans
+    erreur, il est mis sur le disque puis mis en place d'un seul geste. Si le bloc échoue ou est
+    interrompu, le temporaire est effacé et ``chemin`` reste intact."""
+    import tempfile
+
+    chemin = Path(chemin)
+    dossier, mode = _verifier_cible(chemin, force)
+    temporaire = None
+    try:
+        with interruptible():
+            try:
+                with _sans_interruption():
+                    descripteur, temporaire = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".tmp", dir=dossier)
+                    os.close(descripteur)
+                os.chmod(temporaire, mode)
+                yield Path(temporaire)
+                with open(temporaire, "rb+") as flux:
                     os.fsync(flux.fileno())
                 with _sans_interruption():
                     if force or not _lier_sans_ecraser(temporaire, chemin, chemin):

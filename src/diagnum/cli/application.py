@@ -36,6 +36,7 @@ COMMANDES: dict[str, tuple[str, str, str]] = {
         "enquete",
         "Questionnaires anonymes par public et import de leurs réponses.",
     ),
+    "synthese": ("diagnum.cli.synthese", "synthese", "Fait la synthèse d'un territoire (nombreux établissements)."),
 }
 
 

@@ -34,33 +34,27 @@ def format_json(profil: Profil) -> str:
 
 
 def format_csv(profil: Profil) -> bytes:
-    """Une ligne par domaine, pour un tableur réglé en français : séparateur « ; »,
-    virgule décimale, UTF-8 avec BOM, fins de ligne CRLF."""
-    import csv
-    import io
+    """Une ligne par domaine, dans le dialecte CSV de diagnum (``diagnum.tableur`` : séparateur
+    « ; », virgule décimale, UTF-8 avec BOM, fins de ligne CRLF)."""
+    from diagnum.affichage import nombre_fr
+    from diagnum.tableur import cellule_score, csv_octets
 
-    from diagnum.affichage import nombre_fr, score_fr
-
-    def cellule(valeur: float | None) -> str:
-        return "" if valeur is None else score_fr(valeur)
-
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    ecrivain.writerow(ENTETES_CSV)
-    for d in profil.domaines:
-        ecrivain.writerow(
+    return csv_octets(
+        ENTETES_CSV,
+        (
             (
                 d.id,
                 d.section,
                 d.axe,
-                cellule(d.score),
-                cellule(d.usage),
-                cellule(d.moyens),
+                cellule_score(d.score),
+                cellule_score(d.usage),
+                cellule_score(d.moyens),
                 nombre_fr(100 * d.completude),
                 "oui" if d.provisoire else "non",
             )
-        )
-    return ("\ufeff" + tampon.getvalue()).encode("utf-8")
+            for d in profil.domaines
+        ),
+    )
 
 
 def afficher_tableau(profil: Profil, notation: Notation) -> None:

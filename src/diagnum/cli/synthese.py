@@ -1,0 +1,108 @@
+"""``diagnum synthese`` : la synthèse d'un territoire sur les campagnes de nombreux établissements."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+
+
+class FormatSynthese(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@gerer_erreurs
+def synthese(
+    chemins: list[Path] = typer.Argument(
+        ...,
+        help="Fichiers de campagne, ou dossiers où les chercher (.yaml et .yml, sous-dossiers compris).",
+        show_default=False,
+    ),
+    dossier: Path = typer.Option(
+        ..., "--sortie", "-o", help="Dossier de la synthèse, créé s'il manque.", show_default=False
+    ),
+    campagne: str | None = typer.Option(
+        None, "--campagne", help="Ne retient que cette campagne (par exemple 2024-2025).", show_default=False
+    ),
+    anonyme: bool = typer.Option(
+        False,
+        "--anonyme",
+        help="Aucun nom, UAI ni commune dans les fichiers écrits : pseudonymes E001…, et aucune "
+        "statistique sur moins de 5 établissements.",
+    ),
+    correspondance: Path | None = typer.Option(
+        None,
+        "--correspondance",
+        help="Avec --anonyme : écrit dans ce fichier (CSV) la table pseudonyme → UAI, nom, commune. "
+        "À garder pour soi, hors du dossier publié.",
+        show_default=False,
+    ),
+    format: FormatSynthese = typer.Option(FormatSynthese.md, "--format", help="Format du rapport : md (Markdown)."),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace une synthèse existante dans ce dossier."),
+) -> None:
+    """Fait la synthèse des campagnes de nombreux établissements (département, région,
+    académie) : DOSSIER/synthese.md et ses graphiques, scores.csv, reponses.csv, la base
+    synthese.sqlite, repere.json (pour diagnum score et diagnum rapport --repere) et
+    rejets.csv (les fichiers laissés de côté, avec leur première erreur).
+
+    Sans --anonyme, les fichiers écrits nomment les établissements (nom, UAI, commune).
+
+    Chaque fichier est vérifié comme par diagnum valider ; un fichier avec une erreur, ou
+    deux fichiers du même établissement pour la même campagne, sont laissés de côté.
+
+    Codes de sortie : 0 synthèse écrite, 1 synthèse écrite mais des fichiers laissés de
+    côté (ou synthèse existante sans --force), 2 impossible de travailler (aucune campagne
+    utilisable, dossier introuvable…).
+    """
+    from diagnum.cli.commun import afficher_erreur
+    from diagnum.erreurs import SORTIE_OK, SORTIE_PROBLEMES, ErreurDiagnum
+    from diagnum.territoire.production import produire
+
+    if format is FormatSynthese.html:
+        raise ErreurDiagnum("--format html : le rapport HTML n'est pas encore disponible ; utilisez --format md")
+    if correspondance is not None and not anonyme:
+        raise ErreurDiagnum(
+            "--correspondance s'emploie avec --anonyme (sans lui, les fichiers nomment déjà les établissements)"
+        )
+    options = {"campagne": campagne, "anonyme": anonyme, "force": force, "correspondance": correspondance}
+    bilan = _avec_barre(chemins, dossier, options) if sys.stderr.isatty() else produire(chemins, dossier, **options)
+    for rejet in bilan.rejets:
+        lieu = f"{rejet.fichier}:{rejet.ligne}:{rejet.colonne}" if rejet.ligne else rejet.fichier
+        afficher_erreur(f"{lieu}: laissé de côté : {rejet.message} ({rejet.code})")
+    pluriel = "s" if bilan.retenus > 1 else ""
+    print(
+        f"{dossier / 'synthese.md'} : synthèse écrite ({bilan.retenus} campagne{pluriel} retenue{pluriel}, "
+        f"{bilan.etablissements} établissement{'s' if bilan.etablissements > 1 else ''}"
+        + (
+            f", {len(bilan.rejets)} fichier{'s' if len(bilan.rejets) > 1 else ''} laissé{'s' if len(bilan.rejets) > 1 else ''} de côté"
+            if bilan.rejets
+            else ""
+        )
+        + (f", {bilan.ecartes} d'une autre campagne" if bilan.ecartes else "")
+        + ")."
+    )
+    raise typer.Exit(SORTIE_PROBLEMES if bilan.rejets else SORTIE_OK)
+
+
+def _avec_barre(chemins: list[Path], dossier: Path, options: dict):
+    """Sur un terminal : une barre de progression Rich sur la sortie d'erreur, effacée à la fin."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from diagnum.territoire.production import produire
+
+    colonnes = (TextColumn("Synthèse"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*colonnes, console=Console(stderr=True), transient=True) as barre:
+        tache = barre.add_task("synthese", total=None)
+        return produire(
+            chemins,
+            dossier,
+            avancer=lambda n: barre.advance(tache, n),
+            total=lambda n: barre.update(tache, total=n),
+            **options,
+        )

@@ -1,0 +1,171 @@
+"""La base SQLite de la synthèse : schéma, écriture au fil de la lecture, lectures pour les statistiques.
+
+La base est construite dans un fichier temporaire du dossier de sortie, une
+fiche après l'autre (jamais toutes en mémoire), puis mise en place d'un seul
+geste (``fichiers.installer_fichier``). Elle s'ouvre telle quelle dans
+Datasette, Metabase, LibreOffice Base ou DuckDB : clés primaires, clés
+étrangères déclarées, index sur les colonnes de recherche, types simples.
+
+En mode anonyme, ni nom, ni UAI, ni commune, ni chemin de fichier n'y entre
+jamais : rien à effacer, donc rien qui traîne dans les pages libres du
+fichier. Les numéros internes (``id``) y sont tirés au hasard, pour ne pas
+trahir l'ordre alphabétique des fichiers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from diagnum.territoire.collecte import Fiche
+
+#: Le schéma, documenté dans le README (section « Pour l'académie ou la collectivité »).
+SCHEMA = """
+CREATE TABLE informations (
+    cle TEXT PRIMARY KEY,
+    valeur TEXT NOT NULL
+);
+CREATE TABLE domaines (
+    id TEXT PRIMARY KEY,
+    section TEXT NOT NULL,
+    axe TEXT NOT NULL,
+    nature TEXT NOT NULL,
+    rang INTEGER NOT NULL
+);
+CREATE TABLE etablissements (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    nom TEXT,
+    commune TEXT
+);
+CREATE TABLE campagnes (
+    id INTEGER PRIMARY KEY,
+    etablissement_id INTEGER NOT NULL REFERENCES etablissements (id),
+    campagne TEXT NOT NULL,
+    date TEXT,
+    referentiel TEXT NOT NULL,
+    repondus INTEGER NOT NULL,
+    attendus INTEGER NOT NULL,
+    completude REAL NOT NULL
+);
+CREATE INDEX campagnes_campagne ON campagnes (campagne);
+CREATE TABLE scores (
+    campagne_id INTEGER NOT NULL REFERENCES campagnes (id),
+    domaine TEXT NOT NULL REFERENCES domaines (id),
+    score REAL,
+    usage REAL,
+    moyens REAL,
+    completude REAL NOT NULL,
+    provisoire INTEGER NOT NULL,
+    repondus INTEGER NOT NULL,
+    attendus INTEGER NOT NULL,
+    PRIMARY KEY (campagne_id, domaine)
+) WITHOUT ROWID;
+CREATE INDEX scores_domaine ON scores (domaine);
+CREATE TABLE reponses (
+    campagne_id INTEGER NOT NULL REFERENCES campagnes (id),
+    domaine TEXT NOT NULL,
+    item TEXT NOT NULL,
+    valeur TEXT NOT NULL,
+    nombre REAL,
+    PRIMARY KEY (campagne_id, domaine, item)
+) WITHOUT ROWID;
+CREATE INDEX reponses_item ON reponses (domaine, item);
+CREATE TABLE objectifs (
+    campagne_id INTEGER NOT NULL REFERENCES campagnes (id),
+    rang INTEGER NOT NULL,
+    domaine TEXT NOT NULL,
+    cible REAL NOT NULL,
+    echeance TEXT,
+    actions INTEGER NOT NULL,
+    actions_realisees INTEGER NOT NULL,
+    PRIMARY KEY (campagne_id, rang)
+) WITHOUT ROWID;
+CREATE INDEX objectifs_domaine ON objectifs (domaine);
+"""
+
+TABLES = ("informations", "domaines", "etablissements", "campagnes", "scores", "reponses", "objectifs")
+
+
+class BaseSynthese:
+    """La base en construction : ``ajouter`` une fiche, ``retirer`` des campagnes, ``terminer``."""
+
+    def __init__(self, chemin: Path, identifiants: Iterator[int]) -> None:
+        self.chemin = Path(chemin)
+        self.connexion = sqlite3.connect(self.chemin, isolation_level=None)
+        self.connexion.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;"
+            "PRAGMA page_size = 8192;" + SCHEMA
+        )
+        self.connexion.execute("BEGIN")
+        self._identifiants = identifiants
+        self._en_attente = 0
+
+    def ajouter(self, fiche: Fiche, etablissement: int) -> int:
+        """Écrit une fiche ; rend le numéro de sa campagne dans la base."""
+        numero = next(self._identifiants)
+        c = self.connexion
+        c.execute(
+            "INSERT INTO campagnes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                numero,
+                etablissement,
+                fiche.campagne,
+                fiche.date,
+                fiche.referentiel,
+                fiche.repondus,
+                fiche.attendus,
+                round(fiche.completude, 4),
+            ),
+        )
+        c.executemany(
+            "INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(numero, d, s, u, m, comp, int(p), r, a) for d, s, u, m, comp, p, r, a in fiche.scores],
+        )
+        c.executemany("INSERT INTO reponses VALUES (?, ?, ?, ?, ?)", [(numero, *ligne) for ligne in fiche.reponses])
+        c.executemany(
+            "INSERT INTO objectifs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(numero, rang, *objectif) for rang, objectif in enumerate(fiche.objectifs, 1)],
+        )
+        return numero
+
+    def retirer(self, campagnes: Iterable[int]) -> None:
+        """Retire des campagnes déjà écrites (doublons), avec leurs scores, réponses et objectifs."""
+        numeros = [(n,) for n in campagnes]
+        for table in ("reponses", "scores", "objectifs"):
+            self.connexion.executemany(f"DELETE FROM {table} WHERE campagne_id = ?", numeros)
+        self.connexion.executemany("DELETE FROM campagnes WHERE id = ?", numeros)
+
+    def terminer(
+        self,
+        etablissements: Iterable[tuple[int, str, str | None, str | None]],
+        renumerotation: dict[int, int],
+        domaines: Iterable[tuple[str, str, str, str, int]],
+        informations: dict[str, str],
+    ) -> None:
+        """Écrit les établissements (numéro, code, nom, commune), renumérote les établissements des
+        campagnes, écrit les domaines et les informations, puis compacte le fichier."""
+        c = self.connexion
+        c.executemany("INSERT INTO etablissements VALUES (?, ?, ?, ?)", etablissements)
+        c.execute("CREATE TEMP TABLE renumerotation (ancien INTEGER PRIMARY KEY, nouveau INTEGER)")
+        c.executemany("INSERT INTO renumerotation VALUES (?, ?)", renumerotation.items())
+        c.execute(
+            "UPDATE campagnes SET etablissement_id = "
+            "(SELECT nouveau FROM renumerotation WHERE ancien = campagnes.etablissement_id)"
+        )
+        c.execute("DROP TABLE renumerotation")
+        # Créé à la fin : un doublon (même établissement, même campagne) est écrit puis retiré.
+        c.execute("CREATE UNIQUE INDEX campagnes_etablissement ON campagnes (etablissement_id, campagne)")
+        c.executemany("INSERT INTO domaines VALUES (?, ?, ?, ?, ?)", domaines)
+        c.executemany("INSERT INTO informations VALUES (?, ?)", sorted(informations.items()))
+        c.execute("COMMIT")
+        c.execute("VACUUM")  # aucune page libre : rien d'effacé ne reste dans le fichier
+
+    def fermer(self) -> None:
+        self.connexion.close()
+
+
+def ouvrir_lecture(chemin: Path) -> sqlite3.Connection:
+    """Une connexion en lecture seule à une base de synthèse."""
+    return sqlite3.connect(f"{Path(chemin).resolve().as_uri()}?mode=ro", uri=True)

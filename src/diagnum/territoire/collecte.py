@@ -1,0 +1,282 @@
+"""Lire les campagnes d'un territoire : chaque fichier validé comme ``valider``, puis résumé.
+
+Un fichier donne une ``Fiche`` (les chiffres et les réponses d'un
+établissement pour une campagne, en tuples simples : rien de l'arbre YAML),
+un ``Rejet`` (sa première erreur) ou un ``Ecart`` (une autre campagne que
+celle demandée). Au-delà de ``SEUIL_PARALLELE`` fichiers, le travail est
+réparti sur tous les cœurs par paquets, comme ``campagne.lot``, avec au plus
+quelques paquets d'avance : le processus principal ne garde jamais plus de
+quelques centaines de fiches à la fois, quel que soit le nombre de fichiers.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from diagnum.campagne.lot import SEUIL_PARALLELE, TAILLE_PAQUET, nombre_de_processus
+
+#: Identifiant de « domaine » des éléments de référence et des obligations dans les réponses
+#: (ce sont les clés du fichier de campagne qui les portent).
+PARTIE_REFERENCE = "reference"
+PARTIE_OBLIGATIONS = "obligations"
+SUFFIXES = (".yaml", ".yml")
+
+
+class Fiche(NamedTuple):
+    """Un établissement pour une campagne : identification, scores, réponses, objectifs."""
+
+    chemin: str
+    referentiel: str
+    uai: str
+    nom: str | None
+    commune: str | None
+    campagne: str
+    date: str | None
+    repondus: int
+    attendus: int
+    #: (domaine, score, usage, moyens, complétude de 0 à 1, provisoire, répondus, attendus)
+    scores: tuple[tuple[str, float | None, float | None, float | None, float, bool, int, int], ...]
+    #: (domaine, item, valeur écrite, valeur numérique ou None) ; une répartition donne trois
+    #: lignes « item.modalite », une case de matrice « item.ligne.colonne ».
+    reponses: tuple[tuple[str, str, str, float | None], ...]
+    #: (domaine, cible, échéance, nombre d'actions, actions réalisées)
+    objectifs: tuple[tuple[str, float, str | None, int, int], ...]
+
+    @property
+    def completude(self) -> float:
+        return self.repondus / self.attendus if self.attendus else 0.0
+
+
+class Rejet(NamedTuple):
+    """Un fichier laissé de côté, avec la position et le code de sa première erreur."""
+
+    fichier: str
+    ligne: int | None
+    colonne: int | None
+    code: str
+    message: str
+
+
+class Ecart(NamedTuple):
+    """Un fichier valide d'une autre campagne que celle demandée (``--campagne``)."""
+
+    fichier: str
+    campagne: str | None
+
+
+Issue = Fiche | Rejet | Ecart
+
+
+def chercher_fichiers(chemins: Iterable[Path]) -> list[Path]:
+    """Les fichiers de campagne : ceux donnés, et les ``.yaml`` / ``.yml`` des dossiers
+    (cherchés dans les sous-dossiers), par ordre de chemin, sans doublon.
+
+    Un chemin absent est gardé tel quel : sa lecture donnera le message d'erreur.
+    """
+    trouves: list[Path] = []
+    for chemin in chemins:
+        if chemin.is_dir():
+            trouves.extend(
+                sorted(
+                    p
+                    for p in chemin.rglob("*")
+                    if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(".")
+                )
+            )
+        else:
+            trouves.append(chemin)
+    return list(dict.fromkeys(trouves))
+
+
+def lignes_reponses(campagne, referentiel) -> tuple[tuple[str, str, str, float | None], ...]:
+    """Les réponses données d'une campagne, une ligne par réponse (voir ``Fiche.reponses``)."""
+    from diagnum.referentiel import MODALITES
+
+    lignes: list[tuple[str, str, str, float | None]] = []
+
+    def ajouter(domaine: str, item: str, valeur: object) -> None:
+        if valeur is None:
+            return
+        if isinstance(valeur, bool) or not isinstance(valeur, int | float):
+            lignes.append((domaine, item, str(valeur), None))
+        else:
+            lignes.append((domaine, item, str(valeur), float(valeur)))
+
+    for item in referentiel.reference.items:
+        ajouter(PARTIE_REFERENCE, item.id, campagne.reference.get(item.id))
+    for item in referentiel.obligations.items:
+        ajouter(PARTIE_OBLIGATIONS, item.id, campagne.obligations.get(item.id))
+    for domaine in referentiel.domaines:
+        reponses = campagne.reponses.get(domaine.id, {})
+        for item in domaine.items:
+            valeur = reponses.get(item.id)
+            if item.nature == "repartition" and isinstance(valeur, dict):
+                for m in MODALITES:
+                    ajouter(domaine.id, f"{item.id}.{m}", valeur.get(m))
+            elif item.nature == "matrice" and isinstance(valeur, dict):
+                for ligne in item.lignes:
+                    cellules = valeur.get(ligne.id) or {}
+                    for colonne in item.colonnes:
+                        ajouter(domaine.id, f"{item.id}.{ligne.id}.{colonne.id}", cellules.get(colonne.id))
+            else:
+                ajouter(domaine.id, item.id, valeur)
+    return tuple(lignes)
+
+
+def ficher(campagne, referentiel, chemin: str) -> Fiche:
+    """La fiche d'une campagne valide (pure : le profil est calculé par ``calculer_profil``)."""
+    from diagnum.calculs.scores import calculer_profil
+
+    profil = calculer_profil(campagne, referentiel)
+    etablissement = campagne.etablissement
+    return Fiche(
+        chemin=chemin,
+        referentiel=referentiel.version,
+        uai=(etablissement.uai or "").upper(),
+        nom=etablissement.nom,
+        commune=etablissement.commune,
+        campagne=campagne.campagne or "",
+        date=campagne.date.isoformat() if campagne.date else None,
+        repondus=sum(d.repondus for d in profil.domaines),
+        attendus=sum(d.attendus for d in profil.domaines),
+        scores=tuple(
+            (d.id, d.score, d.usage, d.moyens, d.completude, d.provisoire, d.repondus, d.attendus)
+            for d in profil.domaines
+        ),
+        reponses=lignes_reponses(campagne, referentiel),
+        objectifs=tuple(
+            (
+                o.domaine,
+                float(o.cible),
+                o.echeance.isoformat() if o.echeance else None,
+                len(o.actions),
+                sum(1 for a in o.actions if a.statut == "realisee"),
+            )
+            for o in campagne.objectifs
+        ),
+    )
+
+
+def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
+    """Valide un fichier et en fait une fiche, un rejet ou un écart ; ne lève pas d'exception attendue."""
+    from diagnum.campagne.chargement import valider_fichier
+    from diagnum.erreurs import ErreurFichier
+
+    try:
+        resultat = valider_fichier(Path(chemin))
+    except ErreurFichier as exc:
+        return Rejet(chemin, None, None, "illisible", exc.message)
+    campagne = resultat.campagne
+    # Un fichier d'une autre campagne est écarté, même fautif ; sans campagne lisible, il est jugé.
+    if (
+        campagne_voulue is not None
+        and campagne is not None
+        and campagne.campagne != campagne_voulue
+        and (campagne.campagne is not None or not resultat.a_des_erreurs)
+    ):
+        return Ecart(chemin, campagne.campagne)
+    erreurs = [d for d in resultat.diagnostics if d.est_erreur]
+    if erreurs:
+        d = erreurs[0]
+        return Rejet(chemin, d.ligne, d.colonne, d.code, d.message)
+    if campagne is None or resultat.referentiel is None:  # pragma: no cover - une campagne sans erreur est lue
+        return Rejet(chemin, 1, 1, "illisible", "campagne illisible")
+    if not campagne.campagne:
+        return Rejet(
+            chemin,
+            1,
+            1,
+            "campagne-absente",
+            "campagne non indiquée (par exemple campagne: « 2024-2025 ») : "
+            "la synthèse range les établissements par campagne",
+        )
+    if not campagne.etablissement.uai:
+        return Rejet(
+            chemin,
+            1,
+            1,
+            "uai-absent",
+            "UAI de l'établissement non indiqué : la synthèse reconnaît chaque établissement à son UAI",
+        )
+    return ficher(campagne, resultat.referentiel, chemin)
+
+
+def _lire_paquet(chemins: Sequence[str], campagne_voulue: str | None) -> list[Issue]:
+    return [lire_un(chemin, campagne_voulue) for chemin in chemins]
+
+
+def collecter(
+    chemins: Sequence[str | Path],
+    *,
+    campagne: str | None = None,
+    avancer: Callable[[int], None] | None = None,
+    processus: int | None = None,
+) -> Iterator[Issue]:
+    """Une issue par fichier, dans l'ordre des fichiers, au fil de la lecture (générateur)."""
+    chemins = [str(c) for c in chemins]
+    processus = nombre_de_processus(len(chemins)) if processus is None else processus
+    if processus > 1:
+        executeur = _executeur(processus)
+        if executeur is not None:
+            yield from _en_parallele(executeur, chemins, campagne, processus, avancer)
+            return
+    for chemin in chemins:
+        yield lire_un(chemin, campagne)
+        if avancer:
+            avancer(1)
+
+
+def _executeur(processus: int):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from diagnum.referentiel import charger_referentiel
+
+    charger_referentiel()  # lu une fois ici : les processus fils en héritent (fork) ou relisent le cache
+    try:
+        return ProcessPoolExecutor(max_workers=processus)
+    except (OSError, NotImplementedError, ImportError):
+        return None  # pas de processus possibles : on fera en série
+
+
+def _en_parallele(
+    executeur, chemins: list[str], campagne: str | None, processus: int, avancer: Callable[[int], None] | None
+) -> Iterator[Issue]:
+    """Par paquets, avec au plus ``4 × processus`` paquets soumis d'avance (mémoire bornée)."""
+    paquets = iter([chemins[i : i + TAILLE_PAQUET] for i in range(0, len(chemins), TAILLE_PAQUET)])
+    en_vol: deque = deque()
+    avance = 4 * processus
+    with executeur:
+        try:
+            for paquet in paquets:
+                en_vol.append(executeur.submit(_lire_paquet, paquet, campagne))
+                if len(en_vol) >= avance:
+                    break
+            while en_vol:
+                resultat = en_vol.popleft().result()
+                suivant = next(paquets, None)
+                if suivant is not None:
+                    en_vol.append(executeur.submit(_lire_paquet, suivant, campagne))
+                if avancer:
+                    avancer(len(resultat))
+                yield from resultat
+        except BaseException:
+            executeur.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+__all__ = [
+    "PARTIE_OBLIGATIONS",
+    "PARTIE_REFERENCE",
+    "SEUIL_PARALLELE",
+    "Ecart",
+    "Fiche",
+    "Rejet",
+    "chercher_fichiers",
+    "collecter",
+    "ficher",
+    "lignes_reponses",
+    "lire_un",
+]

@@ -1,0 +1,156 @@
+"""Les fichiers de la synthèse, écrits depuis la base et l'objet ``Synthese``.
+
+Chaque écriture passe par ``fichiers.ecrire_atomique`` (petits fichiers) ou
+``fichiers.ecriture_atomique`` (fichiers écrits au fil d'une requête) ; les
+CSV sont dans le dialecte de ``diagnum.tableur``, celui de ``score --format csv``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from diagnum.fichiers import ecrire_atomique, ecriture_atomique
+from diagnum.tableur import BOM, cellule, cellule_score, csv_octets, ecrivain
+from diagnum.territoire.collecte import Rejet
+from diagnum.territoire.statistiques import Resume, effectifs, resumer
+from diagnum.territoire.synthese import MASQUE, METHODE_QUANTILES, SEUIL_ANONYMAT, Synthese
+
+NOM_SYNTHESE = "synthese.md"
+NOM_SCORES = "scores.csv"
+NOM_REPONSES = "reponses.csv"
+NOM_BASE = "synthese.sqlite"
+NOM_REPERE = "repere.json"
+NOM_REJETS = "rejets.csv"
+MODELE_SYNTHESE = "synthese.md.j2"
+
+ENTETES_SCORES = ("uai", "etablissement", "commune", "campagne", "domaine", "score", "usage", "moyens")
+ENTETES_SCORES += ("completude", "provisoire")
+ENTETES_REPONSES = ("uai", "campagne", "domaine", "item", "valeur")
+ENTETES_REJETS = ("fichier", "ligne", "colonne", "code", "message")
+ENTETES_CORRESPONDANCE = ("pseudonyme", "uai", "etablissement", "commune")
+FORMAT_REPERE = "diagnum-repere"
+VERSION_REPERE = 1
+
+
+def texte_synthese(synthese: Synthese) -> str:
+    """Le Markdown de synthese.md (gabarit ``modeles/synthese.md.j2``)."""
+    from diagnum.rapports.rapport import environnement_jinja
+
+    return environnement_jinja().get_template(MODELE_SYNTHESE).render(synthese=synthese)
+
+
+def images_synthese(synthese: Synthese) -> dict[str, bytes]:
+    """Une image en boîtes par campagne : le score de chaque domaine."""
+    from diagnum.territoire.graphiques import boites_png
+
+    images = {}
+    for c in synthese.campagnes:
+        boites = [(d.axe, d.score if isinstance(d.score, Resume) else None) for d in c.domaines]
+        titre = f"Scores des {c.etablissements} établissements — campagne {c.campagne}"
+        images[c.image] = boites_png(boites, titre)
+    return images
+
+
+def _lignes_scores(connexion: sqlite3.Connection) -> Iterable[tuple]:
+    for code, nom, commune, campagne, domaine, score, usage, moyens, completude, provisoire in connexion.execute(
+        "SELECT e.code, e.nom, e.commune, c.campagne, s.domaine, s.score, s.usage, s.moyens, s.completude, "
+        "s.provisoire FROM scores s JOIN campagnes c ON c.id = s.campagne_id "
+        "JOIN etablissements e ON e.id = c.etablissement_id JOIN domaines d ON d.id = s.domaine "
+        "ORDER BY e.code, c.campagne, d.rang"
+    ):
+        yield (
+            code,
+            nom or "",
+            commune or "",
+            campagne,
+            domaine,
+            cellule_score(score),
+            cellule_score(usage),
+            cellule_score(moyens),
+            cellule(100 * completude),
+            "oui" if provisoire else "non",
+        )
+
+
+def ecrire_scores(connexion: sqlite3.Connection, chemin: Path, force: bool) -> None:
+    """scores.csv : une ligne par établissement, campagne et domaine (12 000 × 7 lignes tiennent en mémoire)."""
+    ecrire_atomique(chemin, csv_octets(ENTETES_SCORES, _lignes_scores(connexion)), force=force)
+
+
+def ecrire_reponses(connexion: sqlite3.Connection, chemin: Path, force: bool) -> None:
+    """reponses.csv : une ligne par réponse, écrite campagne par campagne (jamais tout en mémoire)."""
+    campagnes = connexion.execute(
+        "SELECT c.id, e.code, c.campagne FROM campagnes c JOIN etablissements e ON e.id = c.etablissement_id "
+        "ORDER BY e.code, c.campagne"
+    ).fetchall()
+    with ecriture_atomique(chemin, force=force) as temporaire, open(temporaire, "w", encoding="utf-8", newline="") as f:
+        f.write(BOM)
+        sortie = ecrivain(f)
+        sortie.writerow(ENTETES_REPONSES)
+        for numero, code, campagne in campagnes:
+            sortie.writerows(
+                (code, campagne, domaine, item, valeur if nombre is None else cellule(nombre, 2))
+                for domaine, item, valeur, nombre in connexion.execute(
+                    "SELECT domaine, item, valeur, nombre FROM reponses WHERE campagne_id = ?", (numero,)
+                )
+            )
+
+
+def octets_rejets(rejets: Iterable[Rejet]) -> bytes:
+    """rejets.csv : fichier, ligne, colonne, code et message de la première erreur de chaque fichier."""
+    return csv_octets(ENTETES_REJETS, ((r.fichier, r.ligne or "", r.colonne or "", r.code, r.message) for r in rejets))
+
+
+def octets_correspondance(lignes: Iterable[tuple[str, str, str | None, str | None]]) -> bytes:
+    """La table de correspondance pseudonyme → UAI, nom, commune (seulement sur demande)."""
+    return csv_octets(ENTETES_CORRESPONDANCE, ((p, u, n or "", c or "") for p, u, n, c in lignes))
+
+
+def _stat_repere(valeurs: list[float | None], anonyme: bool) -> dict[str, object] | None:
+    resume = resumer(valeurs)
+    if resume is None:
+        return None
+    if anonyme and resume.n < SEUIL_ANONYMAT:
+        return {"n": None, "masque": MASQUE}
+    return {**resume._asdict(), "effectifs": [[v, n] for v, n in effectifs(valeurs)]}
+
+
+def donnees_repere(connexion: sqlite3.Connection, referentiel: str, anonyme: bool) -> dict[str, object]:
+    """Le contenu de repere.json : pour chaque campagne et chaque domaine, la distribution des chiffres."""
+    campagnes: dict[str, dict] = {}
+    for campagne, nombre in connexion.execute(
+        "SELECT campagne, COUNT(*) FROM campagnes GROUP BY campagne ORDER BY campagne"
+    ).fetchall():
+        domaines: dict[str, dict] = {}
+        for (domaine,) in connexion.execute("SELECT id FROM domaines ORDER BY rang").fetchall():
+            lignes = connexion.execute(
+                "SELECT s.score, s.usage, s.moyens FROM scores s JOIN campagnes c ON c.id = s.campagne_id "
+                "WHERE c.campagne = ? AND s.domaine = ?",
+                (campagne, domaine),
+            ).fetchall()
+            chiffres = {}
+            for rang, nom in enumerate(("score", "usage", "moyens")):
+                stat = _stat_repere([ligne[rang] for ligne in lignes], anonyme)
+                if stat is not None:
+                    chiffres[nom] = stat
+            domaines[domaine] = chiffres
+        campagnes[campagne] = {"etablissements": nombre, "domaines": domaines}
+    return {
+        "format": FORMAT_REPERE,
+        "version": VERSION_REPERE,
+        "referentiel": referentiel,
+        "anonyme": anonyme,
+        "methode": METHODE_QUANTILES,
+        "campagnes": campagnes,
+    }
+
+
+def octets_repere(donnees: dict[str, object]) -> bytes:
+    tampon = io.StringIO()
+    json.dump(donnees, tampon, ensure_ascii=False, separators=(",", ":"))
+    tampon.write("\n")
+    return tampon.getvalue().encode("utf-8")
