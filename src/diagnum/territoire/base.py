@@ -7,7 +7,8 @@ Datasette, Metabase, LibreOffice Base ou DuckDB : clés primaires, clés
 étrangères déclarées, index sur les colonnes de recherche, types simples.
 
 En mode anonyme, ni nom, ni UAI, ni commune, ni chemin de fichier n'y entre
-jamais : rien à effacer, donc rien qui traîne dans les pages libres du
+jamais (la table des établissements n'est écrite qu'à la fin, pseudonymes
+seulement) : rien d'identifiant ne peut traîner dans les pages libres du
 fichier. Les numéros internes (``id``) y sont tirés au hasard, pour ne pas
 trahir l'ordre alphabétique des fichiers.
 """
@@ -100,7 +101,7 @@ class BaseSynthese:
         )
         self.connexion.execute("BEGIN")
         self._identifiants = identifiants
-        self._en_attente = 0
+        self.retires = 0
 
     def ajouter(self, fiche: Fiche, etablissement: int) -> int:
         """Écrit une fiche ; rend le numéro de sa campagne dans la base."""
@@ -133,6 +134,7 @@ class BaseSynthese:
     def retirer(self, campagnes: Iterable[int]) -> None:
         """Retire des campagnes déjà écrites (doublons), avec leurs scores, réponses et objectifs."""
         numeros = [(n,) for n in campagnes]
+        self.retires += len(numeros)
         for table in ("reponses", "scores", "objectifs"):
             self.connexion.executemany(f"DELETE FROM {table} WHERE campagne_id = ?", numeros)
         self.connexion.executemany("DELETE FROM campagnes WHERE id = ?", numeros)
@@ -160,7 +162,24 @@ class BaseSynthese:
         c.executemany("INSERT INTO domaines VALUES (?, ?, ?, ?, ?)", domaines)
         c.executemany("INSERT INTO informations VALUES (?, ?)", sorted(informations.items()))
         c.execute("COMMIT")
-        c.execute("VACUUM")  # aucune page libre : rien d'effacé ne reste dans le fichier
+        if self.retires:
+            c.execute("VACUUM")  # compacte le fichier après le retrait des doublons
+
+    def fiche(self, numero: int) -> Fiche:
+        """Ce qu'il faut d'une fiche déjà écrite pour la retrancher des statistiques (doublon)."""
+        c = self.connexion
+        campagne, repondus, attendus = c.execute(
+            "SELECT campagne, repondus, attendus FROM campagnes WHERE id = ?", (numero,)
+        ).fetchone()
+        scores = c.execute(
+            "SELECT domaine, score, usage, moyens, completude, provisoire, repondus, attendus FROM scores "
+            "WHERE campagne_id = ?",
+            (numero,),
+        ).fetchall()
+        reponses = c.execute(
+            "SELECT domaine, item, valeur, nombre FROM reponses WHERE campagne_id = ?", (numero,)
+        ).fetchall()
+        return Fiche("", "", "", None, None, campagne, None, repondus, attendus, tuple(scores), tuple(reponses), ())
 
     def fermer(self) -> None:
         self.connexion.close()

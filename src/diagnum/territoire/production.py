@@ -101,7 +101,7 @@ def produire(
     from diagnum.referentiel import charger_referentiel
     from diagnum.territoire import sorties
     from diagnum.territoire.base import BaseSynthese
-    from diagnum.territoire.synthese import construire_synthese, lire_donnees
+    from diagnum.territoire.synthese import Accumulateur, construire_synthese
 
     fichiers = chercher_fichiers(chemins)
     if not fichiers:
@@ -120,6 +120,7 @@ def produire(
     identites: dict[str, tuple[str, str | None, str | None]] = {}  # UAI → (campagne, nom, commune) la plus récente
     vus: dict[tuple[str, str], list[tuple[int, str]]] = {}
     version: str | None = None
+    accumulateur = None
     bilan = Bilan(fichiers=len(fichiers), retenus=0, etablissements=0)
 
     with ecriture_atomique(dossier / sorties.NOM_BASE, force=force) as chemin_base:
@@ -148,15 +149,20 @@ def produire(
                     continue
                 provisoire = etablissements.setdefault(issue.uai, len(etablissements) + 1)
                 numero = base.ajouter(issue, provisoire)
+                if accumulateur is None:
+                    accumulateur = Accumulateur(charger_referentiel(version))
+                accumulateur.ajouter(issue)
                 vus.setdefault((issue.uai, issue.campagne), []).append((numero, issue.chemin))
                 ancienne = identites.get(issue.uai)
                 if ancienne is None or issue.campagne >= ancienne[0]:
                     identites[issue.uai] = (issue.campagne, issue.nom, issue.commune)
             retires, doublons = _doublons(vus)
             rejets.extend(doublons)
+            for numero in retires:
+                accumulateur.retirer(base.fiche(numero))
             base.retirer(retires)
             restants = sorted({uai for (uai, _), f in vus.items() if len(f) == 1})
-            if not restants or version is None:
+            if not restants or version is None or accumulateur is None:
                 raise ErreurDiagnum(
                     f"aucune campagne utilisable parmi {len(fichiers)} fichier{'s' if len(fichiers) > 1 else ''} : "
                     "rien n'a été écrit"
@@ -191,7 +197,7 @@ def produire(
             connexion = base.connexion
             synthese = construire_synthese(
                 referentiel,
-                lire_donnees(connexion, referentiel),
+                accumulateur.donnees,
                 anonyme=anonyme,
                 fichiers=len(fichiers),
                 rejets=rejets,

@@ -82,22 +82,31 @@ def ecrire_scores(connexion: sqlite3.Connection, chemin: Path, force: bool) -> N
 
 
 def ecrire_reponses(connexion: sqlite3.Connection, chemin: Path, force: bool) -> None:
-    """reponses.csv : une ligne par réponse, écrite campagne par campagne (jamais tout en mémoire)."""
+    """reponses.csv : une ligne par réponse, écrite campagne par campagne (jamais tout en mémoire).
+
+    Les lignes d'une campagne sont assemblées par SQLite (le préfixe « uai;campagne; » est mis en forme
+    une fois par ``tableur.ecrivain``, pour qu'un libellé de campagne avec « ; » ou « " » reste entre
+    guillemets) ; un nombre garde les chiffres écrits dans la campagne, avec la virgule décimale.
+    """
     campagnes = connexion.execute(
         "SELECT c.id, e.code, c.campagne FROM campagnes c JOIN etablissements e ON e.id = c.etablissement_id "
         "ORDER BY e.code, c.campagne"
     ).fetchall()
+    requete = (
+        "SELECT group_concat(? || domaine || ';' || item || ';' || "
+        "CASE WHEN nombre IS NULL THEN valeur ELSE replace(valeur, '.', ',') END, char(13, 10)) "
+        "FROM reponses WHERE campagne_id = ?"
+    )
     with ecriture_atomique(chemin, force=force) as temporaire, open(temporaire, "w", encoding="utf-8", newline="") as f:
         f.write(BOM)
-        sortie = ecrivain(f)
-        sortie.writerow(ENTETES_REPONSES)
+        ecrivain(f).writerow(ENTETES_REPONSES)
         for numero, code, campagne in campagnes:
-            sortie.writerows(
-                (code, campagne, domaine, item, valeur if nombre is None else cellule(nombre, 2))
-                for domaine, item, valeur, nombre in connexion.execute(
-                    "SELECT domaine, item, valeur, nombre FROM reponses WHERE campagne_id = ?", (numero,)
-                )
-            )
+            prefixe = io.StringIO()
+            ecrivain(prefixe).writerow((code, campagne, ""))
+            (bloc,) = connexion.execute(requete, (prefixe.getvalue()[:-2], numero)).fetchone()
+            if bloc:
+                f.write(bloc)
+                f.write("\r\n")
 
 
 def octets_rejets(rejets: Iterable[Rejet]) -> bytes:

@@ -1,7 +1,7 @@
 """Les chiffres du territoire : des données lues dans la base, un objet simple pour les gabarits.
 
-``construire_synthese`` est pure : elle reçoit les séries déjà extraites
-(``DonneesTerritoire``, voir ``lire_donnees`` pour la lecture dans la base) et
+``construire_synthese`` est pure : elle reçoit les séries déjà réunies
+(``DonneesTerritoire``, remplies fiche après fiche par ``Accumulateur``) et
 rend une ``Synthese`` que rend le gabarit Markdown (et demain un gabarit HTML)
 sans autre calcul. En mode anonyme, toute statistique portant sur moins de
 ``SEUIL_ANONYMAT`` établissements est remplacée par le texte ``MASQUE``.
@@ -9,12 +9,10 @@ sans autre calcul. En mode anonyme, toute statistique portant sur moins de
 
 from __future__ import annotations
 
-import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Item, Referentiel
-from diagnum.territoire.collecte import PARTIE_OBLIGATIONS, PARTIE_REFERENCE, Rejet
+from diagnum.territoire.collecte import PARTIE_OBLIGATIONS, PARTIE_REFERENCE, Fiche, Rejet
 from diagnum.territoire.statistiques import Resume, mediane, resumer
 
 SEUIL_ANONYMAT = 5
@@ -29,16 +27,16 @@ Stat = Resume | str | None
 
 @dataclass(slots=True)
 class DonneesTerritoire:
-    """Les séries du territoire, par campagne (extraites de la base par ``lire_donnees``)."""
+    """Les séries du territoire, par campagne (remplies par ``Accumulateur``)."""
 
     #: campagne → complétude de chaque établissement (0 à 1)
     completudes: dict[str, list[float]] = field(default_factory=dict)
     #: (campagne, domaine) → listes des scores, usages et moyens (``None`` : sans chiffre)
     scores: dict[tuple[str, str], tuple[list, list, list]] = field(default_factory=dict)
     #: (campagne, domaine, item) → nombre de « oui », de « non », de « sans objet »
-    affirmations: dict[tuple[str, str, str], tuple[int, int, int]] = field(default_factory=dict)
+    affirmations: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
     #: (campagne, domaine, item.modalite) → (somme des effectifs, nombre d'établissements)
-    sommes: dict[tuple[str, str, str], tuple[float, int]] = field(default_factory=dict)
+    sommes: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
     #: (campagne, domaine, item) → rapports valeur / total de chaque établissement
     ratios: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
 
@@ -144,7 +142,8 @@ def construire_synthese(
 ) -> Synthese:
     """La synthèse du territoire (pure)."""
     campagnes = []
-    for rang, campagne in enumerate(sorted(donnees.completudes), 1):
+    retenues = sorted(c for c, completudes in donnees.completudes.items() if completudes)
+    for rang, campagne in enumerate(retenues, 1):
         completudes = donnees.completudes[campagne]
         n = len(completudes)
         petit = anonyme and n < SEUIL_ANONYMAT
@@ -274,47 +273,57 @@ def items_equipement(referentiel: Referentiel):
 
 
 # --------------------------------------------------------------------------
-# Lecture dans la base (bord I/O)
+# Les séries, accumulées fiche après fiche
 
 
-def lire_donnees(connexion: sqlite3.Connection, referentiel: Referentiel) -> DonneesTerritoire:
-    """Les séries de ``DonneesTerritoire``, lues dans une base de synthèse."""
-    donnees = DonneesTerritoire()
-    for campagne, completude in connexion.execute("SELECT campagne, completude FROM campagnes ORDER BY id"):
-        donnees.completudes.setdefault(campagne, []).append(completude)
-    series: dict[tuple[str, str], tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
-    for campagne, domaine, score, usage, moyens in connexion.execute(
-        "SELECT c.campagne, s.domaine, s.score, s.usage, s.moyens FROM scores s JOIN campagnes c ON c.id = s.campagne_id"
-    ):
-        liste = series[(campagne, domaine)]
-        liste[0].append(score)
-        liste[1].append(usage)
-        liste[2].append(moyens)
-    donnees.scores = dict(series)
-    for campagne, domaine, item, oui, non, sans_objet in connexion.execute(
-        "SELECT c.campagne, r.domaine, r.item, SUM(r.valeur = ?), SUM(r.valeur = ?), SUM(r.valeur = ?) "
-        "FROM reponses r JOIN campagnes c ON c.id = r.campagne_id WHERE r.nombre IS NULL "
-        "GROUP BY c.campagne, r.domaine, r.item",
-        (OUI, NON, SANS_OBJET),
-    ):
-        donnees.affirmations[(campagne, domaine, item)] = (oui, non, sans_objet)
-    for d in referentiel.domaines:
-        for item in d.items:
-            if item.nature != "repartition":
-                continue
-            for m in MODALITES:
-                for campagne, somme, nombre in connexion.execute(
-                    "SELECT c.campagne, SUM(r.nombre), COUNT(*) FROM reponses r JOIN campagnes c "
-                    "ON c.id = r.campagne_id WHERE r.domaine = ? AND r.item = ? GROUP BY c.campagne",
-                    (d.id, f"{item.id}.{m}"),
-                ):
-                    donnees.sommes[(campagne, d.id, f"{item.id}.{m}")] = (somme, nombre)
-    for domaine, item in items_equipement(referentiel):
-        for campagne, valeur, total in connexion.execute(
-            "SELECT c.campagne, r.nombre, t.nombre FROM reponses r JOIN campagnes c ON c.id = r.campagne_id "
-            "JOIN reponses t ON t.campagne_id = r.campagne_id AND t.domaine = ? AND t.item = ? "
-            "WHERE r.domaine = ? AND r.item = ? AND t.nombre > 0",
-            (PARTIE_REFERENCE, item.total, domaine, item.id),
-        ):
-            donnees.ratios.setdefault((campagne, domaine, item.id), []).append(valeur / total)
-    return donnees
+class Accumulateur:
+    """Construit ``DonneesTerritoire`` au fil de la lecture : ``ajouter(fiche)`` pour chaque campagne
+    retenue, ``retirer(fiche)`` pour une campagne écartée après coup (doublon). Rien n'est gardé des
+    fiches elles-mêmes : des compteurs, et une valeur par établissement pour les séries à quantiles."""
+
+    def __init__(self, referentiel: Referentiel) -> None:
+        self.donnees = DonneesTerritoire()
+        self._sommes = {
+            (d.id, f"{item.id}.{m}") for d in referentiel.domaines for item in d.items if item.nature == "repartition"
+            for m in MODALITES
+        }  # fmt: skip
+        self._equipements = {(d, item.id): item.total for d, item in items_equipement(referentiel)}
+        self._rang = {OUI: 0, NON: 1, SANS_OBJET: 2}
+
+    def ajouter(self, fiche: Fiche) -> None:
+        self._compter(fiche, 1)
+
+    def retirer(self, fiche: Fiche) -> None:
+        self._compter(fiche, -1)
+
+    @staticmethod
+    def _serie(liste: list, valeur: object, signe: int) -> None:
+        if signe > 0:
+            liste.append(valeur)
+        else:
+            liste.remove(valeur)
+
+    def _compter(self, fiche: Fiche, signe: int) -> None:
+        d = self.donnees
+        campagne = fiche.campagne
+        self._serie(d.completudes.setdefault(campagne, []), fiche.completude, signe)
+        for domaine, score, usage, moyens, *_ in fiche.scores:
+            series = d.scores.setdefault((campagne, domaine), ([], [], []))
+            for liste, valeur in zip(series, (score, usage, moyens), strict=True):
+                self._serie(liste, valeur, signe)
+        reference = {item: nombre for domaine, item, _, nombre in fiche.reponses if domaine == PARTIE_REFERENCE}
+        affirmations, sommes, ratios = d.affirmations, d.sommes, d.ratios
+        for domaine, item, valeur, nombre in fiche.reponses:
+            if nombre is None:
+                rang = self._rang.get(valeur)
+                if rang is not None:
+                    compte = affirmations.setdefault((campagne, domaine, item), [0, 0, 0])
+                    compte[rang] += signe
+            elif (domaine, item) in self._sommes:
+                somme = sommes.setdefault((campagne, domaine, item), [0, 0])
+                somme[0] += signe * nombre
+                somme[1] += signe
+            elif (domaine, item) in self._equipements:
+                total = reference.get(self._equipements[(domaine, item)])
+                if total:
+                    self._serie(ratios.setdefault((campagne, domaine, item), []), nombre / total, signe)
