@@ -21,6 +21,12 @@ def radar(
         help="Titre du diagramme (par défaut : « Diagramme de synthèse » et le nom de l'établissement).",
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace l'image si elle existe déjà."),
+    repere: Path | None = typer.Option(
+        None,
+        "--repere",
+        help="repere.json écrit par diagnum synthese : dessine la médiane et les quartiles du territoire.",
+        show_default=False,
+    ),
 ) -> None:
     """Dessine le diagramme de synthèse : sept axes de 0 à 100, un polygone par campagne.
 
@@ -41,7 +47,12 @@ def radar(
     if sortie.exists() and not force:
         raise ErreurProbleme(f"{sortie} existe déjà : rien n'a été écrit (ajoutez --force pour le remplacer)")
     profils = [calculer_profil(*charger_campagne(fichier)) for fichier in fichiers]
-    ecrire_atomique(sortie, radar_png(profils, titre), force=force)
+    situation = None
+    if repere is not None:
+        from diagnum.territoire.repere import lire_repere
+
+        situation = lire_repere(repere, profils[-1])
+    ecrire_atomique(sortie, radar_png(profils, titre, repere=situation), force=force)
     nombre = len(profils)
     from diagnum.cli.commun import annoncer
 

@@ -39,6 +39,12 @@ def rapport(
         "ou resume.pdf.",
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace un rapport existant dans ce dossier."),
+    repere: Path | None = typer.Option(
+        None,
+        "--repere",
+        help="repere.json écrit par diagnum synthese : situe l'établissement parmi ceux du territoire.",
+        show_default=False,
+    ),
 ) -> None:
     """Écrit le rapport d'une campagne : DOSSIER/rapport.md, le diagramme de synthèse
     (radar.png) et les répartitions des domaines d'usage (repartition-<domaine>.png) ;
@@ -48,9 +54,13 @@ def rapport(
     d'administration ; la page HTML contient ses images et s'ouvre sans réseau. Le
     dossier peut être déplacé : les images du Markdown y sont liées par des chemins relatifs.
 
-    Codes de sortie : 0 rapport écrit, 1 campagne invalide ou rapport existant (sans
-    --force), 2 impossible de travailler (dossier parent introuvable, WeasyPrint absent
-    pour le PDF…).
+    Avec --repere, le rapport Markdown situe chaque domaine parmi les établissements du
+    territoire (médiane, quartiles, position) et le diagramme les montre derrière
+    l'établissement.
+
+    Codes de sortie : 0 rapport écrit, 1 campagne invalide, rapport existant (sans
+    --force) ou repère refusé, 2 impossible de travailler (dossier parent introuvable,
+    WeasyPrint absent pour le PDF…).
     """
     from diagnum.calculs.scores import calculer_profil
     from diagnum.campagne.chargement import charger_campagne
@@ -69,13 +79,18 @@ def rapport(
     images_md = [NOM_RADAR] if resume else noms_images(campagne, referentiel)
     fmt.refuser_existants(dossier, fmt.noms_fichiers(base, demandes, images_md), force)
     profil = calculer_profil(campagne, referentiel)
+    situation = None
+    if repere is not None:
+        from diagnum.territoire.repere import lire_repere
+
+        situation = lire_repere(repere, profil)
 
     def markdown() -> dict[str, bytes | str]:
         if resume:
             from diagnum.rapports.resume import images_resume, texte_resume
 
             return {**images_resume(profil), "resume.md": texte_resume(campagne, referentiel, profil)}
-        resultat = construire_rapport(campagne, referentiel, profil)
+        resultat = construire_rapport(campagne, referentiel, profil, situation)
         return {**resultat.images, "rapport.md": resultat.texte}
 
     def html() -> str:

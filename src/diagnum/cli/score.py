@@ -14,8 +14,11 @@ from diagnum.cli.commun import gerer_erreurs
 if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
     from diagnum.referentiel import Notation
+    from diagnum.territoire.repere import Repere
 
 ENTETES_CSV = ("identifiant", "section", "domaine", "score", "usage", "moyens", "complétude (%)", "provisoire")
+#: Colonnes ajoutées par --repere.
+ENTETES_REPERE = ("médiane du territoire", "1er quartile", "3e quartile", "établissements", "au-dessus de (%)")
 
 
 class FormatScore(StrEnum):
@@ -24,23 +27,42 @@ class FormatScore(StrEnum):
     csv = "csv"
 
 
-def format_json(profil: Profil) -> str:
-    """Le document JSON du profil (voir ``scores.profil_en_dict``)."""
+def format_json(profil: Profil, repere: Repere | None = None) -> str:
+    """Le document JSON du profil (voir ``scores.profil_en_dict``) ; avec un repère, la clé « repere »."""
     import json
 
     from diagnum.calculs.scores import profil_en_dict
 
-    return json.dumps(profil_en_dict(profil), ensure_ascii=False, indent=2) + "\n"
+    document = profil_en_dict(profil)
+    if repere is not None:
+        document["repere"] = {
+            "campagne": repere.campagne,
+            "etablissements": repere.etablissements,
+            "domaines": [
+                {"id": d.id, **({} if (s := repere.situations.get(d.id)) is None else s._asdict())}
+                for d in profil.domaines
+            ],
+        }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def format_csv(profil: Profil) -> bytes:
+def format_csv(profil: Profil, repere: Repere | None = None) -> bytes:
     """Une ligne par domaine, dans le dialecte CSV de diagnum (``diagnum.tableur`` : séparateur
-    « ; », virgule décimale, UTF-8 avec BOM, fins de ligne CRLF)."""
+    « ; », virgule décimale, UTF-8 avec BOM, fins de ligne CRLF) ; avec un repère, cinq colonnes de plus."""
     from diagnum.affichage import nombre_fr
-    from diagnum.tableur import cellule_score, csv_octets
+    from diagnum.tableur import cellule, cellule_score, csv_octets
+
+    def situation(identifiant: str) -> tuple[str, ...]:
+        if repere is None:
+            return ()
+        s = repere.situations.get(identifiant)
+        if s is None:
+            return ("",) * len(ENTETES_REPERE)
+        part = "" if s.part is None else cellule(100 * s.part)
+        return (cellule_score(s.mediane), cellule_score(s.q1), cellule_score(s.q3), str(s.n), part)
 
     return csv_octets(
-        ENTETES_CSV,
+        ENTETES_CSV + (ENTETES_REPERE if repere is not None else ()),
         (
             (
                 d.id,
@@ -51,14 +73,16 @@ def format_csv(profil: Profil) -> bytes:
                 cellule_score(d.moyens),
                 nombre_fr(100 * d.completude),
                 "oui" if d.provisoire else "non",
+                *situation(d.id),
             )
             for d in profil.domaines
         ),
     )
 
 
-def afficher_tableau(profil: Profil, notation: Notation) -> None:
-    """Le tableau des sept domaines puis les obligations, non respectées d'abord."""
+def afficher_tableau(profil: Profil, notation: Notation, repere: Repere | None = None) -> None:
+    """Le tableau des sept domaines puis les obligations, non respectées d'abord ; avec un repère,
+    la médiane et les quartiles du territoire, et la position de l'établissement."""
     from rich.table import Table
     from rich.text import Text
 
@@ -99,6 +123,8 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
         taux = f" ({pourcent_fr(enquete.taux)})" if enquete.taux is not None else ""
         console.print(Text(f"Enquête : {enquete.phrase}{taux}."))
     console.print()
+    if repere is not None:
+        afficher_repere(profil, repere)
     obligations = Table(show_edge=False, pad_edge=False, title="Obligations réglementaires", title_justify="left")
     obligations.add_column("Obligation")
     obligations.add_column("Réponse", no_wrap=True)
@@ -113,6 +139,29 @@ def afficher_tableau(profil: Profil, notation: Notation) -> None:
     console.print(obligations)
 
 
+def afficher_repere(profil: Profil, repere: Repere) -> None:
+    """Le tableau « parmi les établissements du territoire » : médiane, quartiles, position."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from diagnum.affichage import nombre_fr
+    from diagnum.cli.commun import console_rich
+
+    console = console_rich()
+    titre = f"Parmi les {repere.etablissements} établissements du territoire (campagne {repere.campagne})"
+    tableau = Table(show_edge=False, pad_edge=False, title=titre, title_justify="left")
+    for colonne, alignement in (("Domaine", "left"), ("Score", "right"), ("Médiane", "right")):
+        tableau.add_column(colonne, justify=alignement, no_wrap=colonne != "Domaine")
+    tableau.add_column("1er – 3e quartile", justify="right", no_wrap=True)
+    tableau.add_column("Position")
+    for d in profil.domaines:
+        s = repere.situations.get(d.id)
+        quartiles = ["—", "—"] if s is None else [nombre_fr(s.mediane), f"{nombre_fr(s.q1)} – {nombre_fr(s.q3)}"]
+        tableau.add_row(Text(f"{d.section} {d.axe}"), nombre_fr(d.score), *quartiles, repere.phrase(d.id))
+    console.print(tableau)
+    console.print()
+
+
 @gerer_erreurs
 def score(
     fichier: Path = typer.Argument(..., help="Fichier de campagne.", show_default=False),
@@ -123,12 +172,22 @@ def score(
         None, "--sortie", "-o", help="Écrit le JSON ou le CSV dans ce fichier plutôt qu'à l'écran."
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace le fichier de sortie s'il existe déjà."),
+    repere: Path | None = typer.Option(
+        None,
+        "--repere",
+        help="repere.json écrit par diagnum synthese : situe chaque domaine parmi les établissements du territoire.",
+        show_default=False,
+    ),
 ) -> None:
     """Calcule le profil d'une campagne : le score des sept domaines (de 0 à 100), l'usage
     et les moyens des domaines d'usage, la complétude, puis les obligations réglementaires.
 
+    Avec --repere, chaque domaine est situé parmi les établissements du territoire : médiane,
+    quartiles et part des établissements dont le score est plus bas.
+
     Codes de sortie : 0 profil calculé, 1 campagne invalide (corrigez-la avec diagnum
-    valider) ou fichier de sortie existant, 2 impossible de travailler.
+    valider), fichier de sortie existant ou repère refusé (autre référentiel, autre campagne,
+    moins de 5 établissements), 2 impossible de travailler.
     """
     from diagnum.calculs.scores import calculer_profil
     from diagnum.campagne.chargement import charger_campagne
@@ -139,10 +198,18 @@ def score(
         raise ErreurDiagnum("--sortie s'emploie avec --format json ou --format csv")
     campagne, referentiel = charger_campagne(fichier)
     profil = calculer_profil(campagne, referentiel)
+    situation = None
+    if repere is not None:
+        from diagnum.territoire.repere import lire_repere
+
+        situation = lire_repere(repere, profil)
     if format is FormatScore.tableau:
-        afficher_tableau(profil, referentiel.notation)
+        afficher_tableau(profil, referentiel.notation, situation)
         return
-    contenu: bytes = format_json(profil).encode("utf-8") if format is FormatScore.json else format_csv(profil)
+    if format is FormatScore.json:
+        contenu = format_json(profil, situation).encode("utf-8")
+    else:
+        contenu = format_csv(profil, situation)
     if sortie is not None:
         ecrire_atomique(sortie, contenu, force=force)
         from diagnum.cli.commun import annoncer

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from diagnum.calculs.scores import Profil
+    from diagnum.territoire.repere import Repere
 
 # Palette d'Okabe et Ito : distinguable par les daltoniens.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -127,19 +128,44 @@ def _suffixe(marque: str, concernes: list[str], total: int) -> str:
     return f"({marque} : {len(concernes)} campagne{'s' if len(concernes) > 1 else ''} sur {total})"
 
 
-def radar_png(profils: Sequence[Profil], titre: str | None = None, dpi: int = DPI) -> bytes:
+def radar_png(
+    profils: Sequence[Profil], titre: str | None = None, dpi: int = DPI, repere: Repere | None = None
+) -> bytes:
     """Le diagramme de synthèse d'une ou de plusieurs campagnes, superposées (PNG).
 
     Un domaine sans score est dessiné à 0 et son axe porte « (sans score) » ;
     un score provisoire a un point creux et son axe porte « (provisoire) ».
     Les scores de la dernière campagne sont écrits à côté de ses points (une ou
     deux campagnes : celle d'un rapport, ou la nouvelle d'une progression).
+    Avec un ``repere`` (``diagnum synthese``), la médiane du territoire (tirets
+    gris) et la bande du premier au troisième quartile sont dessinées derrière.
     """
     with contexte_graphique():
-        return figure_en_png(figure_radar(profils, titre), dpi)
+        return figure_en_png(figure_radar(profils, titre, repere), dpi)
 
 
-def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
+def _dessiner_repere(axe, angles: list[float], domaines, repere: Repere) -> list[tuple[object, str]]:
+    """La bande interquartile et le polygone médian du territoire ; rend les entrées de légende."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    situations = [repere.situations.get(d.id) for d in domaines]
+    boucle = [*angles, angles[0]]
+
+    def valeurs(champ: str) -> list[float]:
+        liste = [getattr(s, champ) if s is not None else math.nan for s in situations]
+        return [*liste, liste[0]]
+
+    axe.fill_between(boucle, valeurs("q1"), valeurs("q3"), color=GRIS, alpha=0.22, linewidth=0, zorder=1)
+    axe.plot(boucle, valeurs("mediane"), color=GRIS, linewidth=1.8, linestyle="--", zorder=1.5)
+    n = repere.etablissements
+    return [
+        (Line2D([], [], color=GRIS, linewidth=1.8, linestyle="--"), f"médiane des {n} établissements du territoire"),
+        (Patch(facecolor=GRIS, alpha=0.22), "du 1er au 3e quartile du territoire"),
+    ]
+
+
+def figure_radar(profils: Sequence[Profil], titre: str | None = None, repere: Repere | None = None) -> Figure:
     """La figure du diagramme de synthèse (voir ``radar_png``)."""
     from matplotlib.lines import Line2D
 
@@ -165,6 +191,7 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
         axe.set_xticks(angles, [""] * n)
         axe.grid(color="#BBBBBB", linewidth=0.8)
         axe.spines["polar"].set_color("#999999")
+        territoire = _dessiner_repere(axe, angles, domaines, repere) if repere is not None else []
 
         for i, profil in enumerate(profils):
             couleur = PALETTE[i % len(PALETTE)]
@@ -225,6 +252,8 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None) -> Figure:
             Line2D([], [], color=PALETTE[i % len(PALETTE)], linewidth=2.5, marker="o") for i in range(len(profils))
         ]
         libelles = [couper(e, 60, LIGNES_MAX) for e in etiquettes]
+        poignees += [poignee for poignee, _ in territoire]
+        libelles += [libelle for _, libelle in territoire]
         if any(sd.provisoire for p in profils for sd in p.domaines if sd.score is not None):
             poignees.append(Line2D([], [], linestyle="", marker="o", mfc="white", mec=GRIS, mew=2, ms=8))
             libelles.append("score provisoire (moins de la moitié des réponses)")

@@ -31,6 +31,8 @@ from diagnum.referentiel import NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
 if TYPE_CHECKING:
     import jinja2
 
+    from diagnum.territoire.repere import Repere
+
 DOSSIER_MODELES = Path(__file__).parent / "modeles"
 MODELE_RAPPORT = "rapport.md.j2"
 MODELE_CALCUL = "calcul.md.j2"
@@ -338,8 +340,11 @@ def enquetes_par_domaine(campagne: Campagne, referentiel: Referentiel) -> dict[s
     return resultat
 
 
-def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, object]:
-    """Les données du gabarit (textes bruts : c'est le gabarit qui les échappe)."""
+def contexte_rapport(
+    campagne: Campagne, referentiel: Referentiel, profil: Profil, repere: Repere | None = None
+) -> dict[str, object]:
+    """Les données du gabarit (textes bruts : c'est le gabarit qui les échappe) ; ``repere`` :
+    la situation de l'établissement dans son territoire (``--repere``), ou ``None``."""
     from diagnum.calculs.comparaison import statut_fr
 
     notation = referentiel.notation
@@ -400,14 +405,17 @@ def contexte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profi
         "sans_reponse": _sans_reponse(campagne, referentiel, profil),
         "objectifs": objectifs,
         "enquetes": enquetes_par_domaine(campagne, referentiel),
+        "repere": repere,
     }
 
 
-def texte_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None) -> str:
+def texte_rapport(
+    campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None, repere: Repere | None = None
+) -> str:
     """Le texte Markdown du rapport (sans dessiner les images)."""
     profil = profil or calculer_profil(campagne, referentiel)
     modele = environnement_jinja().get_template(MODELE_RAPPORT)
-    return modele.render(contexte_rapport(campagne, referentiel, profil))
+    return modele.render(contexte_rapport(campagne, referentiel, profil, repere))
 
 
 def noms_images(campagne: Campagne, referentiel: Referentiel) -> list[str]:
@@ -417,11 +425,13 @@ def noms_images(campagne: Campagne, referentiel: Referentiel) -> list[str]:
     ]
 
 
-def images_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> dict[str, bytes]:
+def images_rapport(
+    campagne: Campagne, referentiel: Referentiel, profil: Profil, repere: Repere | None = None
+) -> dict[str, bytes]:
     """Les images du rapport : le diagramme de synthèse et une répartition par domaine d'usage renseigné."""
     from diagnum.rapports.graphiques import radar_png, repartition_png
 
-    images = {NOM_RADAR: radar_png([profil])}
+    images = {NOM_RADAR: radar_png([profil], repere=repere)}
     for domaine in referentiel.domaines:
         barres = repartitions(domaine, campagne) if domaine.est_usage else []
         if barres:
@@ -430,7 +440,11 @@ def images_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil)
     return images
 
 
-def construire_rapport(campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None) -> Rapport:
+def construire_rapport(
+    campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None, repere: Repere | None = None
+) -> Rapport:
     """Le rapport complet : texte et images (le profil n'est calculé qu'une fois)."""
     profil = profil or calculer_profil(campagne, referentiel)
-    return Rapport(texte_rapport(campagne, referentiel, profil), images_rapport(campagne, referentiel, profil))
+    return Rapport(
+        texte_rapport(campagne, referentiel, profil, repere), images_rapport(campagne, referentiel, profil, repere)
+    )

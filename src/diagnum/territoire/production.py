@@ -158,6 +158,7 @@ def produire(
                     identites[issue.uai] = (issue.campagne, issue.nom, issue.commune)
             retires, doublons = _doublons(vus)
             rejets.extend(doublons)
+            rejets.sort(key=lambda r: r.fichier)
             for numero in retires:
                 accumulateur.retirer(base.fiche(numero))
             base.retirer(retires)

@@ -16,6 +16,7 @@ from pathlib import Path
 from diagnum.fichiers import ecrire_atomique, ecriture_atomique
 from diagnum.tableur import BOM, cellule, cellule_score, csv_octets, ecrivain
 from diagnum.territoire.collecte import Rejet
+from diagnum.territoire.repere import FORMAT_REPERE, VERSION_REPERE
 from diagnum.territoire.statistiques import Resume, effectifs, resumer
 from diagnum.territoire.synthese import MASQUE, METHODE_QUANTILES, SEUIL_ANONYMAT, Synthese
 
@@ -32,8 +33,6 @@ ENTETES_SCORES += ("completude", "provisoire")
 ENTETES_REPONSES = ("uai", "campagne", "domaine", "item", "valeur")
 ENTETES_REJETS = ("fichier", "ligne", "colonne", "code", "message")
 ENTETES_CORRESPONDANCE = ("pseudonyme", "uai", "etablissement", "commune")
-FORMAT_REPERE = "diagnum-repere"
-VERSION_REPERE = 1
 
 
 def texte_synthese(synthese: Synthese) -> str:
