@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from diagnum.cli import app
-from diagnum.territoire.base import SCHEMA, TABLES
+from diagnum.territoire.base import TABLES, schema_complet
 
 RACINE = Path(__file__).resolve().parents[1]
 TERRITOIRE = RACINE / "tests" / "fixtures" / "territoire"
@@ -177,7 +177,7 @@ def test_base_sqlite_schema_cles_index(territoire):
 
 def test_le_readme_documente_le_schema_tel_quel():
     readme = (RACINE / "README.md").read_text(encoding="utf-8")
-    assert SCHEMA.strip() in readme
+    assert schema_complet() in readme
 
 
 def test_rien_n_est_remplace_sans_force(territoire, tmp_path):
