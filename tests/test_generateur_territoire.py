@@ -1,0 +1,44 @@
+"""benchmarks/generer_territoire.py : des campagnes valides, variées, les mêmes pour la même graine (rien n'est chronométré)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from diagnum.calculs.scores import calculer_profil
+from diagnum.campagne.chargement import charger_campagne
+from diagnum.campagne.lot import valider_lot
+
+BANC = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def generateur(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("generer_territoire", BANC / "generer_territoire.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generer_territoire"] = module
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["generer_territoire"]
+
+
+def test_fichiers_valides_varies_et_reproductibles(generateur, tmp_path):
+    chemins = generateur.generer(tmp_path / "a", 25, graine=7, campagnes=("2023-2024", "2024-2025"))
+    assert len(chemins) == 50
+    verdicts = valider_lot(chemins, processus=1)
+    assert [v.chemin for v in verdicts if v.illisible or any(d.est_erreur for d in v.constats)] == []
+    profils = [calculer_profil(*charger_campagne(c)) for c in chemins]
+    for i in range(len(profils[0].domaines)):
+        scores = {p.domaines[i].score for p in profils}
+        assert len(scores) >= 6, profils[0].domaines[i].id  # des établissements différents
+    assert len({p.etablissement.uai for p in profils}) == 25
+    assert {p.campagne for p in profils} == {"2023-2024", "2024-2025"}
+    completudes = {round(sum(d.repondus for d in p.domaines) / sum(d.attendus for d in p.domaines), 2) for p in profils}
+    assert len(completudes) > 3 and min(completudes) < 1  # des questionnaires plus ou moins complets
+    autres = generateur.generer(tmp_path / "b", 25, graine=7, campagnes=("2023-2024", "2024-2025"))
+    assert [c.read_bytes() for c in chemins] == [c.read_bytes() for c in autres]
+    differents = generateur.generer(tmp_path / "c", 25, graine=8, campagnes=("2023-2024", "2024-2025"))
+    assert [c.read_bytes() for c in chemins] != [c.read_bytes() for c in differents]
