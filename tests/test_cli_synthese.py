@@ -211,6 +211,10 @@ def test_options_refusees(tmp_path):
     assert resultat.exit_code == 2 and "--format md" in resultat.stderr
     resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--correspondance", str(tmp_path / "c.csv"))
     assert resultat.exit_code == 2 and "s'emploie avec --anonyme" in resultat.stderr
+    dedans = tmp_path / "s" / "prive" / "c.csv"
+    resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--anonyme", "--correspondance", str(dedans))
+    assert (resultat.exit_code, resultat.stdout) == (2, "")
+    assert "écrivez-la hors du dossier publié" in resultat.stderr
     assert not (tmp_path / "s").exists()
 
 

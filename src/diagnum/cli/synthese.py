@@ -69,6 +69,11 @@ def synthese(
         raise ErreurDiagnum(
             "--correspondance s'emploie avec --anonyme (sans lui, les fichiers nomment déjà les établissements)"
         )
+    if correspondance is not None and dossier.resolve() in correspondance.resolve().parents:
+        raise ErreurDiagnum(
+            f"{correspondance} : la table de correspondance nomme les établissements ; écrivez-la hors du "
+            f"dossier publié {dossier}"
+        )
     options = {"campagne": campagne, "anonyme": anonyme, "force": force, "correspondance": correspondance}
     bilan = _avec_barre(chemins, dossier, options) if sys.stderr.isatty() else produire(chemins, dossier, **options)
     for rejet in bilan.rejets:
