@@ -91,38 +91,58 @@ def chercher_fichiers(chemins: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(trouves))
 
 
-def lignes_reponses(campagne, referentiel) -> tuple[tuple[str, str, str, float | None], ...]:
-    """Les réponses données d'une campagne, une ligne par réponse (voir ``Fiche.reponses``)."""
+_PLANS: dict[tuple[str, str], tuple] = {}
+
+
+def _plan(referentiel) -> tuple[tuple[str, str, str, tuple[tuple[str, ...], ...]], ...]:
+    """Où lire chaque réponse d'une campagne : (partie, domaine, item, chemins vers les valeurs)
+    et la clé écrite de chacune ; calculé une fois par référentiel (10 000 fichiers, un seul plan)."""
+    cle = (referentiel.version, referentiel.chemin)
+    if cle not in _PLANS:
+        _PLANS[cle] = _construire_plan(referentiel)
+    return _PLANS[cle]
+
+
+def _construire_plan(referentiel) -> tuple[tuple[str, str, str, tuple[tuple[str, ...], ...]], ...]:
     from diagnum.referentiel import MODALITES
 
-    lignes: list[tuple[str, str, str, float | None]] = []
-
-    def ajouter(domaine: str, item: str, valeur: object) -> None:
-        if valeur is None:
-            return
-        if isinstance(valeur, bool) or not isinstance(valeur, int | float):
-            lignes.append((domaine, item, str(valeur), None))
-        else:
-            lignes.append((domaine, item, str(valeur), float(valeur)))
-
-    for item in referentiel.reference.items:
-        ajouter(PARTIE_REFERENCE, item.id, campagne.reference.get(item.id))
-    for item in referentiel.obligations.items:
-        ajouter(PARTIE_OBLIGATIONS, item.id, campagne.obligations.get(item.id))
+    plan = [(PARTIE_REFERENCE, PARTIE_REFERENCE, item.id, ((item.id,),)) for item in referentiel.reference.items]
+    plan += [(PARTIE_OBLIGATIONS, PARTIE_OBLIGATIONS, item.id, ((item.id,),)) for item in referentiel.obligations.items]
     for domaine in referentiel.domaines:
-        reponses = campagne.reponses.get(domaine.id, {})
         for item in domaine.items:
-            valeur = reponses.get(item.id)
-            if item.nature == "repartition" and isinstance(valeur, dict):
-                for m in MODALITES:
-                    ajouter(domaine.id, f"{item.id}.{m}", valeur.get(m))
-            elif item.nature == "matrice" and isinstance(valeur, dict):
-                for ligne in item.lignes:
-                    cellules = valeur.get(ligne.id) or {}
-                    for colonne in item.colonnes:
-                        ajouter(domaine.id, f"{item.id}.{ligne.id}.{colonne.id}", cellules.get(colonne.id))
+            if item.nature == "repartition":
+                chemins = tuple((f"{item.id}.{m}", m) for m in MODALITES)
+            elif item.nature == "matrice":
+                chemins = tuple(
+                    (f"{item.id}.{ligne.id}.{colonne.id}", ligne.id, colonne.id)
+                    for ligne in item.lignes
+                    for colonne in item.colonnes
+                )
             else:
-                ajouter(domaine.id, item.id, valeur)
+                chemins = ((item.id,),)
+            plan.append(("reponses", domaine.id, item.id, chemins))
+    return tuple(plan)
+
+
+def lignes_reponses(campagne, referentiel) -> tuple[tuple[str, str, str, float | None], ...]:
+    """Les réponses données d'une campagne, une ligne par réponse (voir ``Fiche.reponses``)."""
+    lignes: list[tuple[str, str, str, float | None]] = []
+    parties = {PARTIE_REFERENCE: campagne.reference, PARTIE_OBLIGATIONS: campagne.obligations}
+    for partie, domaine, item, chemins in _plan(referentiel):
+        source = parties[partie] if partie in parties else campagne.reponses.get(domaine, {})
+        valeur = source.get(item)
+        if valeur is None:
+            continue
+        for cle, *chemin in chemins:
+            v = valeur
+            for pas in chemin:
+                v = v.get(pas) if isinstance(v, dict) else None
+            if v is None:
+                continue
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                lignes.append((domaine, cle, str(v), None))
+            else:
+                lignes.append((domaine, cle, str(v), float(v)))
     return tuple(lignes)
 
 
