@@ -225,6 +225,9 @@ def test_une_seule_campagne(tmp_path):
     assert "(1 campagne retenue, 1 établissement, 2 d'une autre campagne)" in resultat.stdout
     texte = (tmp_path / "s" / "synthese.md").read_text(encoding="utf-8")
     assert "2 fichiers d'une autre campagne écartés" in texte and "2024-2025" not in texte
+    resultat = lancer(str(exemples), "-o", str(tmp_path / "u"), "--campagne", "2030-2031")
+    assert (resultat.exit_code, resultat.stdout) == (2, "")
+    assert resultat.stderr == "diagnum : aucune campagne 2030-2031 parmi 3 fichiers : rien n'a été écrit\n"
     resultat = lancer(str(exemples), "-o", str(tmp_path / "t"))
     texte = (tmp_path / "t" / "synthese.md").read_text(encoding="utf-8")
     assert "## Médianes des scores d'une campagne à l'autre" in texte and "| Domaine | 2023-2024 | 2024-2025 |" in texte

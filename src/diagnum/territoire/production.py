@@ -164,10 +164,9 @@ def produire(
             base.retirer(retires)
             restants = sorted({uai for (uai, _), f in vus.items() if len(f) == 1})
             if not restants or version is None or accumulateur is None:
-                raise ErreurDiagnum(
-                    f"aucune campagne utilisable parmi {len(fichiers)} fichier{'s' if len(fichiers) > 1 else ''} : "
-                    "rien n'a été écrit"
-                )
+                pluriel = "s" if len(fichiers) > 1 else ""
+                quoi = f"aucune campagne {campagne}" if campagne else "aucune campagne utilisable"
+                raise ErreurDiagnum(f"{quoi} parmi {len(fichiers)} fichier{pluriel} : rien n'a été écrit")
             referentiel = charger_referentiel(version)
             ordre = list(restants)
             if anonyme:
