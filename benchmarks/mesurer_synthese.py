@@ -10,13 +10,17 @@ rapport (cible : ≤ 1,5) et la mémoire : le plus gros processus
 
 Usage, depuis la racine du dépôt, dans l'environnement de diagnum :
 
-    python benchmarks/mesurer_synthese.py --nombre 10000 --repetitions 5
+    python benchmarks/mesurer_synthese.py --nombre 10000 --repetitions 5 --resultats benchmarks/RESULTATS.md
+
+La section « synthese » de RESULTATS.md est remplacée, le reste du fichier gardé.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import platform
 import resource
 import shutil
 import statistics
@@ -25,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ICI = Path(__file__).resolve().parent
@@ -92,6 +97,7 @@ def main() -> None:
     parser.add_argument("--nombre", type=int, default=10_000)
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--graine", type=int, default=2026)
+    parser.add_argument("--resultats", type=Path, help="écrit la section « synthese » de ce fichier Markdown")
     arguments = parser.parse_args()
     sys.path.insert(0, str(ICI))
     from generer_territoire import generer
@@ -118,20 +124,114 @@ def main() -> None:
         base = (racine / "sortie" / "synthese.sqlite").stat().st_size
         reponses = (racine / "sortie" / "reponses.csv").stat().st_size
         shutil.rmtree(racine / "sortie")
-    v, s = statistics.median(durees["valider"]), statistics.median(durees["synthese"])
-    print(f"{arguments.nombre} fichiers ({taille / 1e6:.1f} Mo), graine {arguments.graine}, "
-          f"{arguments.repetitions} répétitions, {os.cpu_count()} cœurs")  # fmt: skip
-    print(f"diagnum valider  : médiane {v:.2f} s ({', '.join(f'{d:.2f}' for d in durees['valider'])})")
-    print(f"diagnum synthese : médiane {s:.2f} s ({', '.join(f'{d:.2f}' for d in durees['synthese'])})")
-    print(f"rapport synthese / valider : {s / v:.2f} (cible ≤ 1,5)")
-    cv, cs = statistics.median(calcul["valider"]), statistics.median(calcul["synthese"])
-    print(
-        f"temps de calcul (tous processus), médianes : valider {cv:.2f} s, synthese {cs:.2f} s, rapport {cs / cv:.2f}"
-    )
-    print(f"mémoire, somme des processus de synthese : pic {max(pics['synthese']) / 2**20:.0f} Mio "
-          f"(valider : {max(pics['valider']) / 2**20:.0f} Mio) ; plus gros processus : {plus_gros / 2**20:.0f} Mio")  # fmt: skip
-    print(f"synthese.sqlite : {base / 1e6:.1f} Mo ; reponses.csv : {reponses / 1e6:.1f} Mo")
-    sys.exit(0 if s / v <= 1.5 and max(pics["synthese"]) <= 2**30 else 1)
+    mesures = Mesures(
+        arguments.nombre, taille, arguments.graine, arguments.repetitions, os.cpu_count() or 1,
+        durees, calcul, max(pics["synthese"]), max(pics["valider"]), plus_gros, base, reponses,
+    )  # fmt: skip
+    print(mesures.texte())
+    if arguments.resultats:
+        ecrire_resultats(arguments.resultats, mesures.markdown())
+        print(f"{arguments.resultats} : section « synthese » écrite")
+    sys.exit(0 if mesures.atteint else 1)
+
+
+@dataclass
+class Mesures:
+    nombre: int
+    taille: int
+    graine: int
+    repetitions: int
+    coeurs: int
+    durees: dict[str, list[float]]
+    calcul: dict[str, list[float]]
+    pic: int
+    pic_valider: int
+    plus_gros: int
+    base: int
+    reponses: int
+
+    def mediane(self, quoi: str, nom: str) -> float:
+        return statistics.median(getattr(self, quoi)[nom])
+
+    @property
+    def rapport(self) -> float:
+        return self.mediane("durees", "synthese") / self.mediane("durees", "valider")
+
+    @property
+    def rapport_calcul(self) -> float:
+        return self.mediane("calcul", "synthese") / self.mediane("calcul", "valider")
+
+    @property
+    def atteint(self) -> bool:
+        return self.rapport <= 1.5 and self.pic <= 2**30
+
+    def texte(self) -> str:
+        def serie(nom: str) -> str:
+            return ", ".join(f"{d:.2f}" for d in self.durees[nom])
+
+        return "\n".join(
+            [
+                f"{self.nombre} fichiers ({self.taille / 1e6:.1f} Mo), graine {self.graine}, "
+                f"{self.repetitions} répétitions, {self.coeurs} cœurs",
+                f"diagnum valider  : médiane {self.mediane('durees', 'valider'):.2f} s ({serie('valider')})",
+                f"diagnum synthese : médiane {self.mediane('durees', 'synthese'):.2f} s ({serie('synthese')})",
+                f"rapport synthese / valider : {self.rapport:.2f} (cible ≤ 1,5)",
+                f"temps de calcul (tous processus), médianes : valider {self.mediane('calcul', 'valider'):.2f} s, "
+                f"synthese {self.mediane('calcul', 'synthese'):.2f} s, rapport {self.rapport_calcul:.2f}",
+                f"mémoire, somme des processus de synthese : pic {self.pic / 2**20:.0f} Mio (valider : "
+                f"{self.pic_valider / 2**20:.0f} Mio) ; plus gros processus : {self.plus_gros / 2**20:.0f} Mio",
+                f"synthese.sqlite : {self.base / 1e6:.1f} Mo ; reponses.csv : {self.reponses / 1e6:.1f} Mo",
+            ]
+        )
+
+    def markdown(self) -> str:
+        def fr(x: float) -> str:
+            return f"{x:.2f}".replace(".", ",")
+
+        jour = dt.date.today().isoformat()
+        cible = "atteinte" if self.rapport <= 1.5 else "manquée"
+        return "\n".join(
+            [
+                DEBUT,
+                f"## Synthèse d'un territoire : {self.nombre} fichiers",
+                "",
+                f"Mesuré le {jour} (`python benchmarks/mesurer_synthese.py --nombre {self.nombre} "
+                f"--repetitions {self.repetitions}`), {self.coeurs} cœurs, Python {platform.python_version()} : "
+                f"{self.nombre} campagnes générées (graine {self.graine}, {self.taille / 1e6:.1f} Mo), "
+                "`diagnum synthese` du dossier et `diagnum valider` des mêmes fichiers lancés en alternance.",
+                "",
+                "| mesure | valider | synthese | rapport | cible |",
+                "| --- | --- | --- | --- | --- |",
+                f"| durée (médiane) | {fr(self.mediane('durees', 'valider'))} s | "
+                f"{fr(self.mediane('durees', 'synthese'))} s | **{fr(self.rapport)}** | ≤ 1,5 : {cible} |",
+                f"| temps de calcul, tous processus (médiane) | {fr(self.mediane('calcul', 'valider'))} s | "
+                f"{fr(self.mediane('calcul', 'synthese'))} s | {fr(self.rapport_calcul)} | (information) |",
+                f"| pic de mémoire, somme des processus | {self.pic_valider / 2**20:.0f} Mio | "
+                f"{self.pic / 2**20:.0f} Mio | | ≤ 1 Gio : {'atteinte' if self.pic <= 2**30 else 'manquée'} |",
+                "",
+                "Durées de chaque tour : valider "
+                + ", ".join(fr(d) for d in self.durees["valider"])
+                + " s ; synthese "
+                + ", ".join(fr(d) for d in self.durees["synthese"])
+                + f" s. Fichiers écrits : synthese.sqlite {self.base / 1e6:.0f} Mo, reponses.csv "
+                f"{self.reponses / 1e6:.0f} Mo.",
+                FIN,
+            ]
+        )
+
+
+DEBUT, FIN = "<!-- debut: synthese -->", "<!-- fin: synthese -->"
+
+
+def ecrire_resultats(chemin: Path, bloc: str) -> None:
+    """Remplace la section « synthese » de RESULTATS.md (ou l'ajoute à la fin), sans toucher au reste."""
+    texte = chemin.read_text(encoding="utf-8") if chemin.exists() else ""
+    if DEBUT in texte and FIN in texte:
+        avant, reste = texte.split(DEBUT, 1)
+        texte = avant + bloc + reste.split(FIN, 1)[1]
+    else:
+        texte = texte.rstrip("\n") + "\n\n" + bloc + "\n"
+    chemin.write_text(texte, encoding="utf-8")
 
 
 if __name__ == "__main__":

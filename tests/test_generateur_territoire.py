@@ -42,3 +42,27 @@ def test_fichiers_valides_varies_et_reproductibles(generateur, tmp_path):
     assert [c.read_bytes() for c in chemins] == [c.read_bytes() for c in autres]
     differents = generateur.generer(tmp_path / "c", 25, graine=8, campagnes=("2023-2024", "2024-2025"))
     assert [c.read_bytes() for c in chemins] != [c.read_bytes() for c in differents]
+
+
+def test_la_section_synthese_de_resultats_remplace_la_precedente(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("mesurer_synthese", BANC / "mesurer_synthese.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "mesurer_synthese", module)
+    spec.loader.exec_module(module)
+    mesures = module.Mesures(
+        10_000, 41_600_000, 2026, 3, 2,
+        {"valider": [10.0, 12.0, 11.0], "synthese": [15.0, 16.5, 17.0]},
+        {"valider": [18.0, 19.0, 20.0], "synthese": [29.0, 30.0, 31.0]},
+        200 * 2**20, 120 * 2**20, 220 * 2**20, 140_000_000, 77_000_000,
+    )  # fmt: skip
+    assert mesures.rapport == 1.5 and mesures.atteint
+    bloc = mesures.markdown()
+    assert "| durée (médiane) | 11,00 s | 16,50 s | **1,50** | ≤ 1,5 : atteinte |" in bloc
+    assert "| pic de mémoire, somme des processus | 120 Mio | 200 Mio | | ≤ 1 Gio : atteinte |" in bloc
+    resultats = tmp_path / "RESULTATS.md"
+    resultats.write_text("# Mesures\n\navant\n", encoding="utf-8")
+    module.ecrire_resultats(resultats, bloc)
+    module.ecrire_resultats(resultats, bloc.replace("11,00 s", "12,00 s"))
+    texte = resultats.read_text(encoding="utf-8")
+    assert texte.startswith("# Mesures\n\navant\n\n<!-- debut: synthese -->")
+    assert texte.count("<!-- debut: synthese -->") == 1 and "12,00 s" in texte and "11,00 s" not in texte
