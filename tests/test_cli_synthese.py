@@ -272,7 +272,7 @@ def test_anonyme_aucun_nom_uai_ni_commune_dans_aucun_octet(tmp_path):
     # Les chiffres publiés ne dépendent pas des pseudonymes tirés.
     texte = (dossier / "synthese.md").read_text(encoding="utf-8")
     assert "Synthèse anonyme" in texte and "| uai-invalide | 1 |" in texte and "| doublon | 2 |" in texte
-    assert "moins de 5 établissements" in texte  # le « sans objet » de quelques-uns, par exemple
+    assert "aucune statistique portant sur moins de 5 établissements n'est publiée" in texte
 
 
 def test_anonyme_moins_de_cinq_etablissements(tmp_path):
