@@ -48,7 +48,8 @@ def synthese(
     """Fait la synthèse des campagnes de nombreux établissements (département, région,
     académie) : DOSSIER/synthese.md et ses graphiques, scores.csv, reponses.csv, la base
     synthese.sqlite, repere.json (pour diagnum score et diagnum rapport --repere) et
-    rejets.csv (les fichiers laissés de côté, avec leur première erreur).
+    rejets.csv (les fichiers laissés de côté, avec leur première erreur ; avec --anonyme,
+    ils ne sont listés que sur la sortie d'erreur).
 
     Sans --anonyme, les fichiers écrits nomment les établissements (nom, UAI, commune).
 
