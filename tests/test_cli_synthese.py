@@ -207,8 +207,8 @@ def test_code_2_quand_rien_n_est_lisible(tmp_path):
 
 
 def test_options_refusees(tmp_path):
-    resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--format", "html")
-    assert resultat.exit_code == 2 and "--format md" in resultat.stderr
+    resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--format", "docx")
+    assert resultat.exit_code == 2 and "format « docx » inconnu" in resultat.stderr
     resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--correspondance", str(tmp_path / "c.csv"))
     assert resultat.exit_code == 2 and "s'emploie avec --anonyme" in resultat.stderr
     dedans = tmp_path / "s" / "prive" / "c.csv"
@@ -248,10 +248,13 @@ def test_anonyme_aucun_nom_uai_ni_commune_dans_aucun_octet(tmp_path):
     dossier = tmp_path / "publie"
     table = tmp_path / "prive" / "correspondance.csv"
     table.parent.mkdir()
-    resultat = lancer(str(TERRITOIRE), "-o", str(dossier), "--anonyme", "--correspondance", str(table))
+    resultat = lancer(
+        str(TERRITOIRE), "-o", str(dossier), "--anonyme", "--correspondance", str(table), "--format", "md,html"
+    )
     assert resultat.exit_code == 1, resultat.output
     ecrits = sorted(dossier.iterdir())
-    assert [p.name for p in ecrits] == sorted(SORTIES)  # pas de rejets.csv : il nommerait des fichiers
+    # pas de rejets.csv : il nommerait des fichiers
+    assert [p.name for p in ecrits] == sorted((*SORTIES, "synthese.html"))
     secrets = identites()
     assert len(secrets) >= 3 * 12
     for fichier in ecrits:
@@ -288,3 +291,17 @@ def test_anonyme_moins_de_cinq_etablissements(tmp_path):
     assert len(re.findall(r"\| [1-4] \| moins de 5", texte)) == 1  # le nombre d'établissements de la campagne
     repere = (tmp_path / "s" / "repere.json").read_text(encoding="utf-8")
     assert '"masque":"moins de 5 établissements"' in repere and '"mediane"' not in repere
+
+
+def test_synthese_html_autonome(tmp_path):
+    resultat = lancer(str(TERRITOIRE), "-o", str(tmp_path / "s"), "--format", "html")
+    assert resultat.exit_code == 1, resultat.output
+    assert resultat.stdout.startswith(f"{tmp_path / 's' / 'synthese.html'} : synthèse écrite (12 campagnes")
+    ecrits = sorted(p.name for p in (tmp_path / "s").iterdir())
+    assert ecrits == ["rejets.csv", "repere.json", "reponses.csv", "scores.csv", "synthese.html", "synthese.sqlite"]
+    page = (tmp_path / "s" / "synthese.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'src="data:image/png;base64,' in page
+    assert not re.search(r'(src|href)="(https?:|//)', page)
+    assert re.search(r"<th scope=\"row\">3\.4 Assistance technique</th><td class=\"nombre\">12</td>", page)
+    assert "Assistance technique : médiane 58," in page  # le texte de remplacement de l'image
+    assert "uai-invalide.yaml" in page and "Collège de l&#39;Erreur" not in page

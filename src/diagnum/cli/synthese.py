@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from diagnum.cli.commun import gerer_erreurs
-
-
-class FormatSynthese(StrEnum):
-    md = "md"
-    html = "html"
 
 
 @gerer_erreurs
@@ -42,7 +36,15 @@ def synthese(
         "À garder pour soi, hors du dossier publié.",
         show_default=False,
     ),
-    format: FormatSynthese = typer.Option(FormatSynthese.md, "--format", help="Format du rapport : md (Markdown)."),
+    formats: list[str] | None = typer.Option(
+        None,
+        "--format",
+        help="Format du rapport : md (synthese.md et ses images, par défaut), html (une seule page à ouvrir dans "
+        'un navigateur), pdf (demande pip install "diagnum[pdf]") ou tout ; se répète : --format md --format html. '
+        "Les CSV, la base et repere.json sont écrits dans tous les cas.",
+        metavar="<md|html|pdf|tout>",
+        show_default=False,
+    ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace une synthèse existante dans ce dossier."),
 ) -> None:
     """Fait la synthèse des campagnes de nombreux établissements (département, région,
@@ -62,10 +64,11 @@ def synthese(
     """
     from diagnum.cli.commun import afficher_erreur
     from diagnum.erreurs import SORTIE_OK, SORTIE_PROBLEMES, ErreurDiagnum
+    from diagnum.rapports import formats as fmt
     from diagnum.territoire.production import produire
 
-    if format is FormatSynthese.html:
-        raise ErreurDiagnum("--format html : le rapport HTML n'est pas encore disponible ; utilisez --format md")
+    demandes = fmt.lire_formats(formats)
+    fmt.verifier_formats(demandes)
     if correspondance is not None and not anonyme:
         raise ErreurDiagnum(
             "--correspondance s'emploie avec --anonyme (sans lui, les fichiers nomment déjà les établissements)"
@@ -75,14 +78,21 @@ def synthese(
             f"{correspondance} : la table de correspondance nomme les établissements ; écrivez-la hors du "
             f"dossier publié {dossier}"
         )
-    options = {"campagne": campagne, "anonyme": anonyme, "force": force, "correspondance": correspondance}
+    options = {
+        "campagne": campagne,
+        "anonyme": anonyme,
+        "force": force,
+        "correspondance": correspondance,
+        "formats": demandes,
+    }
     bilan = _avec_barre(chemins, dossier, options) if sys.stderr.isatty() else produire(chemins, dossier, **options)
     for rejet in bilan.rejets:
         lieu = f"{rejet.fichier}:{rejet.ligne}:{rejet.colonne}" if rejet.ligne else rejet.fichier
         afficher_erreur(f"{lieu}: laissé de côté : {rejet.message} ({rejet.code})")
     pluriel = "s" if bilan.retenus > 1 else ""
+    rapports = ", ".join(str(p) for p in bilan.ecrits if p.suffix in (".md", ".html", ".pdf"))
     print(
-        f"{dossier / 'synthese.md'} : synthèse écrite ({bilan.retenus} campagne{pluriel} retenue{pluriel}, "
+        f"{rapports} : synthèse écrite ({bilan.retenus} campagne{pluriel} retenue{pluriel}, "
         f"{bilan.etablissements} établissement{'s' if bilan.etablissements > 1 else ''}"
         + (
             f", {len(bilan.rejets)} fichier{'s' if len(bilan.rejets) > 1 else ''} laissé{'s' if len(bilan.rejets) > 1 else ''} de côté"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diagnum.rapports.graphiques import GRIS, PALETTE, contexte_graphique, couper, figure_en_png, nouvelle_figure
+from diagnum.rapports.graphiques import DPI, GRIS, PALETTE, contexte_graphique, couper, figure_en_png, nouvelle_figure
 from diagnum.territoire.statistiques import Resume
 
 
-def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str) -> bytes:
+def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int = DPI) -> bytes:
     """Un PNG : une boîte par (libellé, résumé) ; un résumé absent (pas de score, ou non publié) laisse
     sa place vide avec la mention « non publié »."""
     with contexte_graphique():
@@ -69,4 +69,4 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str) -> bytes
             fontsize=9,
             color=GRIS,
         )
-        return figure_en_png(figure)
+        return figure_en_png(figure, dpi)

@@ -17,6 +17,7 @@ from pathlib import Path
 from diagnum.erreurs import ErreurDiagnum, ErreurFichier, ErreurProbleme
 from diagnum.territoire.collecte import Ecart, Fiche, Rejet, chercher_fichiers, collecter
 from diagnum.territoire.sorties import (
+    BASE_SYNTHESE,
     NOM_BASE,
     NOM_REJETS,
     NOM_REPERE,
@@ -38,7 +39,9 @@ class Bilan:
     ecrits: list[Path] = field(default_factory=list)
 
 
-def verifier_sorties(dossier: Path, anonyme: bool, force: bool, correspondance: Path | None) -> None:
+def verifier_sorties(
+    dossier: Path, anonyme: bool, force: bool, correspondance: Path | None, formats: Sequence[str] = ("md",)
+) -> None:
     """Refuse (code 1) si un fichier de sortie existe déjà sans ``force`` ; code 2 si le dossier est impossible."""
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
@@ -47,9 +50,10 @@ def verifier_sorties(dossier: Path, anonyme: bool, force: bool, correspondance: 
         raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
     if force:
         return
-    noms = [NOM_SYNTHESE, NOM_SCORES, NOM_REPONSES, NOM_BASE, NOM_REPERE] + ([] if anonyme else [NOM_REJETS])
+    rapports = [f"{BASE_SYNTHESE}.{f}" for f in formats]
+    noms = [*rapports, NOM_SCORES, NOM_REPONSES, NOM_BASE, NOM_REPERE] + ([] if anonyme else [NOM_REJETS])
     existants = [nom for nom in noms if (dossier / nom).exists()]
-    if dossier.is_dir():
+    if dossier.is_dir() and "md" in formats:
         existants += sorted(p.name for p in dossier.glob("boites-*.png"))
     if correspondance is not None and correspondance.exists():
         existants.append(str(correspondance))
@@ -93,6 +97,7 @@ def produire(
     correspondance: Path | None = None,
     avancer: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
+    formats: Sequence[str] = ("md",),
 ) -> Bilan:
     """Toute la synthèse ; lève ``ErreurDiagnum`` (code 2) si aucune campagne n'est utilisable."""
     import random
@@ -106,7 +111,7 @@ def produire(
     fichiers = chercher_fichiers(chemins)
     if not fichiers:
         raise ErreurFichier("aucun fichier de campagne (.yaml ou .yml) trouvé dans " + ", ".join(map(str, chemins)))
-    verifier_sorties(dossier, anonyme, force, correspondance)
+    verifier_sorties(dossier, anonyme, force, correspondance, formats)
     if total:
         total(len(fichiers))
     preparer_dossier(dossier)
@@ -222,11 +227,24 @@ def produire(
         ecrits.append(dossier / NOM_REJETS)
     if anonyme and correspondance is not None:
         ecrire_atomique(correspondance, sorties.octets_correspondance(sorted(table)), force=force)
-    for nom, octets in sorties.images_synthese(synthese).items():
-        ecrire_atomique(dossier / nom, octets, force=force)
+    rapports: dict[str, bytes | str] = {}
+    if "html" in formats or "pdf" in formats:
+        page = sorties.page_synthese(synthese)
+        if "html" in formats:
+            rapports[f"{BASE_SYNTHESE}.html"] = page
+        if "pdf" in formats:
+            from diagnum.rapports.pdf import html_en_pdf
+
+            rapports[f"{BASE_SYNTHESE}.pdf"] = html_en_pdf(page)
+    if "md" in formats:
+        for nom, octets in sorties.images_synthese(synthese).items():
+            ecrire_atomique(dossier / nom, octets, force=force)
+            ecrits.append(dossier / nom)
+        rapports[NOM_SYNTHESE] = sorties.texte_synthese(synthese)
+    # Les rapports en dernier : un synthese.md (ou .html, .pdf) présent est une synthèse complète.
+    for nom, contenu in rapports.items():
+        ecrire_atomique(dossier / nom, contenu, force=force)
         ecrits.append(dossier / nom)
-    ecrire_atomique(dossier / NOM_SYNTHESE, sorties.texte_synthese(synthese), force=force)
-    ecrits.append(dossier / NOM_SYNTHESE)
     bilan.rejets = rejets
     bilan.ecartes = ecartes
     bilan.ecrits = ecrits

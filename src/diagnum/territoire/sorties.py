@@ -21,6 +21,8 @@ from diagnum.territoire.statistiques import Resume, effectifs, resumer
 from diagnum.territoire.synthese import MASQUE, METHODE_QUANTILES, SEUIL_ANONYMAT, Synthese
 
 NOM_SYNTHESE = "synthese.md"
+BASE_SYNTHESE = "synthese"
+MODELE_SYNTHESE_HTML = "synthese.html.j2"
 NOM_SCORES = "scores.csv"
 NOM_REPONSES = "reponses.csv"
 NOM_BASE = "synthese.sqlite"
@@ -42,16 +44,41 @@ def texte_synthese(synthese: Synthese) -> str:
     return environnement_jinja().get_template(MODELE_SYNTHESE).render(synthese=synthese)
 
 
-def images_synthese(synthese: Synthese) -> dict[str, bytes]:
-    """Une image en boîtes par campagne : le score de chaque domaine."""
+def images_synthese(synthese: Synthese, dpi: int | None = None) -> dict[str, bytes]:
+    """Une image en boîtes par campagne : le score de chaque domaine (``dpi`` : celui de l'écran par défaut)."""
+    from diagnum.rapports.graphiques import DPI
     from diagnum.territoire.graphiques import boites_png
 
     images = {}
     for c in synthese.campagnes:
         boites = [(d.axe, d.score if isinstance(d.score, Resume) else None) for d in c.domaines]
         titre = f"Scores des {c.etablissements} établissements — campagne {c.campagne}"
-        images[c.image] = boites_png(boites, titre)
+        images[c.image] = boites_png(boites, titre, dpi or DPI)
     return images
+
+
+def texte_boites(campagne) -> str:
+    """Le texte de remplacement d'une image en boîtes : la médiane et les quartiles de chaque domaine."""
+    from diagnum.affichage import score_fr
+
+    morceaux = []
+    for d in campagne.domaines:
+        if isinstance(d.score, Resume):
+            s = d.score
+            morceaux.append(f"{d.axe} : médiane {score_fr(s.mediane)}, de {score_fr(s.q1)} à {score_fr(s.q3)}")
+        else:
+            morceaux.append(f"{d.axe} : non publié")
+    return f"Scores des établissements, campagne {campagne.campagne}. " + " ; ".join(morceaux) + "."
+
+
+def page_synthese(synthese: Synthese) -> str:
+    """La page HTML autonome de la synthèse (gabarit ``synthese.html.j2``, images dans la page)."""
+    from diagnum.rapports.graphiques import DPI_IMPRESSION
+    from diagnum.rapports.html import image, rendre_html
+
+    pngs = images_synthese(synthese, DPI_IMPRESSION)
+    images = {c.image: image(pngs[c.image], texte_boites(c)) for c in synthese.campagnes}
+    return rendre_html(MODELE_SYNTHESE_HTML, {"synthese": synthese, "images": images})
 
 
 def _lignes_scores(connexion: sqlite3.Connection) -> Iterable[tuple]:
