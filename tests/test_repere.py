@@ -168,3 +168,16 @@ def test_rapport_et_radar_avec_repere(repere, tmp_path):
     assert (tmp_path / "avec" / "radar.png").read_bytes() != (tmp_path / "sans" / "radar.png").read_bytes()
     resultat = runner.invoke(app, ["radar", fichier, "-o", str(tmp_path / "r.png"), "--repere", str(repere)])
     assert resultat.exit_code == 0 and (tmp_path / "r.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_rapport_html_avec_repere(repere, tmp_path):
+    fichier = str(BONS / "etablissement-07.yaml")
+    resultat = runner.invoke(
+        app, ["rapport", fichier, "-o", str(tmp_path / "r"), "--format", "html", "--repere", str(repere)]
+    )
+    assert (resultat.exit_code, resultat.stderr) == (0, ""), resultat.output
+    page = (tmp_path / "r" / "rapport.html").read_text(encoding="utf-8")
+    assert '<h2 id="territoire">Parmi les établissements du territoire</h2>' in page
+    assert "au-dessus de 50\u00a0% des 12 établissements" in page
+    sans = runner.invoke(app, ["rapport", fichier, "-o", str(tmp_path / "s"), "--format", "html"])
+    assert sans.exit_code == 0 and "territoire" not in (tmp_path / "s" / "rapport.html").read_text(encoding="utf-8")

@@ -96,7 +96,7 @@ def rapport(
     def html() -> str:
         from diagnum.rapports.html import page_rapport
 
-        return page_rapport(campagne, referentiel, profil, resume_seul=resume)
+        return page_rapport(campagne, referentiel, profil, resume_seul=resume, repere=situation)
 
     fichiers = fmt.produire(base, demandes, markdown=markdown, html=html)
     fmt.ecrire(dossier, fichiers, force=force, principaux=principaux)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
     from diagnum.campagne.modele import Campagne
     from diagnum.referentiel import Referentiel
+    from diagnum.territoire.repere import Repere
 
 MODELE_RAPPORT_HTML = "rapport.html.j2"
 MODELE_PROGRESSION_HTML = "progression.html.j2"
@@ -163,9 +164,15 @@ def calcul_html(referentiel: Referentiel) -> str:
 
 
 def page_rapport(
-    campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None, *, resume_seul: bool = False
+    campagne: Campagne,
+    referentiel: Referentiel,
+    profil: Profil | None = None,
+    *,
+    resume_seul: bool = False,
+    repere: Repere | None = None,
 ) -> str:
-    """La page HTML du rapport d'une campagne (``resume_seul`` : le résumé pour le conseil d'administration seul)."""
+    """La page HTML du rapport d'une campagne (``resume_seul`` : le résumé pour le conseil d'administration seul ;
+    ``repere`` : l'établissement situé parmi ceux du territoire, ``--repere``)."""
     from markupsafe import Markup
 
     from diagnum.calculs.scores import calculer_profil
@@ -174,8 +181,8 @@ def page_rapport(
     from diagnum.rapports.resume import donnees_resume
 
     profil = profil or calculer_profil(campagne, referentiel)
-    contexte = contexte_rapport(campagne, referentiel, profil)
-    images = {"radar": image(radar_png([profil], dpi=DPI_IMPRESSION), texte_radar([profil]))}
+    contexte = contexte_rapport(campagne, referentiel, profil, repere)
+    images = {"radar": image(radar_png([profil], dpi=DPI_IMPRESSION, repere=repere), texte_radar([profil]))}
     images[NOM_RADAR] = images["radar"]
     if not resume_seul:
         for domaine in referentiel.domaines:
