@@ -146,9 +146,11 @@ def afficher_repere(profil: Profil, repere: Repere) -> None:
 
     from diagnum.affichage import nombre_fr
     from diagnum.cli.commun import console_rich
+    from diagnum.echappement import echapper_terminal
 
     console = console_rich()
-    titre = f"Parmi les {repere.etablissements} établissements du territoire (campagne {repere.campagne})"
+    campagne = echapper_terminal(repere.campagne)
+    titre = f"Parmi les {repere.etablissements} établissements du territoire (campagne {campagne})"
     tableau = Table(show_edge=False, pad_edge=False, title=titre, title_justify="left")
     for colonne, alignement in (("Domaine", "left"), ("Score", "right"), ("Médiane", "right")):
         tableau.add_column(colonne, justify=alignement, no_wrap=colonne != "Domaine")

@@ -90,7 +90,9 @@ def synthese(
         lieu = f"{rejet.fichier}:{rejet.ligne}:{rejet.colonne}" if rejet.ligne else rejet.fichier
         afficher_erreur(f"{lieu}: laissé de côté : {rejet.message} ({rejet.code})")
     pluriel = "s" if bilan.retenus > 1 else ""
-    rapports = ", ".join(str(p) for p in bilan.ecrits if p.suffix in (".md", ".html", ".pdf"))
+    from diagnum.echappement import echapper_terminal
+
+    rapports = ", ".join(echapper_terminal(p) for p in bilan.ecrits if p.suffix in (".md", ".html", ".pdf"))
     print(
         f"{rapports} : synthèse écrite ({bilan.retenus} campagne{pluriel} retenue{pluriel}, "
         f"{bilan.etablissements} établissement{'s' if bilan.etablissements > 1 else ''}"

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diagnum.rapports.graphiques import DPI, GRIS, PALETTE, contexte_graphique, couper, figure_en_png, nouvelle_figure
+from diagnum.rapports.graphiques import (
+    DPI,
+    GRIS,
+    LIGNES_MAX,
+    PALETTE,
+    contexte_graphique,
+    couper,
+    figure_en_png,
+    nouvelle_figure,
+)
 from diagnum.territoire.statistiques import Resume
 
 
@@ -59,7 +68,7 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
         axe.set_axisbelow(True)
         for cote in ("top", "right"):
             axe.spines[cote].set_visible(False)
-        figure.suptitle(couper(titre, 90), fontsize=13, fontweight="bold", y=0.97, va="top")
+        figure.suptitle(couper(titre, 90, LIGNES_MAX), fontsize=13, fontweight="bold", y=0.97, va="top")
         figure.text(
             0.5,
             0.02,
