@@ -360,6 +360,16 @@ def markdown(
     return "\n".join(lignes)
 
 
+MARQUE_SYNTHESE = "<!-- debut: synthese -->"
+
+
+def section_synthese(chemin: Path) -> str:
+    """La section de ``mesurer_synthese.py`` (de sa marque à la fin du fichier), gardée telle quelle."""
+    ancien = chemin.read_text(encoding="utf-8") if chemin.exists() else ""
+    debut = ancien.find(MARQUE_SYNTHESE)
+    return "" if debut < 0 else "\n" + ancien[debut:]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repetitions", type=int, default=11, help="tours par mesure (au moins 7)")
@@ -401,9 +411,8 @@ def main() -> int:
         print(f"  {nom:50} {valeur:7.1f} ms")
 
     if arguments.resultats:
-        arguments.resultats.write_text(
-            markdown(rapports, couts, referentiel, arguments.lot, lot_libyaml), encoding="utf-8"
-        )
+        texte = markdown(rapports, couts, referentiel, arguments.lot, lot_libyaml)
+        arguments.resultats.write_text(texte + section_synthese(arguments.resultats), encoding="utf-8")
         print(f"\n{arguments.resultats} écrit")
     return 0 if all(r.atteint for r in rapports) else 1
 
