@@ -334,3 +334,16 @@ def test_un_enseignant_de_plus_au_nombre_de_reference_ne_montre_aucune_baisse(tm
     assert {d["moyens"]["tendance"] for d in document["domaines"] if d["moyens"]} == {"stable"}
     assert document["items"] == []
     assert document["reference"] == [{"id": "enseignants", "libelle": "Nombre d’enseignants", "avant": 47, "apres": 48}]
+
+
+def test_une_question_si_oui_non_posee_avant_s_ecrit_non_posee(tmp_path):
+    def sans_droits(donnees) -> None:
+        donnees["reponses"]["enseignant_en_classe"]["droits_ressources_transversales"] = "non"
+        donnees["reponses"]["enseignant_en_classe"]["enseignants_ressources_transversales"] = None
+
+    avant = copie_modifiee(APRES, tmp_path / "avant.yaml", sans_droits)
+    resultat = compare(avant, APRES)
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    assert "      enseignants_ressources_transversales : non posée → 17" in resultat.stdout
+    assert "      droits_ressources_transversales : non → oui" in resultat.stdout

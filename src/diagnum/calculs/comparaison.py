@@ -111,6 +111,17 @@ class Changement:
     avant: object
     apres: object
     sens: str
+    #: Faux quand la question n'était pas posée (condition « Si oui » non remplie) dans cette campagne.
+    avant_posee: bool = True
+    apres_posee: bool = True
+
+    @property
+    def avant_ecrit(self) -> str:
+        return afficher_reponse(self.avant, self.avant_posee)
+
+    @property
+    def apres_ecrit(self) -> str:
+        return afficher_reponse(self.apres, self.apres_posee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +263,11 @@ def _changements_item(
         if v1 == v2:
             return []
         sens = _sens(_valeur(item, v1, avant, referentiel), _valeur(item, v2, apres, referentiel))
-        return [Changement(domaine, item.id, item.question, v1, v2, sens)]
+        posees = (
+            condition_remplie(referentiel, avant.reponses, item) is not False,
+            condition_remplie(referentiel, apres.reponses, item) is not False,
+        )
+        return [Changement(domaine, item.id, item.question, v1, v2, sens, *posees)]
     cellules_avant, cellules_apres = _cellules(v1, item), _cellules(v2, item)
     libelles_lignes = {ligne.id: ligne.libelle.rstrip(" .") for ligne in item.lignes}
     libelles_colonnes = {colonne.id: colonne.libelle for colonne in item.colonnes}
@@ -476,10 +491,11 @@ def statut_fr(statut: str | None) -> str:
     return LIBELLES_STATUTS.get(statut, statut) if statut else "sans statut"
 
 
-def afficher_reponse(valeur: object) -> str:
-    """Une réponse telle qu'on l'écrit dans le fichier, ou « sans réponse »."""
+def afficher_reponse(valeur: object, posee: bool = True) -> str:
+    """Une réponse telle qu'on l'écrit dans le fichier, « sans réponse », ou « non posée » pour une
+    question « Si oui » dont la condition n'est pas remplie."""
     if valeur is None:
-        return "sans réponse"
+        return "sans réponse" if posee else "non posée"
     if isinstance(valeur, dict) and set(valeur) == set(MODALITES):
         return ", ".join(f"{modalite(m)} {nombre_fr(valeur[m])}" for m in MODALITES)
     if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):

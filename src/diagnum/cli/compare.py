@@ -73,7 +73,6 @@ def texte_comparaison(comparaison: Comparaison) -> str:
         LIBELLES_SENS,
         NEUTRE,
         REGRESSION,
-        afficher_reponse,
         statut_fr,
     )
     from diagnum.echappement import echapper_lignes, echapper_terminal
@@ -120,7 +119,7 @@ def texte_comparaison(comparaison: Comparaison) -> str:
             lignes.append(f"  {titre}")
             for c in changements:
                 lignes.append(f"    - {' '.join(c.libelle.split()).rstrip(' :')}")
-                lignes.append(f"      {c.id} : {afficher_reponse(c.avant)} → {afficher_reponse(c.apres)}")
+                lignes.append(f"      {c.id} : {c.avant_ecrit} → {c.apres_ecrit}")
 
     lignes.append("")
     if not comparaison.objectifs:

@@ -25,7 +25,6 @@ from diagnum.calculs.comparaison import (
     Comparaison,
     Ecart,
     Evolution,
-    afficher_reponse,
     delta_fr,
     statut_fr,
 )
@@ -74,8 +73,8 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
                     {
                         "id": c.id,
                         "libelle": c.libelle.rstrip(" :."),
-                        "avant": afficher_reponse(c.avant),
-                        "apres": afficher_reponse(c.apres),
+                        "avant": c.avant_ecrit,
+                        "apres": c.apres_ecrit,
                     }
                     for c in changements
                 ],
