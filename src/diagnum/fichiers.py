@@ -155,36 +155,11 @@ def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) 
     aucun temporaire.
     """
     donnees = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
-    chemin = Path(chemin)
-    dossier, mode = _verifier_cible(chemin, force)
-
-    import tempfile
-
-    temporaire = None
-    try:
-        with interruptible():
-            try:
-                with _sans_interruption():
-                    descripteur, temporaire = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".tmp", dir=dossier)
-                with os.fdopen(descripteur, "wb") as flux:
-                    os.chmod(temporaire, mode)
-                    flux.write(donnees)
-                    flux.flush()
-                    os.fsync(flux.fileno())
-                with _sans_interruption():
-                    if force or not _lier_sans_ecraser(temporaire, chemin, chemin):
-                        os.replace(temporaire, chemin)
-                    else:
-                        with contextlib.suppress(OSError):
-                            os.unlink(temporaire)
-                    temporaire = None
-                _synchroniser_dossier(dossier)
-            finally:
-                if temporaire is not None:
-                    with _sans_interruption(), contextlib.suppress(OSError):
-                        os.unlink(temporaire)
-    except OSError as exc:
-        raise ErreurFichier(message_systeme(exc, chemin)) from None
+    with (
+        ecriture_atomique(chemin, force=force) as temporaire,
+        os.fdopen(os.open(temporaire, os.O_WRONLY | os.O_TRUNC), "wb") as flux,
+    ):
+        flux.write(donnees)
 
 
 def _verifier_cible(chemin: Path, force: bool) -> tuple[Path, int]:
