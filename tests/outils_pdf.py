@@ -224,7 +224,7 @@ def _texte_long(longueur: int, graine: int) -> str:
 def campagne_stress(source: Path, cible: Path) -> Path:
     """Écrit dans ``cible`` la campagne ``source`` poussée à ses bornes : nom, commune, campagne,
     libellé et responsable de chaque action à la longueur maximale d'un texte, commentaires à la leur,
-    un objectif par domaine avec cinq actions. Rend ``cible``."""
+    un objectif par domaine avec cinq actions, et toutes les parties communiquées à chaque public. Rend ``cible``."""
     import datetime as dt
 
     from ruamel.yaml import YAML
@@ -259,6 +259,10 @@ def campagne_stress(source: Path, cible: Path) -> Path:
     while sum(len(ligne) + 1 for ligne in lignes) < referentiel.bornes.commentaires:
         lignes.append(_texte_long(200, len(lignes)))
     donnees["commentaires"] = "\n".join(lignes)[: referentiel.bornes.commentaires]
+    # Chaque public reçoit chaque partie (diagnum communiquer).
+    from diagnum.campagne.communication import PARTIES, PUBLICS
+
+    donnees["communication"] = {public: {"parties": list(PARTIES)} for public in PUBLICS}
     with cible.open("w", encoding="utf-8") as flux:
         yaml.dump(donnees, flux)
     return cible

@@ -41,6 +41,15 @@ class Enquete(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
+class ChoixCommunication(NamedTuple):
+    """Ce que l'établissement a choisi de communiquer à un public (bloc ``communication:``) : les parties
+    du document (``campagne.communication.PARTIES``), et les domaines dont les scores sont montrés
+    (``None`` : tous)."""
+
+    parties: tuple[str, ...] = ()
+    domaines: tuple[str, ...] | None = None
+
+
 class Etablissement(NamedTuple):
     """Identification de l'établissement (aucune donnée personnelle)."""
 
@@ -72,6 +81,8 @@ class Campagne:
     objectifs: tuple[Objectif, ...] = ()
     #: public (enseignants, familles, divisions) → enquête importée
     enquetes: dict[str, Enquete] = field(default_factory=dict)
+    #: public (personnels, academie, collectivite, familles, grand-public) → ce qui lui est communiqué
+    communication: dict[str, ChoixCommunication] = field(default_factory=dict)
 
     @property
     def libelle(self) -> str:

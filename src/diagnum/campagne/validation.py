@@ -24,6 +24,7 @@ from diagnum.calculs.regles import (
     questions,
     reference_manquante,
 )
+from diagnum.campagne.communication import verifier_communication
 from diagnum.campagne.diagnostics import CONSTATS_MAX, DEBUT, Diagnostic, Position, avertissement, erreur, trier
 from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Enquete, Etablissement, Objectif
 from diagnum.erreurs import ErreurReferentiel
@@ -41,6 +42,7 @@ CLES_RACINE = (
     "commentaires",
     "objectifs",
     "enquetes",
+    "communication",
 )
 CLES_ENQUETE = ("repondants", "date", "sources")
 CLES_ETABLISSEMENT = ("nom", "uai", "commune")
@@ -1000,6 +1002,7 @@ def valider_arbre(
         commentaires=v.texte(racine.get("commentaires"), "commentaires", referentiel.bornes.commentaires),
         objectifs=v.objectifs(racine.get("objectifs")),
         enquetes=_enquetes(v, racine.get("enquetes"), reference),
+        communication=verifier_communication(v, racine.get("communication")),
     )
     v.rapporter_sans_reponse(racine.position)
     return Resultat(trier(v.constats), campagne, referentiel)
