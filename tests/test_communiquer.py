@@ -109,7 +109,7 @@ def test_rien_n_est_montre_qui_n_a_pas_ete_choisi(documents, public):
     assert ("![" in markdown) == ("radar" in choix.parties)
     fichiers = sorted(p.name for p in documents.glob(f"*-{public}.*"))
     attendus = [f"communication-{public}.{f}" for f in ("html", "md", "pdf")]
-    assert fichiers == sorted([*attendus, *([f"progres-{public}.png"] if "radar" in choix.parties else [])])
+    assert fichiers == sorted([*attendus, *([f"progres-{public}.svg"] if "radar" in choix.parties else [])])
 
 
 @pytest.mark.parametrize("public", list(PUBLICS))

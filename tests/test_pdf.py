@@ -280,3 +280,27 @@ def test_la_synthese_a_un_signet_par_section_et_par_legende(pdfs):
     attendus = [" ".join(titre.split()) for titre in lecture.titres]
     assert len(attendus) > 3
     assert [" ".join(m.split()) for m in signets(pdfs["synthese"])] == attendus
+
+
+def test_un_tableau_coupe_repete_sa_ligne_d_en_tete(tmp_path):
+    """Avec la feuille de style des rapports, un long tableau repris sur trois pages recommence sur chacune
+    par sa ligne d'en-tête (sur son fond), et aucune page ne finit par elle."""
+    weasyprint_requis()
+    from importlib import resources
+
+    from diagnum.rapports.pdf import html_en_pdf
+
+    style = resources.files("diagnum.rapports").joinpath("modeles/style.css").read_text(encoding="utf-8")
+    lignes = "".join(f"<tr><th scope='row'>Ligne {i}</th><td class='nombre'>{i}</td></tr>" for i in range(150))
+    page = (
+        f'<html lang="fr"><head><title>Long tableau</title><style>{style}</style></head><body>'
+        '<h1 data-entete="Essai">Essai</h1><div class="tableau"><table><thead><tr><th scope="col">Colonne A</th>'
+        f'<th scope="col" class="nombre">Colonne B</th></tr></thead><tbody>{lignes}</tbody></table></div></body></html>'
+    )
+    chemin = tmp_path / "long.pdf"
+    chemin.write_bytes(html_en_pdf(page))
+    pages = int(infos(chemin)["Pages"])
+    assert pages >= 3
+    for numero in range(1, pages + 1):
+        assert texte(chemin, numero, numero).count("Colonne A Colonne B") == 1, numero
+    assert fins_de_page_orphelines(chemin) == []

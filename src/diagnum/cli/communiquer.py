@@ -70,6 +70,7 @@ def communiquer(
         RienDeChoisi,
         choisir_parties,
         contenu_communication,
+        nom_image,
         page_communication,
         texte_communication,
     )
@@ -90,7 +91,7 @@ def communiquer(
 
         precedente = charger_comparables([avant, fichier], force=False)[0][0]
     base = f"communication-{public}"
-    images_md = [f"progres-{public}.png"] if "radar" in choix.parties else []
+    images_md = [nom_image(public)] if "radar" in choix.parties else []
     principaux = fmt.noms_fichiers(base, demandes)
     fmt.refuser_existants(dossier, fmt.noms_fichiers(base, demandes, images_md), force)
     document = contenu_communication(campagne, referentiel, public, choix, avant=precedente)

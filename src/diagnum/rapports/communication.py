@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 PUBLICS_SIMPLES = ("familles", "grand-public")
 #: Sous ce nombre, un effectif n'est pas écrit : « moins de 5 » (un petit groupe serait reconnu).
 EFFECTIF_MINIMAL = 5
-NOM_RADAR = "progres.png"
 REFERENTIEL_EN_UNE_LIGNE = (
     "Le référentiel « collège/lycée numérique » est un outil de diagnostic proposé par le ministère de "
     "l'Éducation nationale : il aide l'établissement à faire le point sur la place du numérique et à "
@@ -85,6 +84,7 @@ class Communication:
     date: str | None
     precedente: str | None
     parties: tuple[str, ...]
+    #: Le diagramme (octets SVG) et son texte de remplacement.
     radar: tuple[bytes, str] | None = None
     domaines: tuple[LigneDomaine, ...] | None = None
     participation: tuple[str, ...] = ()
@@ -245,9 +245,9 @@ def contenu_communication(
         profils = [comparaison.avant, profil] if comparaison else [profil]
         octets = b""
         if dessiner:
-            from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png
+            from diagnum.rapports.graphiques import radar_svg
 
-            octets = radar_png(profils, dpi=DPI_IMPRESSION)
+            octets = radar_svg(profils)
         valeurs["radar"] = (octets, texte_radar(profils))
 
     if "scores" in parties:
@@ -312,6 +312,14 @@ def phrase_participation(referentiel: Referentiel, public: str, repondants: int)
 
 
 MODELE_MD = "communication.md.j2"
+
+
+def nom_image(public: str) -> str:
+    """Le fichier du diagramme des progrès, à côté du Markdown (SVG : net à toute taille, dessiné sans
+    matplotlib)."""
+    return f"progres-{public}.svg"
+
+
 MODELE_HTML = "communication.html.j2"
 
 
@@ -322,7 +330,7 @@ def texte_communication(document: Communication) -> dict[str, bytes | str]:
     fichiers: dict[str, bytes | str] = {}
     image = None
     if document.radar is not None:
-        image = f"progres-{document.public}.png"
+        image = nom_image(document.public)
         fichiers[image] = document.radar[0]
     texte = environnement_jinja().get_template(MODELE_MD).render(doc=document, image=image)
     fichiers[f"communication-{document.public}.md"] = texte
@@ -331,7 +339,19 @@ def texte_communication(document: Communication) -> dict[str, bytes | str]:
 
 def page_communication(document: Communication) -> str:
     """La page HTML autonome (images dans la page), source aussi du PDF."""
-    from diagnum.rapports.html import image, rendre_html
+    import base64
 
-    radar = image(*document.radar) if document.radar is not None else None
+    from diagnum.rapports.graphiques import taille_svg
+    from diagnum.rapports.html import rendre_html
+
+    radar = None
+    if document.radar is not None:
+        octets, alt = document.radar
+        largeur, hauteur = taille_svg(octets)
+        radar = {
+            "src": "data:image/svg+xml;base64," + base64.b64encode(octets).decode("ascii"),
+            "alt": alt,
+            "largeur": largeur,
+            "hauteur": hauteur,
+        }
     return rendre_html(MODELE_HTML, {"doc": document, "radar": radar})
