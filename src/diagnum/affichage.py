@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from diagnum.referentiel import MODALITES
+from diagnum.vocabulaire import MODALITES
 
 # Les modalités sont des clés ASCII dans les fichiers ; voici comment les lire.
 LIBELLES_MODALITES = dict(zip(MODALITES, ("jamais", "occasionnellement", "régulièrement"), strict=True))
