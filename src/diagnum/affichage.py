@@ -65,6 +65,12 @@ def abreger(texte: str, longueur: int = LONGUEUR_CITATION) -> str:
     return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
 
 
+def pluriel(nombre: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 ligne », « 2 lignes » ; « 0 ligne » (0 prend le singulier, comme en français) ;
+    un pluriel irrégulier en troisième argument (« 2 réponses mises »)."""
+    return f"{nombre} {singulier if nombre <= 1 else (pluriel or singulier + 's')}"
+
+
 def modalite(cle: str) -> str:
     """Le libellé accentué d'une modalité de répartition."""
     return LIBELLES_MODALITES.get(cle, cle)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from diagnum.affichage import date_fr, nombre_fr, score_fr
+from diagnum.affichage import date_fr, nombre_fr, pluriel, score_fr
 from diagnum.calculs.comparaison import (
     AMELIORATION,
     EXPLICATIONS_SENS,
@@ -90,9 +90,6 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
                     "groupes": groupes,
                 }
             )
-
-    def pluriel(n: int, mot: str) -> str:
-        return f"{n} {mot}{'s' if n > 1 else ''}"
 
     objectifs = []
     for b in comparaison.objectifs:
