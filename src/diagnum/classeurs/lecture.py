@@ -1,0 +1,245 @@
+"""Lire un classeur rempli (ODS ou XLSX) : bord d'entrée de ``diagnum fusionner``.
+
+Le classeur est lu par python-calamine (importé seulement ici), qui ne calcule rien : une formule
+n'est jamais évaluée, seule sa dernière valeur enregistrée est lue, et aucun lien externe n'est suivi.
+Chaque réponse est retrouvée par l'identifiant de sa ligne (colonne A), jamais par la place de la
+ligne ; un classeur dont la structure a été altérée (feuille renommée, ligne inconnue ou en double,
+texte d'une question changé) est refusé, chaque altération située à sa feuille et sa cellule.
+
+Les valeurs lues deviennent l'arbre positionné qu'aurait donné un fichier YAML (``lecture_yaml``) ;
+la validation de ``diagnum valider`` s'y applique telle quelle, mêmes constats, mêmes mots, et
+chaque position y renvoie à une cellule (« Usages 3.6.1!D8 »).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from diagnum.campagne.diagnostics import Diagnostic, Position
+from diagnum.campagne.validation import Resultat, valider_arbre
+from diagnum.classeurs.modele import (
+    COLONNE_ID,
+    COLONNE_TEXTE,
+    COLONNES_SAISIE,
+    ID_CAMPAGNE,
+    ID_REFERENTIEL,
+    ID_UAI,
+    PRESENTATION,
+    construire_classeur,
+    parties_connues,
+    reference_cellule,
+)
+from diagnum.erreurs import ErreurProbleme
+from diagnum.fichiers import lire_octets
+from diagnum.lecture_yaml import Cle, Scalaire, Tableau
+from diagnum.referentiel import MODALITES, Referentiel, charger_referentiel
+
+#: Un classeur de campagne pèse quelques dizaines de kilo-octets.
+TAILLE_CLASSEUR_MAX = 20 * 1024 * 1024
+_ENTIER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+
+
+class ClasseurIllisible(ErreurProbleme):
+    """Un classeur qu'on ne peut pas relire sans deviner : chaque altération à sa cellule (code 1)."""
+
+    def __init__(self, chemin: str, constats: list[str]) -> None:
+        self.constats = constats
+        detail = "\n".join(f"{chemin}:{c}" for c in constats)
+        super().__init__(f"{detail}\n{chemin} : classeur refusé ; rien n'a été fusionné")
+
+
+class ClasseurLu(NamedTuple):
+    """Ce qu'un classeur rempli contient : son identité, et l'arbre de ses réponses validé."""
+
+    chemin: str
+    referentiel: str
+    uai: str | None
+    campagne: str | None
+    resultat: Resultat
+    #: Position fictive (ligne) → place de la cellule (« Usages 3.6.1!D8 »).
+    places: list[str]
+    racine: Tableau
+
+    def place(self, position: Position | None) -> str:
+        if position is None or not 0 < position.ligne <= len(self.places):
+            return PRESENTATION + "!A1"
+        return self.places[position.ligne - 1]
+
+
+def _texte(valeur: object) -> str:
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    if isinstance(valeur, (dt.date, dt.datetime)):
+        return valeur.isoformat()
+    return str(valeur).strip() if valeur is not None else ""
+
+
+def _vide(valeur: object) -> bool:
+    return valeur is None or (isinstance(valeur, str) and valeur.strip() == "")
+
+
+def _scalaire(valeur: object, position: Position) -> Scalaire:
+    """Une cellule comme l'aurait lue le YAML : nombre, texte, date (une formule : sa valeur enregistrée)."""
+    if isinstance(valeur, bool):
+        return Scalaire(valeur, position, "true" if valeur else "false")
+    if isinstance(valeur, float):
+        return Scalaire(int(valeur) if valeur.is_integer() else valeur, position, _texte(valeur))
+    if isinstance(valeur, dt.datetime):
+        valeur = valeur.date() if valeur.time() == dt.time() else valeur
+        return Scalaire(valeur, position, valeur.isoformat())
+    if isinstance(valeur, (int, dt.date)):
+        return Scalaire(valeur, position, _texte(valeur))
+    if isinstance(valeur, dt.timedelta):
+        return Scalaire(str(valeur), position, str(valeur))
+    texte = str(valeur)
+    nettoye = texte.strip()
+    if _ENTIER.fullmatch(nettoye):
+        return Scalaire(int(nettoye), position, nettoye)
+    if _DECIMAL.fullmatch(nettoye):
+        return Scalaire(float(nettoye), position, nettoye)
+    # Une cellule de texte libre garde ses fins de ligne ; une réponse courte est lue sans ses blancs.
+    return Scalaire(texte if "\n" in nettoye else nettoye, position, nettoye)
+
+
+def _colonne(indice: int) -> str:
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[indice] if indice < 26 else f"A{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[indice - 26]}"
+
+
+def lire_classeur(chemin: Path) -> ClasseurLu:
+    """Lit et valide un classeur ; lève ``ClasseurIllisible`` (code 1) ou ``ErreurFichier`` (code 2)."""
+    contenu = lire_octets(chemin, TAILLE_CLASSEUR_MAX)
+    nom = chemin.name
+    try:
+        import io
+
+        from python_calamine import CalamineWorkbook
+
+        livre = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+        feuilles = {n: livre.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in livre.sheet_names}
+    except Exception as exc:  # calamine : zip ou XML abîmé, chiffré, autre format
+        raise ClasseurIllisible(
+            nom, [f"1:1: ce n'est pas un classeur ODS ou XLSX lisible ({type(exc).__name__})"]
+        ) from None
+    return lire_feuilles(nom, feuilles)
+
+
+def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> ClasseurLu:
+    """Les feuilles lues (valeurs des cellules, ligne par ligne) → réponses validées, ou ``ClasseurIllisible``."""
+    constats: list[str] = []
+    presentation = feuilles.get(PRESENTATION)
+    if presentation is None:
+        raise ClasseurIllisible(
+            nom,
+            [
+                f"{PRESENTATION}!A1: feuille « {PRESENTATION} » absente : ce classeur n'a pas été écrit par diagnum classeur"
+            ],
+        )
+    identite: dict[str, tuple[str, str]] = {}
+    for numero, rangee in enumerate(presentation, 1):
+        if rangee and _texte(rangee[0]) in (ID_REFERENTIEL, ID_UAI, ID_CAMPAGNE) and len(rangee) > 3:
+            identite[_texte(rangee[0])] = (_texte(rangee[3]), reference_cellule(PRESENTATION, numero, "D"))
+    version = identite.get(ID_REFERENTIEL, ("", ""))[0]
+    if not version:
+        raise ClasseurIllisible(nom, [f"{PRESENTATION}!D1: version du référentiel introuvable dans la présentation"])
+    referentiel = charger_referentiel(version)
+    attendu = construire_classeur(referentiel, None, parties_connues(referentiel))
+    lignes: dict[str, tuple[str, object]] = {}  # identifiant → (feuille attendue, rangée)
+    for feuille in attendu.feuilles:
+        for rangee in feuille.rangees:
+            if rangee.identifiant:
+                lignes[rangee.identifiant] = (feuille.nom, rangee)
+    noms = {f.nom for f in attendu.feuilles}
+    places: list[str] = []
+    cellules: dict[tuple[str, ...], tuple[object, Position]] = {}
+    vus: dict[str, str] = {}
+    for nom_feuille, rangees in feuilles.items():
+        if nom_feuille not in noms:
+            constats.append(
+                f"{nom_feuille}!A1: feuille « {nom_feuille} » inconnue (renommée ou ajoutée ?) ; "
+                "rendez-lui son nom, ou écrivez un nouveau classeur"
+            )
+            continue
+        for numero, valeurs in enumerate(rangees, 1):
+            identifiant = _texte(valeurs[0]) if valeurs else ""
+            if not identifiant or identifiant == "Identifiant (ne pas modifier)":
+                continue
+            place_id = reference_cellule(nom_feuille, numero, COLONNE_ID)
+            if identifiant not in lignes:
+                constats.append(
+                    f"{place_id}: identifiant « {identifiant} » inconnu ; cette ligne ne peut pas être relue"
+                )
+                continue
+            if identifiant in vus:
+                constats.append(f"{place_id}: identifiant « {identifiant} » en double (déjà en {vus[identifiant]})")
+                continue
+            vus[identifiant] = place_id
+            _, modele = lignes[identifiant]
+            texte = _texte(valeurs[2]) if len(valeurs) > 2 else ""
+            if modele.saisies and texte != modele.texte.strip():
+                constats.append(
+                    f"{reference_cellule(nom_feuille, numero, COLONNE_TEXTE)}: le texte de la question « {identifiant} » "
+                    "a été modifié ; remettez celui du référentiel"
+                )
+                continue
+            for indice, saisie in enumerate(modele.saisies):
+                colonne = COLONNES_SAISIE[indice]
+                valeur = valeurs[3 + indice] if len(valeurs) > 3 + indice else None
+                if _vide(valeur):
+                    continue
+                places.append(reference_cellule(nom_feuille, numero, colonne))
+                cellules[saisie.chemin] = (valeur, Position(len(places), 1))
+    if constats:
+        raise ClasseurIllisible(nom, constats)
+    racine = _arbre(referentiel, identite, cellules, places)
+    resultat = valider_arbre(racine, charger_referentiel, chemin=nom)
+    uai = identite.get(ID_UAI, ("", ""))[0] or None
+    campagne = identite.get(ID_CAMPAGNE, ("", ""))[0] or None
+    return ClasseurLu(nom, version, uai, campagne, resultat, places, racine)
+
+
+def _arbre(
+    referentiel: Referentiel,
+    identite: dict[str, tuple[str, str]],
+    cellules: dict[tuple[str, ...], tuple[object, Position]],
+    places: list[str],
+) -> Tableau:
+    """L'arbre qu'aurait lu ``lecture_yaml`` d'un fichier de campagne contenant ces cellules."""
+
+    def ajouter(tableau: Tableau, chemin: tuple[str, ...], noeud: object, position: Position) -> None:
+        for cle in chemin[:-1]:
+            if cle not in tableau.entrees:
+                tableau.entrees[cle] = (Cle(cle, position), Tableau(position, {}))
+            tableau = tableau.entrees[cle][1]
+        tableau.entrees[chemin[-1]] = (Cle(chemin[-1], position), noeud)
+
+    def position_identite(cle: str) -> Position:
+        places.append(identite[cle][1])
+        return Position(len(places), 1)
+
+    racine = Tableau(Position(0, 1), {})
+    version_position = position_identite(ID_REFERENTIEL)
+    racine.entrees["referentiel"] = (
+        Cle("referentiel", version_position),
+        Scalaire(referentiel.version, version_position, referentiel.version),
+    )
+    if identite.get(ID_UAI, ("", ""))[0]:
+        p = position_identite(ID_UAI)
+        ajouter(racine, ("etablissement", "uai"), Scalaire(identite[ID_UAI][0], p, identite[ID_UAI][0]), p)
+    if identite.get(ID_CAMPAGNE, ("", ""))[0]:
+        p = position_identite(ID_CAMPAGNE)
+        ajouter(racine, ("campagne",), Scalaire(identite[ID_CAMPAGNE][0], p, identite[ID_CAMPAGNE][0]), p)
+    for chemin, (valeur, position) in cellules.items():
+        if chemin[-1] in MODALITES and len(chemin) == 4:
+            ajouter(racine, chemin, _scalaire(valeur, position), position)
+        else:
+            ajouter(racine, chemin, _scalaire(valeur, position), position)
+    return racine
+
+
+def erreurs_situees(lu: ClasseurLu) -> list[tuple[str, Diagnostic]]:
+    """Les erreurs de validation du classeur, chacune avec la place de sa cellule."""
+    return [(lu.place(d.position), d) for d in lu.resultat.diagnostics if d.est_erreur]
