@@ -72,14 +72,15 @@ def _cellule_texte(texte: str, style: str) -> str:
 
 
 def _condition(saisie: Saisie) -> str:
+    """La condition de validation, dans la syntaxe qu'écrit et relit LibreOffice Calc."""
     if saisie.genre == "liste":
         return "of:cell-content-is-in-list(" + ";".join(f'"{p}"' for p in saisie.permis) + ")"
     if saisie.genre == "entier":
-        return f"of:cell-content-is-whole-number() and of:cell-content-is-between(0;{saisie.maximum})"
+        return f"of:cell-content-is-whole-number() and cell-content-is-between(0,{saisie.maximum})"
     if saisie.genre == "pourcentage":
-        return "of:cell-content-is-decimal-number() and of:cell-content-is-between(0;100)"
+        return "of:cell-content-is-decimal-number() and cell-content-is-between(0,100)"
     if saisie.genre == "texte":
-        return f"of:cell-content-text-length-is-between(0;{saisie.maximum})"
+        return f"of:cell-content-text-length()<={saisie.maximum}"
     return ""
 
 
