@@ -62,7 +62,7 @@ def test_chaque_item_du_referentiel_a_sa_ligne_son_texte_et_ses_reponses_permise
         else:
             assert (rangee.saisies[0].genre, rangee.saisies[0].maximum) == ("pourcentage", 100)
         if item.condition is not None:
-            assert rangee.style == "sous_item" and "Ne répondez que si" in rangee.consigne
+            assert rangee.style == "sous_item" and "↳ Seulement si" in rangee.consigne
 
 
 def test_une_feuille_par_partie_et_des_noms_de_feuille_valides(referentiel):

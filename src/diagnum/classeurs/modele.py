@@ -177,15 +177,43 @@ class _Construction:
         aide = f"{aide} : un nombre entier de 0 à {_milliers(maximum)}."
         return Saisie(chemin, "entier", maximum=maximum, titre_aide="Effectif", aide=aide, valeur=self.valeur(chemin))
 
+    def consigne(self, item: Item) -> str:
+        """Ce qui est attendu, en une phrase courte pour la colonne G (le total nommé par son libellé)."""
+        r = self.referentiel
+        total = r.item(item.total) if item.total else None
+        borne = f" ; au plus le total « {total.libelle.rstrip(' :')} » ({r.reference.section})" if total else ""
+        if item.nature == "affirmation":
+            return "Oui, non ou sans objet." if item.sans_objet else "Oui ou non."
+        if item.nature == "proportion":
+            return "Un pourcentage de 0 à 100."
+        if item.nature == "repartition":
+            return f"Trois effectifs : jamais (D), occasionnellement (E), régulièrement (F){borne}."
+        if item.nature == "matrice":
+            return _phrase(reponses_permises(item, r))
+        if total and item.depassement != "erreur":
+            borne = borne.replace("au plus", "en principe au plus")
+        return f"Un nombre entier{borne}."
+
+    def condition(self, item: Item, precedente: str) -> str:
+        """Quand répondre à une question « Si oui » : la question précédente, ou un service de la matrice."""
+        condition = item.condition
+        if condition.item:
+            if condition.item == precedente:
+                return f"↳ Seulement si la réponse à la question précédente est « {condition.valeur} »."
+            return consigne_condition(item, self.referentiel)
+        matrice = self.referentiel.item(condition.ligne[0])
+        ligne = next(ligne for ligne in matrice.lignes if ligne.id == condition.ligne[1])
+        return (
+            f"↳ Seulement si le service « {ligne.libelle} » ({matrice.section}) est proposé "
+            "(sa ligne n'est pas toute « sans objet »)."
+        )
+
     def item(self, item: Item, chemin: tuple[str, ...], precedente: str) -> list[Rangee]:
-        consigne = _phrase(reponses_permises(item, self.referentiel))
-        condition = consigne_condition(item, self.referentiel)
+        consigne = self.consigne(item)
         style = ITEM
-        if condition is not None:
+        if item.condition is not None:
             style = SOUS_ITEM
-            if item.condition.item and item.condition.item == precedente:
-                condition = f"↳ Rattachée à la question précédente : {condition}"
-            consigne = f"{condition} {consigne[:1].lower()}{consigne[1:]}"
+            consigne = f"{self.condition(item, precedente)} {consigne}"
         texte = item.question
         if item.nature == "affirmation":
             saisies = (self.affirmation(chemin, item, item.sans_objet),)
@@ -203,7 +231,6 @@ class _Construction:
         elif item.nature == "nombre":
             saisies = (self.entier(chemin, "nombre", "Effectif"),)
         elif item.nature == "repartition":
-            consigne = f"D : jamais, E : occasionnellement, F : régulièrement. {consigne}"
             saisies = tuple(
                 self.entier((*chemin, m), "repartition", f"Effectif « {MODALITES_LISIBLES[m]} »") for m in MODALITES
             )
@@ -244,7 +271,7 @@ class _Construction:
                     rangees.append(Rangee(ITEM, item.id, item.section, item.libelle, consigne, (saisie,)))
                 else:
                     texte = f"{item.libelle} ({item.contexte})" if item.contexte else item.libelle
-                    consigne = _phrase(reponses_permises(item, r))
+                    consigne = self.consigne(item)
                     saisie = self.affirmation(chemin, item, item.sans_objet)
                     rangees.append(Rangee(ITEM, item.id, item.section, texte, consigne, (saisie,)))
             return Feuille(nom_feuille(r, partie), partie, tuple(rangees))

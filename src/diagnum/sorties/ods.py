@@ -27,7 +27,7 @@ from diagnum.classeurs.modele import (
 )
 
 _HORS_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LARGEURS = ("4.2cm", "1.5cm", "11cm", "3.2cm", "3.2cm", "3.2cm", "8cm")
+_LARGEURS = ("4.2cm", "1.9cm", "11cm", "4cm", "4cm", "4cm", "9cm")
 
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -185,7 +185,13 @@ def classeur_ods(classeur: Classeur) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>'
         f"<office:document-styles {_NS}><office:styles>"
         '<style:style style:name="Default" style:family="table-cell"/>'
-        "</office:styles></office:document-styles>"
+        "</office:styles><office:automatic-styles>"
+        # À l'impression : A4 en paysage, toutes les colonnes sur la largeur d'une page.
+        '<style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="29.7cm" '
+        'fo:page-height="21cm" style:print-orientation="landscape" fo:margin="1cm" style:scale-to-X="1" '
+        'style:scale-to-Y="0"/></style:page-layout></office:automatic-styles><office:master-styles>'
+        '<style:master-page style:name="Default" style:page-layout-name="pm1"/></office:master-styles>'
+        "</office:document-styles>"
     )
     meta = (
         '<?xml version="1.0" encoding="UTF-8"?>'

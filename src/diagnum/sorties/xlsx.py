@@ -21,7 +21,7 @@ from diagnum.classeurs.modele import (
     Saisie,
 )
 
-_LARGEURS = (24, 8, 70, 18, 18, 18, 45)
+_LARGEURS = (24, 10, 70, 22, 22, 22, 50)
 #: Limites d'Excel pour un message de saisie (titre 32 caractères, message 255).
 _TITRE_MAX, _MESSAGE_MAX = 32, 255
 
@@ -126,6 +126,10 @@ def classeur_xlsx(classeur: Classeur) -> bytes:
                     ws.write_string(ligne, colonne, texte, formats["verrou"])
                 if rangee.consigne:
                     ws.write_string(ligne, 6, rangee.consigne, formats["texte"])
+        # À l'impression : A4 en paysage, toutes les colonnes sur la largeur d'une page.
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
         # Protégée sans mot de passe : on peut la déprotéger, mais pas casser la mise en page par mégarde.
         ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     livre.close()
