@@ -383,3 +383,17 @@ def test_classeur_refuse_d_ecraser_et_les_extensions_inconnues(tmp_path):
     assert resultat.exit_code == 2 and "extension inconnue ; écrivez un classeur .ods ou .xlsx" in resultat.stderr
     resultat = diagnum("classeur", EXEMPLE, "-o", tmp_path / "d.ods", "--partie", "zorro")
     assert resultat.exit_code == 2 and "--partie : « zorro » inconnue" in resultat.stderr
+
+
+def test_le_readme_montre_toute_la_boucle_et_sa_capture(referentiel):
+    from outils_classeurs import RACINE
+
+    readme = (RACINE / "README.md").read_text(encoding="utf-8")
+    debut = readme.index("## Remplir à plusieurs")
+    section = readme[debut : readme.index("\n## ", debut + 1)]
+    for partie in parties_connues(referentiel):
+        assert f"`{partie}`" in section, partie
+    for attendu in ("diagnum classeur", "diagnum fusionner", "--essai", "--retenir", "--remplacer", "conflit sur"):
+        assert attendu in section, attendu
+    image = RACINE / "docs" / "classeur-libreoffice.png"
+    assert "](docs/classeur-libreoffice.png)" in section and image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
