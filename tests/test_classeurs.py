@@ -397,3 +397,38 @@ def test_le_readme_montre_toute_la_boucle_et_sa_capture(referentiel):
         assert attendu in section, attendu
     image = RACINE / "docs" / "classeur-libreoffice.png"
     assert "](docs/classeur-libreoffice.png)" in section and image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_commentaire_hostile_fait_l_aller_retour_sans_conflit(referentiel, extension):
+    """Un texte libre plein de contrôles, de Markdown et de fins de ligne revient égal à lui-même (aux caractères
+    près qu'un tableur ne peut pas garder), et jamais comme un conflit."""
+    import io
+
+    from hypothesis import HealthCheck, given, settings
+    from python_calamine import CalamineWorkbook
+
+    from diagnum.campagne.modele import Campagne
+    from diagnum.classeurs.reponses import egales
+    from diagnum.sorties.ods import classeur_ods
+    from diagnum.sorties.xlsx import classeur_xlsx
+    from strategies_hostiles import texte_hostile
+
+    ecrire = classeur_ods if extension == ".ods" else classeur_xlsx
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(texte_hostile)
+    def verifier(texte):
+        campagne = Campagne(referentiel="2011", commentaires=texte)
+        livre = CalamineWorkbook.from_filelike(io.BytesIO(ecrire(construire_classeur(referentiel, campagne))))
+        feuilles = {n: livre.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in livre.sheet_names}
+        lu = lire_feuilles("x" + extension, feuilles)
+        erreurs = [d for d in lu.resultat.diagnostics if d.est_erreur]
+        assert erreurs == []
+        relu = lu.resultat.campagne.commentaires
+        if relu is None:
+            assert egales(texte, "")
+        else:
+            assert egales(relu, texte), (relu, texte)
+
+    verifier()

@@ -35,7 +35,7 @@ from diagnum.classeurs.modele import (
 from diagnum.erreurs import ErreurProbleme
 from diagnum.fichiers import lire_octets
 from diagnum.lecture_yaml import Cle, Scalaire, Tableau
-from diagnum.referentiel import MODALITES, Referentiel, charger_referentiel
+from diagnum.referentiel import Referentiel, charger_referentiel
 
 #: Un classeur de campagne pèse quelques dizaines de kilo-octets.
 TAILLE_CLASSEUR_MAX = 20 * 1024 * 1024
@@ -82,8 +82,11 @@ def _vide(valeur: object) -> bool:
     return valeur is None or (isinstance(valeur, str) and valeur.strip() == "")
 
 
-def _scalaire(valeur: object, position: Position) -> Scalaire:
-    """Une cellule comme l'aurait lue le YAML : nombre, texte, date (une formule : sa valeur enregistrée)."""
+def _scalaire(valeur: object, position: Position, libre: bool = False) -> Scalaire:
+    """Une cellule comme l'aurait lue le YAML : nombre, texte, date (une formule : sa valeur enregistrée) ;
+    un texte libre (``libre``) tel quel."""
+    if libre and isinstance(valeur, str):
+        return Scalaire(valeur, position, valeur)
     if isinstance(valeur, bool):
         return Scalaire(valeur, position, "true" if valeur else "false")
     if isinstance(valeur, float):
@@ -101,8 +104,7 @@ def _scalaire(valeur: object, position: Position) -> Scalaire:
         return Scalaire(int(nettoye), position, nettoye)
     if _DECIMAL.fullmatch(nettoye):
         return Scalaire(float(nettoye), position, nettoye)
-    # Une cellule de texte libre garde ses fins de ligne ; une réponse courte est lue sans ses blancs.
-    return Scalaire(texte if "\n" in nettoye else nettoye, position, nettoye)
+    return Scalaire(nettoye, position, nettoye)
 
 
 def _colonne(indice: int) -> str:
@@ -154,7 +156,7 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
                 lignes[rangee.identifiant] = (feuille.nom, rangee)
     noms = {f.nom for f in attendu.feuilles}
     places: list[str] = []
-    cellules: dict[tuple[str, ...], tuple[object, Position]] = {}
+    cellules: dict[tuple[str, ...], tuple[object, Position, bool]] = {}
     vus: dict[str, str] = {}
     for nom_feuille, rangees in feuilles.items():
         if nom_feuille not in noms:
@@ -191,7 +193,7 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
                 if _vide(valeur):
                     continue
                 places.append(reference_cellule(nom_feuille, numero, colonne))
-                cellules[saisie.chemin] = (valeur, Position(len(places), 1))
+                cellules[saisie.chemin] = (valeur, Position(len(places), 1), saisie.genre == "texte")
     if constats:
         raise ClasseurIllisible(nom, constats)
     racine = _arbre(referentiel, identite, cellules, places)
@@ -204,7 +206,7 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
 def _arbre(
     referentiel: Referentiel,
     identite: dict[str, tuple[str, str]],
-    cellules: dict[tuple[str, ...], tuple[object, Position]],
+    cellules: dict[tuple[str, ...], tuple[object, Position, bool]],
     places: list[str],
 ) -> Tableau:
     """L'arbre qu'aurait lu ``lecture_yaml`` d'un fichier de campagne contenant ces cellules."""
@@ -232,11 +234,8 @@ def _arbre(
     if identite.get(ID_CAMPAGNE, ("", ""))[0]:
         p = position_identite(ID_CAMPAGNE)
         ajouter(racine, ("campagne",), Scalaire(identite[ID_CAMPAGNE][0], p, identite[ID_CAMPAGNE][0]), p)
-    for chemin, (valeur, position) in cellules.items():
-        if chemin[-1] in MODALITES and len(chemin) == 4:
-            ajouter(racine, chemin, _scalaire(valeur, position), position)
-        else:
-            ajouter(racine, chemin, _scalaire(valeur, position), position)
+    for chemin, (valeur, position, libre) in cellules.items():
+        ajouter(racine, chemin, _scalaire(valeur, position, libre), position)
     return racine
 
 

@@ -8,6 +8,8 @@ colonne), (« date »,), (« commentaires »,).
 
 from __future__ import annotations
 
+import re
+
 from diagnum.campagne.diagnostics import Position
 from diagnum.campagne.modele import Campagne
 from diagnum.lecture_yaml import Noeud, Scalaire, Tableau
@@ -74,10 +76,23 @@ def position(racine: Noeud | None, chemin: tuple[str, ...]) -> Position | None:
     return trouvee
 
 
+#: Ce qu'un tableur ne garde pas d'un texte : les caractères de contrôle, que le XML d'un classeur ne peut pas
+#: porter (et le caractère de remplacement qui les y représente), et la tabulation, que python-calamine ne relit
+#: pas d'un ODS enregistré par LibreOffice.
+_INTENABLES = re.compile("[\x00-\x09\x0b-\x1f\x7f\ufffd\ufffe\uffff]")
+
+
+def texte_comparable(texte: str) -> str:
+    """Un texte libre tel qu'un tableur le rend : fins de ligne unifiées, caractères intenables retirés, sans
+    blancs ni fins de ligne à la fin (un bloc YAML « | » en ajoute une)."""
+    texte = texte.replace("\r\n", "\n").replace("\r", "\n")
+    return _INTENABLES.sub("", texte).rstrip()
+
+
 def egales(a: object, b: object) -> bool:
-    """Deux réponses égales : nombres comparés par valeur (97 = 97.0), texte libre sans ses fins de ligne."""
+    """Deux réponses égales : nombres comparés par valeur (97 = 97.0), texte libre tel qu'un tableur le rend."""
     if isinstance(a, str) and isinstance(b, str):
-        return a.rstrip() == b.rstrip()
+        return a == b or texte_comparable(a) == texte_comparable(b)
     return a == b
 
 

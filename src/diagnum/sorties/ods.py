@@ -62,7 +62,16 @@ def _texte(valeur: object) -> str:
 
 
 def _paragraphes(texte: str) -> str:
-    return "".join(f"<text:p>{escape(_texte(ligne))}</text:p>" for ligne in str(texte).split("\n"))
+    """Un paragraphe par ligne (toute fin de ligne : « \\r » brut deviendrait « \\n » à la relecture du XML)."""
+    lignes = str(texte).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "".join(f"<text:p>{_blancs(escape(_texte(ligne)))}</text:p>" for ligne in lignes)
+
+
+def _blancs(texte: str) -> str:
+    """Les espaces répétées ou en tête et les tabulations, que le XML d'ODF replierait, écrites en éléments."""
+    texte = texte.replace("\t", "<text:tab/>")
+    texte = re.sub(r"(?<= ) +", lambda m: f'<text:s text:c="{len(m.group(0))}"/>', texte)
+    return re.sub(r"^ ", "<text:s/>", texte)
 
 
 def _cellule_texte(texte: str, style: str) -> str:
