@@ -432,3 +432,37 @@ def test_un_commentaire_hostile_fait_l_aller_retour_sans_conflit(referentiel, ex
             assert egales(relu, texte), (relu, texte)
 
     verifier()
+
+
+def test_une_case_changee_d_un_service_ecrit_d_un_mot_devient_ses_trois_cases(tmp_path):
+    campagne = copie(tmp_path, EXEMPLE)
+    avant = campagne.read_text(encoding="utf-8")
+    assert "      gestion_reservation: sans objet\n      # Gestion des notes\n" in avant
+    chemin = ("reponses", "pilotage", "services", "gestion_reservation", "regles_administration")
+    classeur = ecrire_classeur(tmp_path / "m.ods", campagne, {chemin: "oui"}, ["pilotage"])
+    resultat = diagnum("fusionner", campagne, classeur, "--remplacer")
+    assert resultat.exit_code == 0 and resultat.stderr == ""
+    assert "1 réponse fusionnée, suivie du nom de sa source" in resultat.stdout
+    attendu = avant.replace(
+        "      gestion_reservation: sans objet\n",
+        "      gestion_reservation:\n        regles_administration: oui # m.ods\n"
+        "        administrateur_designe: sans objet\n        utilisateurs_informes: sans objet\n",
+    )
+    assert campagne.read_text(encoding="utf-8") == attendu
+
+
+def test_une_erreur_que_seule_la_campagne_fusionnee_montre_nomme_sa_source(tmp_path):
+    """Un classeur sans les éléments de référence ne peut pas voir qu'une répartition dépasse son total : la
+    campagne fusionnée est vérifiée avant d'être écrite, et l'erreur renvoie à la cellule d'où vient la réponse."""
+    campagne = copie(tmp_path, EXEMPLE)
+    avant = campagne.read_bytes()
+    chemin = ("reponses", "enseignant_en_classe", "enseignants_diffusion_collective", "jamais")
+    classeur = ecrire_classeur(tmp_path / "m.xlsx", campagne, {chemin: 10}, ["enseignant_en_classe"])
+    resultat = diagnum("fusionner", campagne, classeur, "--remplacer")
+    assert resultat.exit_code == 1
+    assert (
+        "enseignants_diffusion_collective : la répartition compte 48 enseignants, plus que le nombre de référence "
+        "(47) (repartition-excede) ; réponse venue de m.xlsx:Usages 3.6.1!D4"
+    ) in resultat.stderr
+    assert "la campagne fusionnée aurait des erreurs ; rien n'a été écrit" in resultat.stderr
+    assert campagne.read_bytes() == avant

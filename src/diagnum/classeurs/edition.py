@@ -158,3 +158,21 @@ def appliquer(texte: str, changements: list[Changement], referentiel: Referentie
     flux = io.StringIO()
     yaml.dump(racine, flux)
     return flux.getvalue()
+
+
+def provenances(texte: str, changements: list[Changement]) -> dict[int, str]:
+    """Dans le texte fusionné, la ligne de chaque réponse changée → la place d'où elle vient (pour situer une
+    erreur que seule la campagne entière fait voir, comme une répartition qui dépasse son total)."""
+    from diagnum.classeurs.reponses import position
+    from diagnum.lecture_yaml import lire_yaml
+
+    racine, _ = lire_yaml(texte)
+    lignes: dict[int, str] = {}
+    for changement in changements:
+        trouvee = position(racine, changement.chemin)
+        if trouvee is not None:
+            # Une répartition occupe sa ligne et celles de ses trois effectifs.
+            etendue = len(changement.apres) if isinstance(changement.apres, dict) else 0
+            for ligne in range(trouvee.ligne, trouvee.ligne + etendue + 1):
+                lignes.setdefault(ligne, changement.place)
+    return lignes

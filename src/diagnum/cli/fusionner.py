@@ -132,8 +132,15 @@ def fusionner(
     verification = valider_texte(nouveau.encode("utf-8"), str(campagne))
     erreurs = [d for d in verification.diagnostics if d.est_erreur]
     if erreurs:
+        from diagnum.classeurs.edition import provenances
+
+        venues = provenances(nouveau, resultat.changements)
         for d in erreurs:
-            annoncer(f"{campagne} (après fusion):{d.ligne}:{d.colonne}: [erreur] {d.message} ({d.code})", erreur=True)
+            venue = f" ; réponse venue de {venues[d.ligne]}" if d.ligne in venues else ""
+            annoncer(
+                f"{campagne} (après fusion):{d.ligne}:{d.colonne}: [erreur] {d.message} ({d.code}){venue}", erreur=True
+            )
         raise ErreurProbleme(f"{campagne} : la campagne fusionnée aurait des erreurs ; rien n'a été écrit")
     ecrire_atomique(campagne, nouveau, force=True)
-    annoncer(f"{campagne} : {nombre} réponse{pluriel} fusionnée{pluriel}, chacune suivie du nom de sa source")
+    chacune = "chacune suivie" if nombre > 1 else "suivie"
+    annoncer(f"{campagne} : {nombre} réponse{pluriel} fusionnée{pluriel}, {chacune} du nom de sa source")
