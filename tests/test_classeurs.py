@@ -466,3 +466,52 @@ def test_une_erreur_que_seule_la_campagne_fusionnee_montre_nomme_sa_source(tmp_p
     ) in resultat.stderr
     assert "la campagne fusionnée aurait des erreurs ; rien n'a été écrit" in resultat.stderr
     assert campagne.read_bytes() == avant
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_nos_classeurs_portent_listes_bornes_messages_et_protection(tmp_path, referentiel, extension):
+    from outils_classeurs import validations_ods, validations_xlsx, verifier_validations
+
+    classeur = tmp_path / f"c{extension}"
+    assert diagnum("classeur", EXEMPLE, "-o", classeur).exit_code == 0
+    modele = construire_classeur(referentiel, charger_campagne(EXEMPLE)[0])
+    verifier_validations(classeur, modele)
+    comptes = validations_xlsx(classeur) if extension == ".xlsx" else validations_ods(classeur)
+    entiers = sum(1 for _, _, _, s in modele.saisies() if s.genre == "entier")
+    cle_entier = (
+        "whole 0 100000"
+        if extension == ".xlsx"
+        else "cell-content-is-whole-number() and cell-content-is-between(0,100000)"
+    )
+    assert comptes[cle_entier] == entiers
+    import zipfile
+
+    with zipfile.ZipFile(classeur) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml"))
+    assert "Choisissez « oui », « non » ou « sans objet »." in xml
+
+
+def test_une_formule_est_lue_par_sa_valeur_enregistree_jamais_calculee(tmp_path, referentiel):
+    """Une cellule dont la formule donnerait 4 mais dont la valeur enregistrée est 7 : c'est 7 qui est lu."""
+    import re
+    import zipfile
+
+    from diagnum.classeurs.sources import charger_classeur
+
+    propre = ecrire_classeur(tmp_path / "propre.xlsx", EXEMPLE)
+    formule = tmp_path / "formule.xlsx"
+    with zipfile.ZipFile(propre) as source, zipfile.ZipFile(formule, "w") as cible:
+        for info in source.infolist():
+            contenu = source.read(info)
+            if info.filename == "xl/worksheets/sheet7.xml":
+                texte, n = re.subn(
+                    r'<c r="D13"( s="\d+")?( t="n")?><v>6</v></c>',
+                    r'<c r="D13"\1><f>2+2</f><v>7</v></c>',
+                    contenu.decode(),
+                )
+                assert n == 1
+                contenu = texte.encode()
+            cible.writestr(info, contenu)
+    lu = charger_classeur(formule)
+    assert lu.erreurs == []
+    assert lu.campagne.reponses["enseignant_en_classe"]["salles_tni"] == 7
