@@ -345,7 +345,9 @@ def test_une_structure_alteree_est_refusee(tmp_path, alteration, message):
     alteration(feuilles)
     with pytest.raises(ClasseurIllisible) as exc:
         lire_feuilles("x.ods", feuilles)
-    assert message in exc.value.message and exc.value.code_sortie == 1
+    constats = [f"{a.place}: {a.message}" for a in exc.value.alterations]
+    assert any(message in c for c in constats), constats
+    assert exc.value.code_sortie == 1 and "x.ods : classeur refusé" in exc.value.message
 
 
 def test_un_fichier_qui_n_est_pas_un_classeur(tmp_path):
@@ -353,7 +355,11 @@ def test_un_fichier_qui_n_est_pas_un_classeur(tmp_path):
     faux = tmp_path / "faux.xlsx"
     faux.write_bytes(b"PK\x03\x04 pas un zip")
     resultat = diagnum("fusionner", campagne, faux)
-    assert resultat.exit_code == 1 and "faux.xlsx:1:1: ce n'est pas un classeur ODS ou XLSX lisible" in resultat.stderr
+    assert resultat.exit_code == 1 and resultat.stdout == ""
+    assert resultat.stderr == (
+        f"{faux}:Présentation!A1: [erreur] ce n'est pas un classeur ODS ou XLSX lisible (CalamineError) "
+        "(classeur-illisible)\ndiagnum : sources refusées : rien n'a été fusionné\n"
+    )
 
 
 # -- essai et écriture -------------------------------------------------------------------------------------
@@ -515,3 +521,13 @@ def test_une_formule_est_lue_par_sa_valeur_enregistree_jamais_calculee(tmp_path,
     lu = charger_classeur(formule)
     assert lu.erreurs == []
     assert lu.campagne.reponses["enseignant_en_classe"]["salles_tni"] == 7
+
+
+def test_une_archive_trop_grosse_une_fois_decompressee_est_refusee_avant_lecture(tmp_path, monkeypatch):
+    from diagnum.classeurs import lecture
+
+    classeur = ecrire_classeur(tmp_path / "gros.ods", EXEMPLE)
+    monkeypatch.setattr(lecture, "DECOMPRESSE_MAX", 1000)
+    with pytest.raises(lecture.ClasseurIllisible) as exc:
+        lecture.lire_classeur(classeur)
+    assert [a.code for a in exc.value.alterations] == ["classeur-trop-gros"]

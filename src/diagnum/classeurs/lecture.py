@@ -24,6 +24,7 @@ from diagnum.classeurs.modele import (
     COLONNE_ID,
     COLONNE_TEXTE,
     COLONNES_SAISIE,
+    ENTETES,
     ID_CAMPAGNE,
     ID_REFERENTIEL,
     ID_UAI,
@@ -37,19 +38,32 @@ from diagnum.fichiers import lire_octets
 from diagnum.lecture_yaml import Cle, Scalaire, Tableau
 from diagnum.referentiel import Referentiel, charger_referentiel
 
-#: Un classeur de campagne pèse quelques dizaines de kilo-octets.
+#: Un classeur de campagne pèse quelques dizaines de kilo-octets (quelques centaines une fois décompressé).
 TAILLE_CLASSEUR_MAX = 20 * 1024 * 1024
+DECOMPRESSE_MAX = 200 * 1024 * 1024
 _ENTIER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+
+
+class Alteration(NamedTuple):
+    """Ce qui empêche de relire un classeur sans deviner : sa place (« Usages 3.6.1!A13 »), un code, un message."""
+
+    place: str
+    code: str
+    message: str
 
 
 class ClasseurIllisible(ErreurProbleme):
     """Un classeur qu'on ne peut pas relire sans deviner : chaque altération à sa cellule (code 1)."""
 
-    def __init__(self, chemin: str, constats: list[str]) -> None:
-        self.constats = constats
-        detail = "\n".join(f"{chemin}:{c}" for c in constats)
-        super().__init__(f"{detail}\n{chemin} : classeur refusé ; rien n'a été fusionné")
+    def __init__(self, chemin: str, alterations: list[Alteration]) -> None:
+        self.chemin = chemin
+        self.alterations = alterations
+        nombre = len(alterations)
+        super().__init__(
+            f"{chemin} : classeur refusé ({nombre} problème{'s' if nombre > 1 else ''} de structure) ; "
+            "rien n'a été fusionné"
+        )
 
 
 class ClasseurLu(NamedTuple):
@@ -107,92 +121,92 @@ def _scalaire(valeur: object, position: Position, libre: bool = False) -> Scalai
     return Scalaire(nettoye, position, nettoye)
 
 
-def _colonne(indice: int) -> str:
-    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[indice] if indice < 26 else f"A{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[indice - 26]}"
-
-
 def lire_classeur(chemin: Path) -> ClasseurLu:
     """Lit et valide un classeur ; lève ``ClasseurIllisible`` (code 1) ou ``ErreurFichier`` (code 2)."""
+    import io
+    import zipfile
+
     contenu = lire_octets(chemin, TAILLE_CLASSEUR_MAX)
     nom = chemin.name
     try:
-        import io
-
+        # Une archive qui se décompresserait en centaines de mégaoctets n'est pas un classeur de campagne.
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            decompresse = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        decompresse = 0  # calamine dira ce qu'il en est
+    if len(contenu) > TAILLE_CLASSEUR_MAX or decompresse > DECOMPRESSE_MAX:
+        message = "fichier trop gros pour un classeur de campagne (plus de 20 Mo, ou 200 Mo décompressé)"
+        raise ClasseurIllisible(nom, [Alteration(f"{PRESENTATION}!A1", "classeur-trop-gros", message)])
+    try:
         from python_calamine import CalamineWorkbook
 
         livre = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
         feuilles = {n: livre.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in livre.sheet_names}
     except Exception as exc:  # calamine : zip ou XML abîmé, chiffré, autre format
-        raise ClasseurIllisible(
-            nom, [f"1:1: ce n'est pas un classeur ODS ou XLSX lisible ({type(exc).__name__})"]
-        ) from None
+        message = f"ce n'est pas un classeur ODS ou XLSX lisible ({type(exc).__name__})"
+        raise ClasseurIllisible(nom, [Alteration(f"{PRESENTATION}!A1", "classeur-illisible", message)]) from None
     return lire_feuilles(nom, feuilles)
 
 
 def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> ClasseurLu:
     """Les feuilles lues (valeurs des cellules, ligne par ligne) → réponses validées, ou ``ClasseurIllisible``."""
-    constats: list[str] = []
+    from diagnum.referentiel import versions_disponibles
+
     presentation = feuilles.get(PRESENTATION)
     if presentation is None:
-        raise ClasseurIllisible(
-            nom,
-            [
-                f"{PRESENTATION}!A1: feuille « {PRESENTATION} » absente : ce classeur n'a pas été écrit par diagnum classeur"
-            ],
-        )
+        message = f"feuille « {PRESENTATION} » absente : ce classeur n'a pas été écrit par diagnum classeur"
+        raise ClasseurIllisible(nom, [Alteration(f"{PRESENTATION}!A1", "presentation-absente", message)])
     identite: dict[str, tuple[str, str]] = {}
     for numero, rangee in enumerate(presentation, 1):
         if rangee and _texte(rangee[0]) in (ID_REFERENTIEL, ID_UAI, ID_CAMPAGNE) and len(rangee) > 3:
             identite[_texte(rangee[0])] = (_texte(rangee[3]), reference_cellule(PRESENTATION, numero, "D"))
-    version = identite.get(ID_REFERENTIEL, ("", ""))[0]
-    if not version:
-        raise ClasseurIllisible(nom, [f"{PRESENTATION}!D1: version du référentiel introuvable dans la présentation"])
+    version, place_version = identite.get(ID_REFERENTIEL, ("", f"{PRESENTATION}!D1"))
+    if version not in versions_disponibles():
+        connues = ", ".join(versions_disponibles())
+        message = f"version du référentiel « {version} » inconnue (versions disponibles : {connues})"
+        raise ClasseurIllisible(nom, [Alteration(place_version, "referentiel-inconnu", message)])
     referentiel = charger_referentiel(version)
     attendu = construire_classeur(referentiel, None, parties_connues(referentiel))
-    lignes: dict[str, tuple[str, object]] = {}  # identifiant → (feuille attendue, rangée)
-    for feuille in attendu.feuilles:
-        for rangee in feuille.rangees:
-            if rangee.identifiant:
-                lignes[rangee.identifiant] = (feuille.nom, rangee)
+    lignes = {r.identifiant: r for f in attendu.feuilles for r in f.rangees if r.identifiant}
     noms = {f.nom for f in attendu.feuilles}
+    constats: list[Alteration] = []
     places: list[str] = []
     cellules: dict[tuple[str, ...], tuple[object, Position, bool]] = {}
     vus: dict[str, str] = {}
     for nom_feuille, rangees in feuilles.items():
         if nom_feuille not in noms:
-            constats.append(
-                f"{nom_feuille}!A1: feuille « {nom_feuille} » inconnue (renommée ou ajoutée ?) ; "
-                "rendez-lui son nom, ou écrivez un nouveau classeur"
+            message = (
+                f"feuille « {nom_feuille} » inconnue (renommée ou ajoutée ?) ; rendez-lui son nom, ou écrivez un "
+                "nouveau classeur"
             )
+            constats.append(Alteration(f"{nom_feuille}!A1", "feuille-inconnue", message))
             continue
         for numero, valeurs in enumerate(rangees, 1):
             identifiant = _texte(valeurs[0]) if valeurs else ""
-            if not identifiant or identifiant == "Identifiant (ne pas modifier)":
+            if not identifiant or identifiant == ENTETES[0]:
                 continue
             place_id = reference_cellule(nom_feuille, numero, COLONNE_ID)
-            if identifiant not in lignes:
-                constats.append(
-                    f"{place_id}: identifiant « {identifiant} » inconnu ; cette ligne ne peut pas être relue"
-                )
+            modele = lignes.get(identifiant)
+            if modele is None:
+                message = f"identifiant « {identifiant} » inconnu ; cette ligne ne peut pas être relue"
+                constats.append(Alteration(place_id, "identifiant-inconnu", message))
                 continue
             if identifiant in vus:
-                constats.append(f"{place_id}: identifiant « {identifiant} » en double (déjà en {vus[identifiant]})")
+                message = f"identifiant « {identifiant} » en double (déjà en {vus[identifiant]})"
+                constats.append(Alteration(place_id, "identifiant-double", message))
                 continue
             vus[identifiant] = place_id
-            _, modele = lignes[identifiant]
             texte = _texte(valeurs[2]) if len(valeurs) > 2 else ""
             if modele.saisies and texte != modele.texte.strip():
-                constats.append(
-                    f"{reference_cellule(nom_feuille, numero, COLONNE_TEXTE)}: le texte de la question « {identifiant} » "
-                    "a été modifié ; remettez celui du référentiel"
-                )
+                message = f"le texte de la question « {identifiant} » a été modifié ; remettez celui du référentiel"
+                place = reference_cellule(nom_feuille, numero, COLONNE_TEXTE)
+                constats.append(Alteration(place, "texte-modifie", message))
                 continue
             for indice, saisie in enumerate(modele.saisies):
-                colonne = COLONNES_SAISIE[indice]
                 valeur = valeurs[3 + indice] if len(valeurs) > 3 + indice else None
                 if _vide(valeur):
                     continue
-                places.append(reference_cellule(nom_feuille, numero, colonne))
+                places.append(reference_cellule(nom_feuille, numero, COLONNES_SAISIE[indice]))
                 cellules[saisie.chemin] = (valeur, Position(len(places), 1), saisie.genre == "texte")
     if constats:
         raise ClasseurIllisible(nom, constats)

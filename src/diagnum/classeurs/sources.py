@@ -77,10 +77,14 @@ def charger_yaml(chemin: Path) -> Fichier:
 
 def charger_classeur(chemin: Path) -> Fichier:
     """Un classeur écrit par ``diagnum classeur`` : relu par identifiant, vérifié, ses réponses à leur cellule."""
-    from diagnum.classeurs.lecture import erreurs_situees, lire_classeur
+    from diagnum.classeurs.lecture import ClasseurIllisible, erreurs_situees, lire_classeur
 
-    lu = lire_classeur(chemin)
     nom = nom_sur(chemin)
+    try:
+        lu = lire_classeur(chemin)
+    except ClasseurIllisible as exc:
+        erreurs = [f"{chemin}:{a.place}: [erreur] {a.message} ({a.code})" for a in exc.alterations]
+        return Fichier(chemin, nom, erreurs, None, None, Source(nom, {}))
     erreurs = [_ligne(str(chemin), place, d) for place, d in erreurs_situees(lu)]
     reponses: dict[tuple[str, ...], Reponse] = {}
     campagne = lu.resultat.campagne
