@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from diagnum.campagne.diagnostics import Diagnostic, Position
+from diagnum.campagne.diagnostics import Cellule, Diagnostic, Position
 from diagnum.campagne.validation import Resultat, valider_arbre
 from diagnum.classeurs.modele import (
     COLONNE_ID,
@@ -48,7 +48,7 @@ _DECIMAL = re.compile(r"[+-]?\d+\.\d+")
 class Alteration(NamedTuple):
     """Ce qui empêche de relire un classeur sans deviner : sa place (« Usages 3.6.1!A13 »), un code, un message."""
 
-    place: str
+    place: Cellule
     code: str
     message: str
 
@@ -74,13 +74,14 @@ class ClasseurLu(NamedTuple):
     uai: str | None
     campagne: str | None
     resultat: Resultat
-    #: Position fictive (ligne) → place de la cellule (« Usages 3.6.1!D8 »).
-    places: list[str]
+    #: La validation situe chaque valeur à une position fictive : sa ligne est le rang de sa cellule ici.
+    places: list[Cellule]
     racine: Tableau
 
-    def place(self, position: Position | None) -> str:
+    def place(self, position: Position | None) -> Cellule:
+        """La cellule d'une position de la validation (la présentation pour ce qui n'a pas de cellule)."""
         if position is None or not 0 < position.ligne <= len(self.places):
-            return PRESENTATION + "!A1"
+            return Cellule(PRESENTATION, "A1")
         return self.places[position.ligne - 1]
 
 
@@ -136,7 +137,7 @@ def lire_classeur(chemin: Path) -> ClasseurLu:
         decompresse = 0  # calamine dira ce qu'il en est
     if len(contenu) > TAILLE_CLASSEUR_MAX or decompresse > DECOMPRESSE_MAX:
         message = "fichier trop gros pour un classeur de campagne (plus de 20 Mo, ou 200 Mo décompressé)"
-        raise ClasseurIllisible(nom, [Alteration(f"{PRESENTATION}!A1", "classeur-trop-gros", message)])
+        raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "classeur-trop-gros", message)])
     try:
         from python_calamine import CalamineWorkbook
 
@@ -144,7 +145,7 @@ def lire_classeur(chemin: Path) -> ClasseurLu:
         feuilles = {n: livre.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in livre.sheet_names}
     except Exception as exc:  # calamine : zip ou XML abîmé, chiffré, autre format
         message = f"ce n'est pas un classeur ODS ou XLSX lisible ({type(exc).__name__})"
-        raise ClasseurIllisible(nom, [Alteration(f"{PRESENTATION}!A1", "classeur-illisible", message)]) from None
+        raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "classeur-illisible", message)]) from None
     return lire_feuilles(nom, feuilles)
 
 
@@ -155,12 +156,12 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
     presentation = feuilles.get(PRESENTATION)
     if presentation is None:
         message = f"feuille « {PRESENTATION} » absente : ce classeur n'a pas été écrit par diagnum classeur"
-        raise ClasseurIllisible(nom, [Alteration(f"{PRESENTATION}!A1", "presentation-absente", message)])
-    identite: dict[str, tuple[str, str]] = {}
+        raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "presentation-absente", message)])
+    identite: dict[str, tuple[str, Cellule]] = {}
     for numero, rangee in enumerate(presentation, 1):
         if rangee and _texte(rangee[0]) in (ID_REFERENTIEL, ID_UAI, ID_CAMPAGNE) and len(rangee) > 3:
             identite[_texte(rangee[0])] = (_texte(rangee[3]), reference_cellule(PRESENTATION, numero, "D"))
-    version, place_version = identite.get(ID_REFERENTIEL, ("", f"{PRESENTATION}!D1"))
+    version, place_version = identite.get(ID_REFERENTIEL, ("", Cellule(PRESENTATION, "D1")))
     if version not in versions_disponibles():
         connues = ", ".join(versions_disponibles())
         message = f"version du référentiel « {version} » inconnue (versions disponibles : {connues})"
@@ -170,16 +171,16 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
     lignes = {r.identifiant: r for f in attendu.feuilles for r in f.rangees if r.identifiant}
     noms = {f.nom for f in attendu.feuilles}
     constats: list[Alteration] = []
-    places: list[str] = []
+    places: list[Cellule] = []
     cellules: dict[tuple[str, ...], tuple[object, Position, bool]] = {}
-    vus: dict[str, str] = {}
+    vus: dict[str, Cellule] = {}
     for nom_feuille, rangees in feuilles.items():
         if nom_feuille not in noms:
             message = (
                 f"feuille « {nom_feuille} » inconnue (renommée ou ajoutée ?) ; rendez-lui son nom, ou écrivez un "
                 "nouveau classeur"
             )
-            constats.append(Alteration(f"{nom_feuille}!A1", "feuille-inconnue", message))
+            constats.append(Alteration(Cellule(nom_feuille, "A1"), "feuille-inconnue", message))
             continue
         for numero, valeurs in enumerate(rangees, 1):
             identifiant = _texte(valeurs[0]) if valeurs else ""
@@ -219,9 +220,9 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
 
 def _arbre(
     referentiel: Referentiel,
-    identite: dict[str, tuple[str, str]],
+    identite: dict[str, tuple[str, Cellule]],
     cellules: dict[tuple[str, ...], tuple[object, Position, bool]],
-    places: list[str],
+    places: list[Cellule],
 ) -> Tableau:
     """L'arbre qu'aurait lu ``lecture_yaml`` d'un fichier de campagne contenant ces cellules."""
 
@@ -253,6 +254,6 @@ def _arbre(
     return racine
 
 
-def erreurs_situees(lu: ClasseurLu) -> list[tuple[str, Diagnostic]]:
+def erreurs_situees(lu: ClasseurLu) -> list[tuple[Cellule, Diagnostic]]:
     """Les erreurs de validation du classeur, chacune avec la place de sa cellule."""
     return [(lu.place(d.position), d) for d in lu.resultat.diagnostics if d.est_erreur]

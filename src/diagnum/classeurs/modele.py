@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from diagnum.campagne.consignes import consigne_condition, reponses_permises
+from diagnum.campagne.diagnostics import Cellule
 from diagnum.campagne.modele import Campagne
 from diagnum.classeurs.reponses import ID_COMMENTAIRES, ID_DATE, OBLIGATIONS, REFERENCE, valeur_a
 from diagnum.erreurs import ErreurDiagnum
@@ -386,6 +387,6 @@ def construire_classeur(
     return Classeur(referentiel.version, tuple(feuilles))
 
 
-def reference_cellule(feuille: str, ligne: int, colonne: str) -> str:
-    """« Usages 3.6.1!D8 » : la place d'une cellule, telle que la montrent les messages."""
-    return f"{feuille}!{colonne}{ligne}"
+def reference_cellule(feuille: str, ligne: int, colonne: str) -> Cellule:
+    """La place d'une cellule, que les messages écrivent « Usages 3.6.1!D8 »."""
+    return Cellule(feuille, f"{colonne}{ligne}")

@@ -38,7 +38,7 @@ def nom_sur(chemin: Path) -> str:
     return "".join("?" if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in chemin.name)
 
 
-def _ligne(nom: str, place: str, d: Diagnostic) -> str:
+def _ligne(nom: str, place: object, d: Diagnostic) -> str:
     message = " ".join(d.message.split())
     return f"{nom}:{place}: [{d.gravite.value}] {message} ({d.code})"
 
