@@ -531,3 +531,13 @@ def test_une_archive_trop_grosse_une_fois_decompressee_est_refusee_avant_lecture
     with pytest.raises(lecture.ClasseurIllisible) as exc:
         lecture.lire_classeur(classeur)
     assert [a.code for a in exc.value.alterations] == ["classeur-trop-gros"]
+
+
+def test_une_autre_version_du_referentiel_est_nommee():
+    from diagnum.campagne.modele import Campagne, Etablissement
+    from diagnum.classeurs.sources import differences
+
+    campagne = Campagne("2011", etablissement=Etablissement(uai="0750654D"), campagne="2024-2025")
+    autre = Campagne("2026", etablissement=Etablissement(uai="0750654D"), campagne="2024-2025")
+    assert differences(campagne, autre) == ["référentiel « 2026 » (la campagne suit le référentiel « 2011 »)"]
+    assert differences(campagne, Campagne("2011")) == []
