@@ -541,3 +541,13 @@ def test_une_autre_version_du_referentiel_est_nommee():
     autre = Campagne("2026", etablissement=Etablissement(uai="0750654D"), campagne="2024-2025")
     assert differences(campagne, autre) == ["référentiel « 2026 » (la campagne suit le référentiel « 2011 »)"]
     assert differences(campagne, Campagne("2011")) == []
+
+
+def test_classeur_sur_un_lien_casse_ne_cree_pas_sa_cible(tmp_path):
+    lien = tmp_path / "membre.ods"
+    lien.symlink_to(tmp_path / "ailleurs.ods")
+    resultat = diagnum("classeur", EXEMPLE, "-o", lien)
+    assert resultat.exit_code == 1 and resultat.stdout == "" and "rien n'a été écrit" in resultat.stderr
+    assert not (tmp_path / "ailleurs.ods").exists()
+    assert diagnum("classeur", EXEMPLE, "-o", lien, "--force").exit_code == 0
+    assert not lien.is_symlink() and not (tmp_path / "ailleurs.ods").exists()
