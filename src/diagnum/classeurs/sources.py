@@ -94,9 +94,6 @@ def charger_classeur(chemin: Path) -> Fichier:
             return f"{chemin.name}:{lu.place(position(lu.racine, c))}"
 
         reponses = _reponses(campagne, lu.resultat.referentiel, place)
-    if campagne is not None:
-        campagne.etablissement = campagne.etablissement._replace(uai=lu.uai)
-        campagne.campagne = lu.campagne
     return Fichier(chemin, nom, erreurs, campagne, lu.resultat.referentiel, Source(nom, reponses))
 
 
