@@ -551,3 +551,26 @@ def test_classeur_sur_un_lien_casse_ne_cree_pas_sa_cible(tmp_path):
     assert not (tmp_path / "ailleurs.ods").exists()
     assert diagnum("classeur", EXEMPLE, "-o", lien, "--force").exit_code == 0
     assert not lien.is_symlink() and not (tmp_path / "ailleurs.ods").exists()
+
+
+@pytest.mark.parametrize(
+    "saisi, message",
+    [
+        ("9" * 5000, "un nombre entier est attendu, trouvé « 999"),
+        ("١٢", "un nombre entier est attendu, trouvé « ١٢ »"),
+        (12.5, "un nombre entier est attendu, trouvé « 12.5 » (un effectif n'a pas de décimales)"),
+        ("200000", "« 200000 » dépasse 100 000, le plus grand effectif accepté"),
+        ("Oui", "réponse « Oui » non reconnue ; répondez « oui » ou « non » (vouliez-vous dire « oui » ?)"),
+    ],
+    ids=["geant", "chiffres-arabes", "decimales", "hors-bornes", "majuscule"],
+)
+def test_une_cellule_mal_remplie_recoit_le_message_de_valider(tmp_path, saisi, message):
+    chemin = (
+        ("reponses", "pilotage", "comite_pilotage")
+        if saisi == "Oui"
+        else ("reponses", "enseignant_en_classe", "salles_tni")
+    )
+    classeur = ecrire_classeur(tmp_path / "c.xlsx", EXEMPLE, {chemin: saisi}, ["pilotage", "enseignant_en_classe"])
+    resultat = diagnum("fusionner", copie(tmp_path, EXEMPLE), classeur)
+    assert resultat.exit_code == 1 and resultat.stdout == ""
+    assert message in resultat.stderr

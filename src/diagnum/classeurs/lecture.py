@@ -41,8 +41,10 @@ from diagnum.referentiel import Referentiel, charger_referentiel
 #: Un classeur de campagne pèse quelques dizaines de kilo-octets (quelques centaines une fois décompressé).
 TAILLE_CLASSEUR_MAX = 20 * 1024 * 1024
 DECOMPRESSE_MAX = 200 * 1024 * 1024
-_ENTIER = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+# Chiffres ASCII seulement (« \d » accepterait les chiffres arabes ou pleine chasse), et pas plus de 100 :
+# au-delà, Python refuse de convertir, et aucun effectif n'en a autant (la validation dira « trop grand »).
+_ENTIER = re.compile(r"[+-]?[0-9]{1,100}")
+_DECIMAL = re.compile(r"[+-]?[0-9]{1,100}\.[0-9]{1,100}")
 
 
 class Alteration(NamedTuple):
