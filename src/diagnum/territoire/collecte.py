@@ -69,6 +69,28 @@ class Ecart(NamedTuple):
 
 Issue = Fiche | Rejet | Ecart
 
+_LIBELLE = None
+
+
+def normaliser_campagne(libelle: str | None) -> str | None:
+    """Le libellé ``AAAA-AAAA`` d'une campagne écrite « 2024-2025 », « 2024/2025 », « 2024 – 2025 »
+    ou « 2024-25 » (deux années qui se suivent) ; ``None`` pour tout autre texte."""
+    global _LIBELLE
+    if libelle is None:
+        return None
+    if _LIBELLE is None:
+        import re
+
+        _LIBELLE = re.compile(r"\s*(\d{4})\s*[-/\u2010-\u2015]\s*(\d{4}|\d{2})\s*", re.ASCII)
+    trouve = _LIBELLE.fullmatch(libelle)
+    if trouve is None:
+        return None
+    debut, fin = int(trouve.group(1)), trouve.group(2)
+    suivante = debut + 1
+    if (len(fin) == 4 and int(fin) != suivante) or (len(fin) == 2 and int(fin) != suivante % 100):
+        return None
+    return f"{debut:04d}-{suivante:04d}"
+
 
 def chercher_fichiers(chemins: Iterable[Path]) -> list[Path]:
     """Les fichiers de campagne : ceux donnés, et les ``.yaml`` / ``.yml`` des dossiers
@@ -180,8 +202,11 @@ def ficher(campagne, referentiel, chemin: str) -> Fiche:
     )
 
 
-def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
-    """Valide un fichier et en fait une fiche, un rejet ou un écart ; ne lève pas d'exception attendue."""
+def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = False) -> Issue:
+    """Valide un fichier et en fait une fiche, un rejet ou un écart ; ne lève pas d'exception attendue.
+
+    Le libellé de campagne est ramené à ``AAAA-AAAA`` quand il s'y prête (« 2024/2025 ») ; en mode
+    anonyme, un autre texte (qui pourrait nommer l'établissement) fait refuser le fichier."""
     from diagnum.campagne.chargement import valider_fichier
     from diagnum.erreurs import ErreurFichier
 
@@ -190,14 +215,16 @@ def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
     except ErreurFichier as exc:
         return Rejet(chemin, None, None, "illisible", exc.message)
     campagne = resultat.campagne
+    libelle = None if campagne is None else campagne.campagne
+    normalise = normaliser_campagne(libelle) or libelle
     # Un fichier d'une autre campagne est écarté, même fautif ; sans campagne lisible, il est jugé.
     if (
         campagne_voulue is not None
         and campagne is not None
-        and campagne.campagne != campagne_voulue
-        and (campagne.campagne is not None or not resultat.a_des_erreurs)
+        and normalise != (normaliser_campagne(campagne_voulue) or campagne_voulue)
+        and (libelle is not None or not resultat.a_des_erreurs)
     ):
-        return Ecart(chemin, campagne.campagne)
+        return Ecart(chemin, libelle)
     erreurs = [d for d in resultat.diagnostics if d.est_erreur]
     if erreurs:
         d = erreurs[0]
@@ -221,17 +248,28 @@ def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
             "uai-absent",
             "UAI de l'établissement non indiqué : la synthèse reconnaît chaque établissement à son UAI",
         )
-    return ficher(campagne, resultat.referentiel, chemin)
+    if anonyme and normaliser_campagne(libelle) is None:
+        return Rejet(
+            chemin,
+            None,
+            None,
+            "campagne-libelle",
+            "libellé de campagne qui n'est pas de la forme AAAA-AAAA (par exemple « 2024-2025 ») : "
+            "en mode anonyme, il n'est pas recopié (il pourrait nommer l'établissement) ; corrigez-le et relancez",
+        )
+    fiche = ficher(campagne, resultat.referentiel, chemin)
+    return fiche if normalise == libelle else fiche._replace(campagne=normalise)
 
 
-def _lire_paquet(chemins: Sequence[str], campagne_voulue: str | None) -> list[Issue]:
-    return [lire_un(chemin, campagne_voulue) for chemin in chemins]
+def _lire_paquet(chemins: Sequence[str], campagne_voulue: str | None, anonyme: bool = False) -> list[Issue]:
+    return [lire_un(chemin, campagne_voulue, anonyme) for chemin in chemins]
 
 
 def collecter(
     chemins: Sequence[str | Path],
     *,
     campagne: str | None = None,
+    anonyme: bool = False,
     avancer: Callable[[int], None] | None = None,
     processus: int | None = None,
 ) -> Iterator[Issue]:
@@ -241,10 +279,10 @@ def collecter(
     if processus > 1:
         executeur = _executeur(processus)
         if executeur is not None:
-            yield from _en_parallele(executeur, chemins, campagne, processus, avancer)
+            yield from _en_parallele(executeur, chemins, campagne, anonyme, processus, avancer)
             return
     for chemin in chemins:
-        yield lire_un(chemin, campagne)
+        yield lire_un(chemin, campagne, anonyme)
         if avancer:
             avancer(1)
 
@@ -262,7 +300,12 @@ def _executeur(processus: int):
 
 
 def _en_parallele(
-    executeur, chemins: list[str], campagne: str | None, processus: int, avancer: Callable[[int], None] | None
+    executeur,
+    chemins: list[str],
+    campagne: str | None,
+    anonyme: bool,
+    processus: int,
+    avancer: Callable[[int], None] | None,
 ) -> Iterator[Issue]:
     """Par paquets, avec au plus ``4 × processus`` paquets soumis d'avance (mémoire bornée)."""
     paquets = iter([chemins[i : i + TAILLE_PAQUET] for i in range(0, len(chemins), TAILLE_PAQUET)])
@@ -271,14 +314,14 @@ def _en_parallele(
     with executeur:
         try:
             for paquet in paquets:
-                en_vol.append(executeur.submit(_lire_paquet, paquet, campagne))
+                en_vol.append(executeur.submit(_lire_paquet, paquet, campagne, anonyme))
                 if len(en_vol) >= avance:
                     break
             while en_vol:
                 resultat = en_vol.popleft().result()
                 suivant = next(paquets, None)
                 if suivant is not None:
-                    en_vol.append(executeur.submit(_lire_paquet, suivant, campagne))
+                    en_vol.append(executeur.submit(_lire_paquet, suivant, campagne, anonyme))
                 if avancer:
                     avancer(len(resultat))
                 yield from resultat
@@ -299,4 +342,5 @@ __all__ = [
     "ficher",
     "lignes_reponses",
     "lire_un",
+    "normaliser_campagne",
 ]

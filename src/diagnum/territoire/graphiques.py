@@ -41,8 +41,8 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
                     "med": resume.mediane,
                     "q1": resume.q1,
                     "q3": resume.q3,
-                    "whislo": resume.minimum,
-                    "whishi": resume.maximum,
+                    "whislo": resume.q1 if resume.minimum is None else resume.minimum,
+                    "whishi": resume.q3 if resume.maximum is None else resume.maximum,
                     "mean": resume.moyenne,
                     "fliers": [],
                 }
@@ -69,11 +69,12 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
         for cote in ("top", "right"):
             axe.spines[cote].set_visible(False)
         figure.suptitle(couper(titre, 90, LIGNES_MAX), fontsize=13, fontweight="bold", y=0.97, va="top")
+        sans_extremes = any(r is not None and r.minimum is None for _, r in boites)
         figure.text(
             0.5,
             0.02,
             "Boîte : du premier au troisième quartile ; trait : médiane ; losange : moyenne ; "
-            "moustaches : du minimum au maximum.",
+            + ("sans moustaches (ni minimum ni maximum)." if sans_extremes else "moustaches : du minimum au maximum."),
             ha="center",
             fontsize=9,
             color=GRIS,

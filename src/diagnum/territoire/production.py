@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diagnum.erreurs import ErreurDiagnum, ErreurFichier, ErreurProbleme
-from diagnum.territoire.collecte import Ecart, Fiche, Rejet, chercher_fichiers, collecter
+from diagnum.territoire.collecte import (
+    PARTIE_REFERENCE,
+    Ecart,
+    Fiche,
+    Rejet,
+    chercher_fichiers,
+    collecter,
+    normaliser_campagne,
+)
 from diagnum.territoire.sorties import (
     BASE_SYNTHESE,
     NOM_BASE,
@@ -25,6 +33,7 @@ from diagnum.territoire.sorties import (
     NOM_SCORES,
     NOM_SYNTHESE,
 )
+from diagnum.territoire.synthese import SEUIL_ANONYMAT
 
 
 @dataclass(slots=True)
@@ -42,24 +51,50 @@ class Bilan:
 def verifier_sorties(
     dossier: Path, anonyme: bool, force: bool, correspondance: Path | None, formats: Sequence[str] = ("md",)
 ) -> None:
-    """Refuse (code 1) si un fichier de sortie existe déjà sans ``force`` ; code 2 si le dossier est impossible."""
+    """Tous les chemins de sortie vérifiés avant la moindre écriture : code 2 si un dossier est impossible
+    (parent absent, lien symbolique, fichier à la place d'un dossier) ; code 1 si un fichier (ou un lien,
+    même pendant) est déjà là sans ``force``."""
+    import os
+
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
-    if dossier.exists() and not dossier.is_dir():
+    if dossier.is_symlink():
+        raise ErreurFichier(f"{dossier} est un lien symbolique : donnez le dossier lui-même (rien n'a été écrit)")
+    if os.path.lexists(dossier) and not dossier.is_dir():
         raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
-    if force:
-        return
+    if correspondance is not None:
+        dossier_table = correspondance.parent if str(correspondance.parent) else Path(".")
+        if not dossier_table.is_dir():
+            raise ErreurFichier(
+                f"{correspondance} : le dossier « {dossier_table} » n'existe pas ; créez-le d'abord "
+                "(rien n'a été écrit)"
+            )
+        if correspondance.is_dir() and not correspondance.is_symlink():
+            raise ErreurFichier(f"{correspondance} : c'est un dossier, un fichier est attendu (rien n'a été écrit)")
     rapports = [f"{BASE_SYNTHESE}.{f}" for f in formats]
     noms = [*rapports, NOM_SCORES, NOM_REPONSES, NOM_BASE, NOM_REPERE] + ([] if anonyme else [NOM_REJETS])
-    existants = [nom for nom in noms if (dossier / nom).exists()]
+    cibles = [dossier / nom for nom in noms]
     if dossier.is_dir() and "md" in formats:
-        existants += sorted(p.name for p in dossier.glob("boites-*.png"))
-    if correspondance is not None and correspondance.exists():
-        existants.append(str(correspondance))
-    if existants:
+        cibles += sorted(dossier.glob("boites-*.png"))
+    if correspondance is not None:
+        cibles.append(correspondance)
+    for cible in cibles:
+        if cible.is_dir() and not cible.is_symlink():
+            raise ErreurFichier(f"{cible} : c'est un dossier, un fichier est attendu (rien n'a été écrit)")
+    if force:
+        return
+    existants = [c for c in cibles if os.path.lexists(c)]
+    liens = [c for c in existants if c.is_symlink()]
+    if liens:
         raise ErreurProbleme(
-            f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour remplacer)"
+            f"{', '.join(map(str, liens))} : lien symbolique (peut-être pendant) : rien n'a été écrit "
+            "(ajoutez --force pour remplacer le lien lui-même ; sa cible n'est jamais modifiée)"
+        )
+    if existants:
+        noms_existants = [c.name if c.parent == dossier else str(c) for c in existants]
+        raise ErreurProbleme(
+            f"{dossier} contient déjà {', '.join(noms_existants)} : rien n'a été écrit (ajoutez --force pour remplacer)"
         )
 
 
@@ -87,6 +122,20 @@ def _doublons(
     return retires, rejets
 
 
+def _reponses_reconnaissables(referentiel) -> list[tuple[str, str]]:
+    """Les réponses d'un établissement qui redonnent un effectif de référence : chaque effectif d'une
+    répartition (leur somme est le nombre d'enseignants, de divisions…)."""
+    from diagnum.referentiel import MODALITES
+
+    return [
+        (d.id, f"{item.id}.{m}")
+        for d in referentiel.domaines
+        for item in d.items
+        if item.nature == "repartition"
+        for m in MODALITES
+    ]
+
+
 def produire(
     chemins: Sequence[Path],
     dossier: Path,
@@ -108,6 +157,12 @@ def produire(
     from diagnum.territoire.base import BaseSynthese
     from diagnum.territoire.synthese import Accumulateur, construire_synthese
 
+    if campagne is not None:
+        if anonyme and normaliser_campagne(campagne) is None:
+            raise ErreurDiagnum(
+                f"--campagne « {campagne} » : en mode anonyme, donnez une campagne AAAA-AAAA (2024-2025)"
+            )
+        campagne = normaliser_campagne(campagne) or campagne
     fichiers = chercher_fichiers(chemins)
     if not fichiers:
         raise ErreurFichier("aucun fichier de campagne (.yaml ou .yml) trouvé dans " + ", ".join(map(str, chemins)))
@@ -126,12 +181,13 @@ def produire(
     vus: dict[tuple[str, str], list[tuple[int, str]]] = {}
     version: str | None = None
     accumulateur = None
+    petites: dict[str, int] = {}
     bilan = Bilan(fichiers=len(fichiers), retenus=0, etablissements=0)
 
     with ecriture_atomique(dossier / sorties.NOM_BASE, force=force) as chemin_base:
         base = BaseSynthese(chemin_base, iter(numeros))
         try:
-            for issue in collecter(fichiers, campagne=campagne, avancer=avancer):
+            for issue in collecter(fichiers, campagne=campagne, anonyme=anonyme, avancer=avancer):
                 if isinstance(issue, Ecart):
                     ecartes += 1
                     continue
@@ -167,7 +223,17 @@ def produire(
             for numero in retires:
                 accumulateur.retirer(base.fiche(numero))
             base.retirer(retires)
-            restants = sorted({uai for (uai, _), f in vus.items() if len(f) == 1})
+            uniques = {cle: f[0][0] for cle, f in vus.items() if len(f) == 1}
+            restants = sorted({uai for uai, _ in uniques})
+            if anonyme and version is not None:
+                # Aucune ligne par établissement d'une campagne de moins de SEUIL_ANONYMAT établissements, et
+                # rien de ce qui ferait reconnaître un établissement (effectifs de référence, répartitions).
+                par_campagne: dict[str, list[int]] = {}
+                for (_, libelle), numero in uniques.items():
+                    par_campagne.setdefault(libelle, []).append(numero)
+                petites = {c: len(numeros) for c, numeros in par_campagne.items() if len(numeros) < SEUIL_ANONYMAT}
+                base.retirer([n for c in petites for n in par_campagne[c]])
+                base.anonymiser(_reponses_reconnaissables(charger_referentiel(version)), [PARTIE_REFERENCE])
             if not restants or version is None or accumulateur is None:
                 pluriel = "s" if len(fichiers) > 1 else ""
                 quoi = f"aucune campagne {campagne}" if campagne else "aucune campagne utilisable"
@@ -208,7 +274,7 @@ def produire(
                 rejets=rejets,
                 ecartes=ecartes,
             )
-            bilan.retenus = connexion.execute("SELECT COUNT(*) FROM campagnes").fetchone()[0]
+            bilan.retenus = len(uniques)
             bilan.etablissements = len(ordre)
             ecrits = [dossier / NOM_BASE]
             sorties.ecrire_scores(connexion, dossier / NOM_SCORES, force)
@@ -216,7 +282,9 @@ def produire(
             ecrits += [dossier / NOM_SCORES, dossier / NOM_REPONSES]
             ecrire_atomique(
                 dossier / NOM_REPERE,
-                sorties.octets_repere(sorties.donnees_repere(connexion, referentiel.version, anonyme)),
+                sorties.octets_repere(
+                    sorties.donnees_repere(connexion, referentiel.version, anonyme, petites if anonyme else {})
+                ),
                 force=force,
             )
             ecrits.append(dossier / NOM_REPERE)

@@ -17,7 +17,7 @@ from diagnum.fichiers import ecrire_atomique, ecriture_atomique
 from diagnum.tableur import BOM, cellule, cellule_score, csv_octets, ecrivain
 from diagnum.territoire.collecte import Rejet
 from diagnum.territoire.repere import FORMAT_REPERE, VERSION_REPERE
-from diagnum.territoire.statistiques import Resume, effectifs, resumer
+from diagnum.territoire.statistiques import Resume, effectifs, resumer, tranches
 from diagnum.territoire.synthese import MASQUE, METHODE_QUANTILES, SEUIL_ANONYMAT, Synthese
 
 NOM_SYNTHESE = "synthese.md"
@@ -151,12 +151,23 @@ def _stat_repere(valeurs: list[float | None], anonyme: bool) -> dict[str, object
         return None
     if anonyme and resume.n < SEUIL_ANONYMAT:
         return {"n": None, "masque": MASQUE}
+    if anonyme:  # ni minimum, ni maximum, ni valeurs : des tranches de 10 points
+        stat: dict[str, object] = {k: v for k, v in resume._asdict().items() if k not in ("minimum", "maximum")}
+        return {**stat, "tranches": [[b, n] for b, n in tranches(valeurs)]}
     return {**resume._asdict(), "effectifs": [[v, n] for v, n in effectifs(valeurs)]}
 
 
-def donnees_repere(connexion: sqlite3.Connection, referentiel: str, anonyme: bool) -> dict[str, object]:
-    """Le contenu de repere.json : pour chaque campagne et chaque domaine, la distribution des chiffres."""
+def donnees_repere(
+    connexion: sqlite3.Connection, referentiel: str, anonyme: bool, masquees: dict[str, int] | None = None
+) -> dict[str, object]:
+    """Le contenu de repere.json : pour chaque campagne et chaque domaine, la distribution des chiffres ;
+    les campagnes ``masquees`` (campagne → nombre d'établissements, absentes de la base en mode anonyme
+    parce que trop petites) y figurent, chaque chiffre masqué."""
     campagnes: dict[str, dict] = {}
+    domaines_ids = [d for (d,) in connexion.execute("SELECT id FROM domaines ORDER BY rang")]
+    for campagne, nombre in (masquees or {}).items():
+        masque = {"n": None, "masque": MASQUE}
+        campagnes[campagne] = {"etablissements": nombre, "domaines": {d: {"score": masque} for d in domaines_ids}}
     for campagne, nombre in connexion.execute(
         "SELECT campagne, COUNT(*) FROM campagnes GROUP BY campagne ORDER BY campagne"
     ).fetchall():
@@ -174,6 +185,7 @@ def donnees_repere(connexion: sqlite3.Connection, referentiel: str, anonyme: boo
                     chiffres[nom] = stat
             domaines[domaine] = chiffres
         campagnes[campagne] = {"etablissements": nombre, "domaines": domaines}
+    campagnes = dict(sorted(campagnes.items()))
     return {
         "format": FORMAT_REPERE,
         "version": VERSION_REPERE,

@@ -126,9 +126,13 @@ def nom_image_boites(rang: int) -> str:
 
 
 def _publier(resume: Resume | None, anonyme: bool) -> Stat:
-    if resume is not None and anonyme and resume.n < SEUIL_ANONYMAT:
+    """Un résumé tel qu'il peut être publié : en mode anonyme, masqué sous ``SEUIL_ANONYMAT``
+    établissements, et sans minimum ni maximum (chacun est le chiffre d'un établissement)."""
+    if resume is None or not anonyme:
+        return resume
+    if resume.n < SEUIL_ANONYMAT:
         return MASQUE
-    return resume
+    return resume._replace(minimum=None, maximum=None)
 
 
 def construire_synthese(

@@ -1,0 +1,222 @@
+"""``diagnum synthese`` face à un territoire réel ou hostile (issue 22) : chemins de sortie vérifiés avant toute
+écriture, libellés de campagne libres, anonymat qui tient, liens symboliques, établissements attendus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diagnum.cli import app
+
+RACINE = Path(__file__).resolve().parents[1]
+TERRITOIRE = RACINE / "tests" / "fixtures" / "territoire"
+BONS = TERRITOIRE / "bons"
+runner = CliRunner()
+
+
+def lancer(*arguments: str):
+    return runner.invoke(app, ["synthese", *arguments])
+
+
+def lire_csv(chemin: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(chemin.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def copie_des_bons(dossier: Path, nombre: int = 12) -> Path:
+    """Les ``nombre`` premiers établissements du territoire de test, copiés pour être modifiés."""
+    dossier.mkdir(parents=True)
+    for fichier in sorted(BONS.glob("*.yaml"))[:nombre]:
+        shutil.copy(fichier, dossier / fichier.name)
+    return dossier
+
+
+def remplacer(fichier: Path, avant: str, apres: str) -> None:
+    texte = fichier.read_text(encoding="utf-8")
+    assert avant in texte
+    fichier.write_text(texte.replace(avant, apres, 1), encoding="utf-8")
+
+
+def tous_les_octets(dossier: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in dossier.iterdir()}
+
+
+# --------------------------------------------------------------------------
+# Chaque chemin de sortie vérifié avant d'écrire quoi que ce soit
+
+
+def test_dossier_de_correspondance_absent_rien_n_est_ecrit(tmp_path):
+    sortie = tmp_path / "publie"
+    resultat = lancer(str(BONS), "-o", str(sortie), "--anonyme", "--correspondance", str(tmp_path / "absent" / "c.csv"))
+    assert (resultat.exit_code, resultat.stdout) == (2, "")
+    assert f"{tmp_path / 'absent'}" in resultat.stderr and "n'existe pas" in resultat.stderr
+    assert not sortie.exists()
+    # Relancée avec un bon chemin, la synthèse n'est pas refusée pour des fichiers à moitié écrits.
+    (tmp_path / "prive").mkdir()
+    resultat = lancer(str(BONS), "-o", str(sortie), "--anonyme", "--correspondance", str(tmp_path / "prive" / "c.csv"))
+    assert (resultat.exit_code, resultat.stderr) == (0, "")
+
+
+def test_correspondance_qui_est_un_dossier_ou_un_lien(tmp_path):
+    (tmp_path / "prive").mkdir()
+    resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--anonyme", "--correspondance", str(tmp_path / "prive"))
+    assert resultat.exit_code == 2 and "c'est un dossier" in resultat.stderr
+    assert not (tmp_path / "s").exists()
+    lien = tmp_path / "prive" / "c.csv"
+    lien.symlink_to(tmp_path / "nulle-part.csv")
+    resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--anonyme", "--correspondance", str(lien))
+    assert resultat.exit_code == 1 and "lien symbolique" in resultat.stderr
+    assert not (tmp_path / "s").exists() and not (tmp_path / "nulle-part.csv").exists()
+
+
+def test_lien_pendant_dans_la_sortie_signale_avant_toute_ecriture(tmp_path):
+    sortie = tmp_path / "s"
+    sortie.mkdir()
+    (sortie / "repere.json").symlink_to(tmp_path / "ailleurs.json")
+    resultat = lancer(str(BONS), "-o", str(sortie))
+    assert (resultat.exit_code, resultat.stdout) == (1, "")
+    assert "repere.json" in resultat.stderr and "lien symbolique" in resultat.stderr and "--force" in resultat.stderr
+    assert [p.name for p in sortie.iterdir()] == ["repere.json"]
+    assert not (tmp_path / "ailleurs.json").exists()
+    # Avec --force, c'est le lien qui est remplacé, jamais sa cible.
+    resultat = lancer(str(BONS), "-o", str(sortie), "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert not (sortie / "repere.json").is_symlink() and not (tmp_path / "ailleurs.json").exists()
+
+
+def test_sortie_qui_est_un_lien_pendant(tmp_path):
+    sortie = tmp_path / "s"
+    sortie.symlink_to(tmp_path / "absent")
+    resultat = lancer(str(BONS), "-o", str(sortie))
+    assert (resultat.exit_code, resultat.stdout) == (2, "")
+    assert "lien symbolique" in resultat.stderr
+    assert not (tmp_path / "absent").exists()
+
+
+# --------------------------------------------------------------------------
+# Libellés de campagne
+
+
+def test_libelle_2024_slash_2025_compte_dans_la_campagne(tmp_path):
+    dossier = copie_des_bons(tmp_path / "terr")
+    remplacer(dossier / "etablissement-07.yaml", 'campagne: "2024-2025"', 'campagne: "2024/2025"')
+    resultat = lancer(str(dossier), "-o", str(tmp_path / "s"), "--campagne", "2024-2025")
+    assert (resultat.exit_code, resultat.stderr) == (0, "")
+    assert "(12 campagnes retenues, 12 établissements)" in resultat.stdout
+    assert {ligne[3] for ligne in lire_csv(tmp_path / "s" / "scores.csv")[1:]} == {"2024-2025"}
+
+
+def test_anonyme_libelle_libre_refuse_et_jamais_ecrit(tmp_path):
+    dossier = copie_des_bons(tmp_path / "terr")
+    libelle = "2023-2024 collège Jean Moulin de Dole"
+    remplacer(dossier / "etablissement-03.yaml", 'campagne: "2024-2025"', f'campagne: "{libelle}"')
+    sortie = tmp_path / "s"
+    resultat = lancer(str(dossier), "-o", str(sortie), "--anonyme", "--format", "html", "--format", "md")
+    assert resultat.exit_code == 1, resultat.output
+    assert "(11 campagnes retenues, 11 établissements, 1 fichier laissé de côté)" in resultat.stdout
+    assert "etablissement-03.yaml" in resultat.stderr and "(campagne-libelle)" in resultat.stderr
+    for nom, octets in tous_les_octets(sortie).items():
+        for secret in ("Jean Moulin", "Dole", "Jean\\u0020Moulin"):
+            assert secret.encode() not in octets, nom
+    base = sqlite3.connect(sortie / "synthese.sqlite")
+    assert base.execute("SELECT DISTINCT campagne FROM campagnes").fetchall() == [("2024-2025",)]
+
+
+def test_sans_anonyme_un_libelle_libre_reste_tel_quel(tmp_path):
+    dossier = copie_des_bons(tmp_path / "terr", 3)
+    remplacer(dossier / "etablissement-01.yaml", 'campagne: "2024-2025"', 'campagne: "Bilan de printemps"')
+    resultat = lancer(str(dossier), "-o", str(tmp_path / "s"))
+    assert (resultat.exit_code, resultat.stderr) == (0, "")
+    assert "Bilan de printemps" in {ligne[3] for ligne in lire_csv(tmp_path / "s" / "scores.csv")[1:]}
+
+
+# --------------------------------------------------------------------------
+# Anonymat : aucun effectif de référence par établissement, la règle des 5 partout, ni minimum ni maximum
+
+
+def items_repartition() -> set[tuple[str, str]]:
+    from diagnum.referentiel import charger_referentiel
+
+    referentiel = charger_referentiel()
+    return {(d.id, i.id) for d in referentiel.domaines for i in d.items if i.nature == "repartition"}
+
+
+@pytest.fixture(scope="module")
+def anonyme_mixte(tmp_path_factory):
+    """12 établissements en 2024-2025, 3 d'entre eux aussi en 2023-2024 (une campagne de moins de 5)."""
+    racine = tmp_path_factory.mktemp("mixte")
+    dossier = copie_des_bons(racine / "terr")
+    for numero in ("01", "02", "03"):
+        ancien = dossier / f"ancien-{numero}.yaml"
+        shutil.copy(dossier / f"etablissement-{numero}.yaml", ancien)
+        remplacer(ancien, 'campagne: "2024-2025"', 'campagne: "2023-2024"')
+    sortie = racine / "s"
+    resultat = lancer(str(dossier), "-o", str(sortie), "--anonyme", "--format", "md", "--format", "html")
+    assert resultat.exit_code == 0, resultat.output
+    return sortie, resultat
+
+
+def test_anonyme_aucun_effectif_de_reference_par_etablissement(anonyme_mixte):
+    sortie, _ = anonyme_mixte
+    lignes = lire_csv(sortie / "reponses.csv")[1:]
+    assert lignes and not [ligne for ligne in lignes if ligne[2] == "reference"]
+    repartitions = items_repartition()
+    assert not [ligne for ligne in lignes if (ligne[2], ligne[3].split(".")[0]) in repartitions]
+    base = sqlite3.connect(sortie / "synthese.sqlite")
+    assert base.execute("SELECT COUNT(*) FROM reponses WHERE domaine = 'reference'").fetchone() == (0,)
+    items = {(d, i.split(".")[0]) for d, i in base.execute("SELECT domaine, item FROM reponses")}
+    assert not items & repartitions
+    # Les effectifs additionnés du territoire restent dans la synthèse.
+    assert "### Répartitions additionnées sur le territoire" in (sortie / "synthese.md").read_text(encoding="utf-8")
+
+
+def test_anonyme_la_regle_des_cinq_dans_chaque_fichier(anonyme_mixte):
+    sortie, resultat = anonyme_mixte
+    assert "(15 campagnes retenues, 12 établissements)" in resultat.stdout
+    for nom in ("scores.csv", "reponses.csv"):
+        assert {ligne[1 if nom == "reponses.csv" else 3] for ligne in lire_csv(sortie / nom)[1:]} == {"2024-2025"}, nom
+    base = sqlite3.connect(sortie / "synthese.sqlite")
+    assert base.execute("SELECT campagne, COUNT(*) FROM campagnes GROUP BY campagne").fetchall() == [("2024-2025", 12)]
+    repere = json.loads((sortie / "repere.json").read_text(encoding="utf-8"))
+    petite = repere["campagnes"]["2023-2024"]
+    assert all(stat == {"n": None, "masque": "moins de 5 établissements"}
+               for d in petite["domaines"].values() for stat in d.values())  # fmt: skip
+
+
+def test_anonyme_ni_minimum_ni_maximum(anonyme_mixte):
+    sortie, _ = anonyme_mixte
+    repere = json.loads((sortie / "repere.json").read_text(encoding="utf-8"))
+    for campagne in repere["campagnes"].values():
+        for domaine in campagne["domaines"].values():
+            for stat in domaine.values():
+                assert not {"minimum", "maximum", "effectifs"} & set(stat), stat
+                if stat["n"]:
+                    assert sum(n for _, n in stat["tranches"]) == stat["n"]
+    texte = (sortie / "synthese.md").read_text(encoding="utf-8")
+    ligne = re.search(r"^\| 3\.4 Assistance technique \| 12 \|.*$", texte, re.M).group(0)
+    cellules = [c.strip() for c in ligne.strip("|").split("|")]
+    assert cellules[2] == cellules[6] == "—"  # minimum et maximum
+    assert re.search(r"^\| 2024-2025 \| 12 \| 100\u00a0% \| — \| 12 \|$", texte, re.M)
+    assert "ni minimum ni maximum" in texte
+    page = (sortie / "synthese.html").read_text(encoding="utf-8")
+    assert "moustaches : du minimum au maximum" not in page and "ni minimum ni maximum" in page
+
+
+def test_repere_anonyme_situe_encore_un_etablissement(anonyme_mixte):
+    from diagnum.calculs.scores import calculer_profil
+    from diagnum.campagne.chargement import charger_campagne
+    from diagnum.territoire.repere import lire_repere
+
+    sortie, _ = anonyme_mixte
+    campagne, referentiel = charger_campagne(BONS / "etablissement-01.yaml")
+    profil = calculer_profil(campagne, referentiel)
+    repere = lire_repere(sortie / "repere.json", profil)
+    phrases = [repere.phrase(d.id) for d in profil.domaines if d.score is not None]
+    assert phrases and all(p.startswith("au-dessus d'environ ") for p in phrases), phrases
