@@ -220,3 +220,31 @@ def test_repere_anonyme_situe_encore_un_etablissement(anonyme_mixte):
     repere = lire_repere(sortie / "repere.json", profil)
     phrases = [repere.phrase(d.id) for d in profil.domaines if d.score is not None]
     assert phrases and all(p.startswith("au-dessus d'environ ") for p in phrases), phrases
+
+
+# --------------------------------------------------------------------------
+# Fichiers qui ne sont pas ce qu'ils semblent
+
+
+def test_lien_symbolique_vers_un_fichier_ailleurs_ni_suivi_ni_cite(tmp_path):
+    secret = tmp_path / "ailleurs" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\nsecret-tres-prive: 1\n", encoding="utf-8")
+    dossier = copie_des_bons(tmp_path / "terr", 6)
+    (dossier / "x.yaml").symlink_to(secret)
+    (dossier / "lien-vers-bon.yaml").symlink_to(BONS / "etablissement-12.yaml")
+    (dossier / "sous-dossier").symlink_to(secret.parent, target_is_directory=True)
+    sortie = tmp_path / "s"
+    for arguments in ([str(dossier)], [str(p) for p in sorted(dossier.glob("*.yaml"))]):
+        resultat = lancer(*arguments, "-o", str(sortie), "--force")
+        assert resultat.exit_code == 1, resultat.output
+        assert "(6 campagnes retenues, 6 établissements, 2 fichiers laissés de côté)" in resultat.stdout
+        assert f"{dossier / 'x.yaml'}: laissé de côté : lien symbolique" in resultat.stderr
+        assert "(lien-symbolique)" in resultat.stderr and "lien-vers-bon.yaml" in resultat.stderr
+        for texte in (resultat.stderr, *(p.read_bytes().decode("utf-8", "replace") for p in sortie.iterdir())):
+            assert "root:" not in texte and "secret" not in texte
+        rejets = lire_csv(sortie / "rejets.csv")
+        assert sorted((Path(r[0]).name, r[3]) for r in rejets[1:]) == [
+            ("lien-vers-bon.yaml", "lien-symbolique"),
+            ("x.yaml", "lien-symbolique"),
+        ]

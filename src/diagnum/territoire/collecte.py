@@ -96,18 +96,23 @@ def chercher_fichiers(chemins: Iterable[Path]) -> list[Path]:
     """Les fichiers de campagne : ceux donnés, et les ``.yaml`` / ``.yml`` des dossiers
     (cherchés dans les sous-dossiers), par ordre de chemin, sans doublon.
 
-    Un chemin absent est gardé tel quel : sa lecture donnera le message d'erreur.
+    Un chemin absent est gardé tel quel : sa lecture donnera le message d'erreur. Dans un dossier,
+    un lien symbolique vers un dossier n'est pas parcouru ; un lien vers un fichier est gardé, pour
+    être nommé parmi les fichiers laissés de côté (``lire_un`` ne le suit pas).
     """
+    import os
+
     trouves: list[Path] = []
     for chemin in chemins:
         if chemin.is_dir():
-            trouves.extend(
-                sorted(
-                    p
-                    for p in chemin.rglob("*")
-                    if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(".")
-                )
-            )
+            dedans = []
+            for racine, dossiers, noms in os.walk(chemin):  # ne suit pas les liens vers des dossiers
+                dossiers[:] = [d for d in dossiers if not d.startswith(".")]
+                for nom in noms:
+                    p = Path(racine, nom)
+                    if p.suffix.lower() in SUFFIXES and not nom.startswith(".") and (p.is_symlink() or p.is_file()):
+                        dedans.append(p)
+            trouves.extend(sorted(dedans))
         else:
             trouves.append(chemin)
     return list(dict.fromkeys(trouves))
@@ -207,9 +212,20 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
 
     Le libellé de campagne est ramené à ``AAAA-AAAA`` quand il s'y prête (« 2024/2025 ») ; en mode
     anonyme, un autre texte (qui pourrait nommer l'établissement) fait refuser le fichier."""
+    import os
+
     from diagnum.campagne.chargement import valider_fichier
     from diagnum.erreurs import ErreurFichier
 
+    if os.path.islink(chemin):  # jamais suivi : rien de sa cible n'est lu, ni cité
+        return Rejet(
+            chemin,
+            None,
+            None,
+            "lien-symbolique",
+            "lien symbolique : il n'est pas suivi (sa cible pourrait être n'importe quel fichier) ; "
+            "mettez ici le fichier de campagne lui-même",
+        )
     try:
         resultat = valider_fichier(Path(chemin))
     except ErreurFichier as exc:
