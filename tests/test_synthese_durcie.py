@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -248,3 +249,128 @@ def test_lien_symbolique_vers_un_fichier_ailleurs_ni_suivi_ni_cite(tmp_path):
             ("lien-vers-bon.yaml", "lien-symbolique"),
             ("x.yaml", "lien-symbolique"),
         ]
+
+
+# --------------------------------------------------------------------------
+# Qui n'a pas répondu : --attendus
+
+
+LISTE = (
+    "UAI;Appellation officielle;Commune\r\n"
+    "0390001P;Collège des Tilleuls;Ornans\r\n"
+    "0390008X;Collège du Vieux Port;Morteau\r\n"
+    "0390015e;Collège Les Grands Prés;Gray\r\n"  # UAI en minuscule : reconnu
+    "0390022M;Collège de la Citadelle;Champagnole\r\n"
+    "0390029V;Lycée des Salines;Arbois\r\n"
+    "0390036C;Collège du Lac;Malbuisson\r\n"
+    "0390999Z;Collège Absent;Dole\r\n"
+    "0390001P;Collège des Tilleuls;Ornans\r\n"  # répété : compté une fois
+)
+
+
+@pytest.fixture
+def territoire_incomplet(tmp_path):
+    """Six établissements attendus et un septième qui n'a rien envoyé ; l'un a envoyé « 2023-2024 »,
+    un autre un fichier fautif."""
+    dossier = copie_des_bons(tmp_path / "terr", 6)
+    remplacer(dossier / "etablissement-03.yaml", 'campagne: "2024-2025"', 'campagne: "2023-2024"')
+    remplacer(dossier / "etablissement-04.yaml", "eleves: 598", "eleves: -3")
+    liste = tmp_path / "attendus.csv"
+    liste.write_bytes(LISTE.encode("cp1252"))
+    return dossier, liste
+
+
+def test_attendus_nommes_a_l_ecran_et_dans_les_fichiers(tmp_path, territoire_incomplet):
+    dossier, liste = territoire_incomplet
+    sortie = tmp_path / "s"
+    resultat = lancer(str(dossier), "-o", str(sortie), "--campagne", "2024-2025", "--attendus", str(liste))
+    assert resultat.exit_code == 1, resultat.output
+    lignes = resultat.stdout.splitlines()
+    assert lignes[0].endswith(
+        "(4 campagnes retenues, 4 établissements, 1 fichier laissé de côté, 1 d'une autre campagne)."
+    )
+    assert lignes[1] == "3 établissements attendus sur 7 sans campagne 2024-2025 utilisable :"
+    assert lignes[2].startswith(f"  0390015E Collège Les Grands Prés (Gray) : autre campagne : {dossier}")
+    assert lignes[2].endswith("campagne « 2023-2024 », pas 2024-2025 (--campagne)")
+    assert lignes[3].startswith("  0390022M Collège de la Citadelle (Champagnole) : rejeté : ")
+    assert "etablissement-04.yaml" in lignes[3] and "ligne 19" in lignes[3]
+    assert lignes[4] == "  0390999Z Collège Absent (Dole) : absent : aucun fichier"
+    assert len(lignes) == 5
+    manquants = lire_csv(sortie / "manquants.csv")
+    assert manquants[0] == ["uai", "etablissement", "commune", "situation", "raison", "fichier"]
+    assert [m[:4] for m in manquants[1:]] == [
+        ["0390015E", "Collège Les Grands Prés", "Gray", "autre campagne"],
+        ["0390022M", "Collège de la Citadelle", "Champagnole", "rejeté"],
+        ["0390999Z", "Collège Absent", "Dole", "absent"],
+    ]
+    texte = (sortie / "synthese.md").read_text(encoding="utf-8")
+    assert "## Établissements attendus sans campagne 2024-2025 utilisable" in texte
+    assert "3 des 7 établissements de la liste des établissements attendus" in texte
+    assert "| 0390999Z | Collège Absent | Dole | absent | aucun fichier |  |" in texte
+    assert "## Fichiers d'une autre campagne" in texte and "| 2023-2024 |" in texte
+
+
+def test_sans_liste_chaque_fichier_ecarte_est_nomme(tmp_path, territoire_incomplet):
+    dossier, _ = territoire_incomplet
+    sortie = tmp_path / "s"
+    resultat = lancer(str(dossier), "-o", str(sortie), "--campagne", "2024-2025")
+    assert resultat.exit_code == 1, resultat.output
+    rejets = {Path(r[0]).name: r[3:] for r in lire_csv(sortie / "rejets.csv")[1:]}
+    assert rejets["etablissement-03.yaml"] == ["autre-campagne", "campagne « 2023-2024 », pas 2024-2025 (--campagne)"]
+    texte = (sortie / "synthese.md").read_text(encoding="utf-8")
+    assert re.search(r"^\| .*etablissement-03\.yaml \| 2023-2024 \|$", texte, re.M)
+
+
+def test_attendus_en_mode_anonyme_comptes_dans_les_fichiers_nommes_a_l_ecran(tmp_path, territoire_incomplet):
+    dossier, liste = territoire_incomplet
+    sortie = tmp_path / "s"
+    resultat = lancer(str(dossier), "-o", str(sortie), "--anonyme", "--campagne", "2024-2025", "--attendus", str(liste))
+    assert resultat.exit_code == 1, resultat.output
+    assert "  0390999Z Collège Absent (Dole) : absent : aucun fichier" in resultat.stdout
+    assert f"{dossier / 'etablissement-03.yaml'}: d'une autre campagne : " in resultat.stderr
+    assert not (sortie / "manquants.csv").exists()
+    texte = (sortie / "synthese.md").read_text(encoding="utf-8")
+    assert "| absent | 1 |" in texte and "| rejeté | 1 |" in texte and "| autre campagne | 1 |" in texte
+    for octets in tous_les_octets(sortie).values():
+        for secret in ("0390999Z", "Absent", "etablissement-03"):
+            assert secret.encode() not in octets
+
+
+def test_tous_les_attendus_sont_la(tmp_path):
+    liste = tmp_path / "attendus.csv"
+    liste.write_bytes("\ufeffuai,nom\n0390001P,Collège des Tilleuls\n".encode())
+    resultat = lancer(str(BONS / "etablissement-01.yaml"), "-o", str(tmp_path / "s"), "--attendus", str(liste))
+    assert (resultat.exit_code, resultat.stderr) == (0, "")
+    assert resultat.stdout.splitlines()[1] == "L'établissement attendu a sa campagne 2024-2025."
+
+
+@pytest.mark.parametrize(
+    ("contenu", "attendu"),
+    [
+        ("UAI;Nom\n0390001P;A\n0390002X;B\n", ":3:1: UAI « 0390002X » invalide : la lettre de contrôle"),
+        ("Nom;Commune\nA;Dole\n", ":1:1: aucune colonne « UAI » dans l'en-tête"),
+        ("", " : liste vide"),
+        ("UAI\n", " : aucun établissement dans la liste"),
+    ],
+)
+def test_liste_des_attendus_illisible_code_2_rien_d_ecrit(tmp_path, contenu, attendu):
+    liste = tmp_path / "attendus.csv"
+    liste.write_text(contenu, encoding="utf-8")
+    resultat = lancer(str(BONS), "-o", str(tmp_path / "s"), "--attendus", str(liste))
+    assert (resultat.exit_code, resultat.stdout) == (2, "")
+    assert resultat.stderr.startswith(f"diagnum : {liste}{attendu}"), resultat.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_liste_sans_en_tete_separee_par_des_virgules():
+    from diagnum.territoire.attendus import Attendu, lire_attendus
+
+    chemin = Path(os.environ.get("TMPDIR", "/tmp")) / f"attendus-{os.getpid()}.csv"
+    try:
+        chemin.write_bytes(b"0390001P,Coll\xe8ge des Tilleuls,Ornans\r\n0390008X\r\n")
+        assert lire_attendus(chemin) == [
+            Attendu("0390001P", "Collège des Tilleuls", "Ornans", 1),
+            Attendu("0390008X", None, None, 2),
+        ]
+    finally:
+        chemin.unlink()

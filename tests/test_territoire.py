@@ -122,7 +122,7 @@ def test_fichier_absent_et_autre_campagne(tmp_path):
     assert isinstance(absent, Rejet) and absent.code == "illisible" and absent.ligne is None
     assert "introuvable" in absent.message
     assert lire_un(str(BONS / "etablissement-01.yaml"), "2023-2024") == Ecart(
-        str(BONS / "etablissement-01.yaml"), "2024-2025"
+        str(BONS / "etablissement-01.yaml"), "2024-2025", "0390001P"
     )
 
 

@@ -58,6 +58,8 @@ class Rejet(NamedTuple):
     colonne: int | None
     code: str
     message: str
+    #: L'UAI du fichier s'il a pu être lu (ou s'il est dans le nom du fichier) : pour ``--attendus``.
+    uai: str | None = None
 
 
 class Ecart(NamedTuple):
@@ -65,6 +67,7 @@ class Ecart(NamedTuple):
 
     fichier: str
     campagne: str | None
+    uai: str | None = None
 
 
 Issue = Fiche | Rejet | Ecart
@@ -217,6 +220,7 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
     from diagnum.campagne.chargement import valider_fichier
     from diagnum.erreurs import ErreurFichier
 
+    du_nom = _uai_du_nom(chemin)
     if os.path.islink(chemin):  # jamais suivi : rien de sa cible n'est lu, ni cité
         return Rejet(
             chemin,
@@ -225,12 +229,14 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
             "lien-symbolique",
             "lien symbolique : il n'est pas suivi (sa cible pourrait être n'importe quel fichier) ; "
             "mettez ici le fichier de campagne lui-même",
+            du_nom,
         )
     try:
         resultat = valider_fichier(Path(chemin))
     except ErreurFichier as exc:
-        return Rejet(chemin, None, None, "illisible", exc.message)
+        return Rejet(chemin, None, None, "illisible", exc.message, du_nom)
     campagne = resultat.campagne
+    uai = (campagne.etablissement.uai or "").upper() or du_nom if campagne is not None else du_nom
     libelle = None if campagne is None else campagne.campagne
     normalise = normaliser_campagne(libelle) or libelle
     # Un fichier d'une autre campagne est écarté, même fautif ; sans campagne lisible, il est jugé.
@@ -240,11 +246,11 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
         and normalise != (normaliser_campagne(campagne_voulue) or campagne_voulue)
         and (libelle is not None or not resultat.a_des_erreurs)
     ):
-        return Ecart(chemin, libelle)
+        return Ecart(chemin, libelle, uai)
     erreurs = [d for d in resultat.diagnostics if d.est_erreur]
     if erreurs:
         d = erreurs[0]
-        return Rejet(chemin, d.ligne, d.colonne, d.code, d.message)
+        return Rejet(chemin, d.ligne, d.colonne, d.code, d.message, uai)
     if campagne is None or resultat.referentiel is None:  # pragma: no cover - une campagne sans erreur est lue
         return Rejet(chemin, 1, 1, "illisible", "campagne illisible")
     if not campagne.campagne:
@@ -255,6 +261,7 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
             "campagne-absente",
             "campagne non indiquée (par exemple campagne: « 2024-2025 ») : "
             "la synthèse range les établissements par campagne",
+            uai,
         )
     if not campagne.etablissement.uai:
         return Rejet(
@@ -263,6 +270,7 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
             1,
             "uai-absent",
             "UAI de l'établissement non indiqué : la synthèse reconnaît chaque établissement à son UAI",
+            du_nom,
         )
     if anonyme and normaliser_campagne(libelle) is None:
         return Rejet(
@@ -272,9 +280,19 @@ def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = Fal
             "campagne-libelle",
             "libellé de campagne qui n'est pas de la forme AAAA-AAAA (par exemple « 2024-2025 ») : "
             "en mode anonyme, il n'est pas recopié (il pourrait nommer l'établissement) ; corrigez-le et relancez",
+            uai,
         )
     fiche = ficher(campagne, resultat.referentiel, chemin)
     return fiche if normalise == libelle else fiche._replace(campagne=normalise)
+
+
+def _uai_du_nom(chemin: str) -> str | None:
+    """Un UAI écrit dans le nom du fichier (« 0390001P.yaml », « college-0390001P-2025.yml »), s'il y en a un
+    et un seul : le seul moyen de rattacher à son établissement un fichier illisible."""
+    import re
+
+    trouves = set(re.findall(r"(?<![0-9A-Za-z])(\d{7}[A-Za-z])(?![0-9A-Za-z])", Path(chemin).stem))
+    return trouves.pop().upper() if len(trouves) == 1 else None
 
 
 def _lire_paquet(chemins: Sequence[str], campagne_voulue: str | None, anonyme: bool = False) -> list[Issue]:

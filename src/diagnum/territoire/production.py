@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from diagnum.erreurs import ErreurDiagnum, ErreurFichier, ErreurProbleme
 from diagnum.territoire.collecte import (
@@ -27,6 +28,7 @@ from diagnum.territoire.collecte import (
 from diagnum.territoire.sorties import (
     BASE_SYNTHESE,
     NOM_BASE,
+    NOM_MANQUANTS,
     NOM_REJETS,
     NOM_REPERE,
     NOM_REPONSES,
@@ -34,6 +36,9 @@ from diagnum.territoire.sorties import (
     NOM_SYNTHESE,
 )
 from diagnum.territoire.synthese import SEUIL_ANONYMAT
+
+if TYPE_CHECKING:
+    from diagnum.territoire.attendus import Attendu, Manquant
 
 
 @dataclass(slots=True)
@@ -46,10 +51,21 @@ class Bilan:
     rejets: list[Rejet] = field(default_factory=list)
     ecartes: int = 0
     ecrits: list[Path] = field(default_factory=list)
+    #: Les fichiers d'une autre campagne que celle demandée.
+    ecarts: list[Ecart] = field(default_factory=list)
+    #: Avec ``attendus`` : les établissements attendus sans campagne utilisable, et la campagne de référence.
+    manquants: list[Manquant] | None = None
+    attendus: int = 0
+    campagne_attendue: str | None = None
 
 
 def verifier_sorties(
-    dossier: Path, anonyme: bool, force: bool, correspondance: Path | None, formats: Sequence[str] = ("md",)
+    dossier: Path,
+    anonyme: bool,
+    force: bool,
+    correspondance: Path | None,
+    formats: Sequence[str] = ("md",),
+    attendus: bool = False,
 ) -> None:
     """Tous les chemins de sortie vérifiés avant la moindre écriture : code 2 si un dossier est impossible
     (parent absent, lien symbolique, fichier à la place d'un dossier) ; code 1 si un fichier (ou un lien,
@@ -74,6 +90,7 @@ def verifier_sorties(
             raise ErreurFichier(f"{correspondance} : c'est un dossier, un fichier est attendu (rien n'a été écrit)")
     rapports = [f"{BASE_SYNTHESE}.{f}" for f in formats]
     noms = [*rapports, NOM_SCORES, NOM_REPONSES, NOM_BASE, NOM_REPERE] + ([] if anonyme else [NOM_REJETS])
+    noms += [NOM_MANQUANTS] if attendus and not anonyme else []
     cibles = [dossier / nom for nom in noms]
     if dossier.is_dir() and "md" in formats:
         cibles += sorted(dossier.glob("boites-*.png"))
@@ -117,9 +134,39 @@ def _doublons(
                     "doublon",
                     f"même établissement (UAI {uai}) et même campagne ({campagne}) que {autres} : "
                     "les deux fichiers sont laissés de côté ; gardez le bon et relancez",
+                    uai,
                 )
             )
     return retires, rejets
+
+
+def _manquants(
+    bilan: Bilan,
+    attendus: Sequence[Attendu],
+    uniques: dict[tuple[str, str], int],
+    rejets: Sequence[Rejet],
+    ecarts: Sequence[Ecart],
+    campagne: str | None,
+) -> None:
+    """Remplit ``bilan.manquants`` : chaque établissement attendu sans campagne de référence retenue."""
+    from diagnum.territoire.attendus import AUTRE_CAMPAGNE, REJETE, manquants
+    from diagnum.territoire.sorties import message_ecart
+
+    retenus: dict[str, set[str]] = {}
+    for uai, libelle in uniques:
+        retenus.setdefault(uai, set()).add(libelle)
+    reference = campagne or max((libelle for _, libelle in uniques), default=None)
+    laisses: dict[str, list[tuple[str, str, str]]] = {}
+    for r in rejets:
+        if r.uai:
+            lieu = f" (ligne {r.ligne}, colonne {r.colonne})" if r.ligne else ""
+            laisses.setdefault(r.uai, []).append((REJETE, f"{r.message}{lieu} ({r.code})", r.fichier))
+    for e in ecarts:
+        if e.uai:
+            laisses.setdefault(e.uai, []).append((AUTRE_CAMPAGNE, message_ecart(e, reference), e.fichier))
+    bilan.attendus = len(attendus)
+    bilan.campagne_attendue = reference
+    bilan.manquants = manquants(attendus, retenus, laisses, reference)
 
 
 def _reponses_reconnaissables(referentiel) -> list[tuple[str, str]]:
@@ -147,8 +194,12 @@ def produire(
     avancer: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
     formats: Sequence[str] = ("md",),
+    attendus: Sequence[Attendu] | None = None,
 ) -> Bilan:
-    """Toute la synthèse ; lève ``ErreurDiagnum`` (code 2) si aucune campagne n'est utilisable."""
+    """Toute la synthèse ; lève ``ErreurDiagnum`` (code 2) si aucune campagne n'est utilisable.
+
+    Avec ``attendus`` (la liste lue par ``attendus.lire_attendus``), le bilan et les fichiers nomment
+    les établissements attendus sans campagne utilisable (``--campagne``, ou sinon la plus récente)."""
     import random
 
     from diagnum.fichiers import ecrire_atomique, ecriture_atomique, preparer_dossier
@@ -166,7 +217,7 @@ def produire(
     fichiers = chercher_fichiers(chemins)
     if not fichiers:
         raise ErreurFichier("aucun fichier de campagne (.yaml ou .yml) trouvé dans " + ", ".join(map(str, chemins)))
-    verifier_sorties(dossier, anonyme, force, correspondance, formats)
+    verifier_sorties(dossier, anonyme, force, correspondance, formats, attendus is not None)
     if total:
         total(len(fichiers))
     preparer_dossier(dossier)
@@ -175,7 +226,7 @@ def produire(
     if anonyme:
         random.SystemRandom().shuffle(numeros)  # les numéros ne trahissent pas l'ordre des fichiers
     rejets: list[Rejet] = []
-    ecartes = 0
+    ecarts: list[Ecart] = []
     etablissements: dict[str, int] = {}  # UAI → numéro provisoire
     identites: dict[str, tuple[str, str | None, str | None]] = {}  # UAI → (campagne, nom, commune) la plus récente
     vus: dict[tuple[str, str], list[tuple[int, str]]] = {}
@@ -189,7 +240,7 @@ def produire(
         try:
             for issue in collecter(fichiers, campagne=campagne, anonyme=anonyme, avancer=avancer):
                 if isinstance(issue, Ecart):
-                    ecartes += 1
+                    ecarts.append(issue)
                     continue
                 if isinstance(issue, Rejet):
                     rejets.append(issue)
@@ -205,6 +256,7 @@ def produire(
                             "referentiel-different",
                             f"référentiel {issue.referentiel}, alors que la synthèse porte sur le "
                             f"référentiel {version} : faites une synthèse par version",
+                            issue.uai,
                         )
                     )
                     continue
@@ -225,6 +277,8 @@ def produire(
             base.retirer(retires)
             uniques = {cle: f[0][0] for cle, f in vus.items() if len(f) == 1}
             restants = sorted({uai for uai, _ in uniques})
+            if attendus is not None:
+                _manquants(bilan, attendus, uniques, rejets, ecarts, campagne)
             if anonyme and version is not None:
                 # Aucune ligne par établissement d'une campagne de moins de SEUIL_ANONYMAT établissements, et
                 # rien de ce qui ferait reconnaître un établissement (effectifs de référence, répartitions).
@@ -272,7 +326,10 @@ def produire(
                 anonyme=anonyme,
                 fichiers=len(fichiers),
                 rejets=rejets,
-                ecartes=ecartes,
+                ecarts=ecarts,
+                manquants=bilan.manquants,
+                attendus=len(attendus or ()),
+                campagne_attendue=bilan.campagne_attendue,
             )
             bilan.retenus = len(uniques)
             bilan.etablissements = len(ordre)
@@ -291,8 +348,11 @@ def produire(
         finally:
             base.fermer()
     if not anonyme:
-        ecrire_atomique(dossier / NOM_REJETS, sorties.octets_rejets(rejets), force=force)
+        ecrire_atomique(dossier / NOM_REJETS, sorties.octets_rejets(rejets, ecarts, campagne), force=force)
         ecrits.append(dossier / NOM_REJETS)
+        if bilan.manquants is not None:
+            ecrire_atomique(dossier / NOM_MANQUANTS, sorties.octets_manquants(bilan.manquants), force=force)
+            ecrits.append(dossier / NOM_MANQUANTS)
     if anonyme and correspondance is not None:
         ecrire_atomique(correspondance, sorties.octets_correspondance(sorted(table)), force=force)
     rapports: dict[str, bytes | str] = {}
@@ -314,6 +374,7 @@ def produire(
         ecrire_atomique(dossier / nom, contenu, force=force)
         ecrits.append(dossier / nom)
     bilan.rejets = rejets
-    bilan.ecartes = ecartes
+    bilan.ecartes = len(ecarts)
+    bilan.ecarts = ecarts
     bilan.ecrits = ecrits
     return bilan

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from diagnum.fichiers import ecrire_atomique, ecriture_atomique
 from diagnum.tableur import BOM, cellule, cellule_score, csv_octets, ecrivain
-from diagnum.territoire.collecte import Rejet
+from diagnum.territoire.collecte import Ecart, Rejet
 from diagnum.territoire.repere import FORMAT_REPERE, VERSION_REPERE
 from diagnum.territoire.statistiques import Resume, effectifs, resumer, tranches
 from diagnum.territoire.synthese import MASQUE, METHODE_QUANTILES, SEUIL_ANONYMAT, Synthese
@@ -28,6 +28,7 @@ NOM_REPONSES = "reponses.csv"
 NOM_BASE = "synthese.sqlite"
 NOM_REPERE = "repere.json"
 NOM_REJETS = "rejets.csv"
+NOM_MANQUANTS = "manquants.csv"
 MODELE_SYNTHESE = "synthese.md.j2"
 
 ENTETES_SCORES = ("uai", "etablissement", "commune", "campagne", "domaine", "score", "usage", "moyens")
@@ -35,6 +36,9 @@ ENTETES_SCORES += ("completude", "provisoire")
 ENTETES_REPONSES = ("uai", "campagne", "domaine", "item", "valeur")
 ENTETES_REJETS = ("fichier", "ligne", "colonne", "code", "message")
 ENTETES_CORRESPONDANCE = ("pseudonyme", "uai", "etablissement", "commune")
+ENTETES_MANQUANTS = ("uai", "etablissement", "commune", "situation", "raison", "fichier")
+#: Le code d'un fichier d'une autre campagne que celle demandée, dans rejets.csv.
+CODE_AUTRE_CAMPAGNE = "autre-campagne"
 
 
 def texte_synthese(synthese: Synthese) -> str:
@@ -135,9 +139,24 @@ def ecrire_reponses(connexion: sqlite3.Connection, chemin: Path, force: bool) ->
                 f.write("\r\n")
 
 
-def octets_rejets(rejets: Iterable[Rejet]) -> bytes:
-    """rejets.csv : fichier, ligne, colonne, code et message de la première erreur de chaque fichier."""
-    return csv_octets(ENTETES_REJETS, ((r.fichier, r.ligne or "", r.colonne or "", r.code, r.message) for r in rejets))
+def octets_rejets(rejets: Iterable[Rejet], ecarts: Iterable[Ecart] = (), campagne: str | None = None) -> bytes:
+    """rejets.csv : fichier, ligne, colonne, code et message de la première erreur de chaque fichier, puis
+    chaque fichier d'une autre campagne que ``campagne`` (code ``autre-campagne``)."""
+    lignes = [(r.fichier, r.ligne or "", r.colonne or "", r.code, r.message) for r in rejets]
+    lignes += [(e.fichier, "", "", CODE_AUTRE_CAMPAGNE, message_ecart(e, campagne)) for e in ecarts]
+    return csv_octets(ENTETES_REJETS, lignes)
+
+
+def message_ecart(ecart: Ecart, campagne: str | None) -> str:
+    """« campagne « 2023-2024 », pas 2024-2025 » : pourquoi un fichier valide est écarté."""
+    return f"campagne « {ecart.campagne or 'non indiquée'} », pas {campagne} (--campagne)"
+
+
+def octets_manquants(manquants: Iterable) -> bytes:
+    """manquants.csv : chaque établissement attendu sans campagne utilisable, avec la raison."""
+    return csv_octets(
+        ENTETES_MANQUANTS, ((m.uai, m.nom or "", m.commune or "", m.etat, m.raison, m.fichier or "") for m in manquants)
+    )
 
 
 def octets_correspondance(lignes: Iterable[tuple[str, str, str | None, str | None]]) -> bytes:

@@ -115,6 +115,12 @@ class Synthese:
     fichiers: int
     rejets: list[Rejet]
     ecartes: int
+    #: Les fichiers d'une autre campagne (``Ecart``), nommés dans le rapport sans --anonyme.
+    ecarts: list = field(default_factory=list)
+    #: Avec --attendus : les établissements attendus sans campagne utilisable (``attendus.Manquant``).
+    manquants: list | None = None
+    attendus: int = 0
+    campagne_attendue: str | None = None
     methode: str = METHODE_QUANTILES
     seuil: int = SEUIL_ANONYMAT
     masque: str = MASQUE
@@ -142,7 +148,10 @@ def construire_synthese(
     anonyme: bool,
     fichiers: int = 0,
     rejets: list[Rejet] | None = None,
-    ecartes: int = 0,
+    ecarts: list | None = None,
+    manquants: list | None = None,
+    attendus: int = 0,
+    campagne_attendue: str | None = None,
 ) -> Synthese:
     """La synthèse du territoire (pure)."""
     campagnes = []
@@ -194,7 +203,11 @@ def construire_synthese(
         medianes=medianes,
         fichiers=fichiers,
         rejets=list(rejets or []),
-        ecartes=ecartes,
+        ecartes=len(ecarts or ()),
+        ecarts=list(ecarts or ()),
+        manquants=manquants,
+        attendus=attendus,
+        campagne_attendue=campagne_attendue,
     )
 
 
