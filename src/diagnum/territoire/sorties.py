@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from diagnum.fichiers import ecrire_atomique, ecriture_atomique
-from diagnum.tableur import BOM, cellule, cellule_score, csv_octets, ecrivain
+from diagnum.tableur import BOM, SQL_NEUTRALISER, cellule, cellule_score, csv_octets, ecrivain
 from diagnum.territoire.collecte import Ecart, Rejet
 from diagnum.territoire.repere import FORMAT_REPERE, VERSION_REPERE
 from diagnum.territoire.statistiques import Resume, effectifs, resumer, tranches
@@ -122,9 +122,12 @@ def ecrire_reponses(connexion: sqlite3.Connection, chemin: Path, force: bool) ->
         "SELECT c.id, e.code, c.campagne FROM campagnes c JOIN etablissements e ON e.id = c.etablissement_id "
         "ORDER BY e.code, c.campagne"
     ).fetchall()
+    # Les identifiants de domaine et d'item viennent du référentiel ; la valeur écrite est neutralisée
+    # comme toute cellule de texte (tableur.SQL_NEUTRALISER), un nombre garde ses chiffres.
+    valeur = SQL_NEUTRALISER.format("valeur", "nombre")
     requete = (
         "SELECT group_concat(? || domaine || ';' || item || ';' || "
-        "CASE WHEN nombre IS NULL THEN valeur ELSE replace(valeur, '.', ',') END, char(13, 10)) "
+        f"CASE WHEN nombre IS NULL THEN {valeur} ELSE replace(valeur, '.', ',') END, char(13, 10)) "
         "FROM reponses WHERE campagne_id = ?"
     )
     with ecriture_atomique(chemin, force=force) as temporaire, open(temporaire, "w", encoding="utf-8", newline="") as f:
