@@ -180,7 +180,7 @@ def ficher(campagne, referentiel, chemin: str) -> Fiche:
     """La fiche d'une campagne valide (pure : le profil est calculé par ``calculer_profil``)."""
     from diagnum.calculs.scores import calculer_profil
 
-    profil = calculer_profil(campagne, referentiel)
+    profil = calculer_profil(campagne, referentiel, leger=True)
     etablissement = campagne.etablissement
     return Fiche(
         chemin=chemin,

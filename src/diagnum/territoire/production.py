@@ -169,6 +169,30 @@ def _manquants(
     bilan.manquants = manquants(attendus, retenus, laisses, reference)
 
 
+def _images_en_fond(synthese) -> Callable[[], dict[str, bytes]]:
+    """Les images en boîtes de ``synthese`` dessinées dans un processus à part (matplotlib y est importé),
+    en même temps que le reste s'écrit ; rend la fonction qui les attend. Sans processus possible (pas
+    de ``fork`` sur ce système), elles sont dessinées ici, au moment de les demander."""
+    from diagnum.territoire import sorties
+
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        executeur = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        futur = executeur.submit(sorties.images_synthese, synthese)
+    except (OSError, ValueError, ImportError, NotImplementedError):
+        return lambda: sorties.images_synthese(synthese)
+
+    def attendre() -> dict[str, bytes]:
+        try:
+            return futur.result()
+        finally:
+            executeur.shutdown(wait=False, cancel_futures=True)
+
+    return attendre
+
+
 def _reponses_reconnaissables(referentiel) -> list[tuple[str, str]]:
     """Les réponses d'un établissement qui redonnent un effectif de référence : chaque effectif d'une
     répartition (leur somme est le nombre d'enseignants, de divisions…)."""
@@ -293,6 +317,19 @@ def produire(
                 quoi = f"aucune campagne {campagne}" if campagne else "aucune campagne utilisable"
                 raise ErreurDiagnum(f"{quoi} parmi {len(fichiers)} fichier{pluriel} : rien n'a été écrit")
             referentiel = charger_referentiel(version)
+            synthese = construire_synthese(
+                referentiel,
+                accumulateur.donnees,
+                anonyme=anonyme,
+                fichiers=len(fichiers),
+                rejets=rejets,
+                ecarts=ecarts,
+                manquants=bilan.manquants,
+                attendus=len(attendus or ()),
+                campagne_attendue=bilan.campagne_attendue,
+            )
+            # Les graphiques sont dessinés par un autre processus pendant que la base et les CSV s'écrivent.
+            images = _images_en_fond(synthese) if "md" in formats else None
             ordre = list(restants)
             if anonyme:
                 random.SystemRandom().shuffle(ordre)
@@ -320,17 +357,6 @@ def produire(
                 },
             )
             connexion = base.connexion
-            synthese = construire_synthese(
-                referentiel,
-                accumulateur.donnees,
-                anonyme=anonyme,
-                fichiers=len(fichiers),
-                rejets=rejets,
-                ecarts=ecarts,
-                manquants=bilan.manquants,
-                attendus=len(attendus or ()),
-                campagne_attendue=bilan.campagne_attendue,
-            )
             bilan.retenus = len(uniques)
             bilan.etablissements = len(ordre)
             ecrits = [dossier / NOM_BASE]
@@ -364,8 +390,8 @@ def produire(
             from diagnum.rapports.pdf import html_en_pdf
 
             rapports[f"{BASE_SYNTHESE}.pdf"] = html_en_pdf(page)
-    if "md" in formats:
-        for nom, octets in sorties.images_synthese(synthese).items():
+    if images is not None:
+        for nom, octets in images().items():
             ecrire_atomique(dossier / nom, octets, force=force)
             ecrits.append(dossier / nom)
         rapports[NOM_SYNTHESE] = sorties.texte_synthese(synthese)
