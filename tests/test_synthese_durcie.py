@@ -97,8 +97,13 @@ def test_sortie_qui_est_un_lien_pendant(tmp_path):
     sortie.symlink_to(tmp_path / "absent")
     resultat = lancer(str(BONS), "-o", str(sortie))
     assert (resultat.exit_code, resultat.stdout) == (2, "")
-    assert "lien symbolique" in resultat.stderr
+    assert "lien symbolique pendant" in resultat.stderr
     assert not (tmp_path / "absent").exists()
+    # Un lien vers un dossier qui existe est un dossier comme un autre (comme pour les rapports).
+    (tmp_path / "absent").mkdir()
+    resultat = lancer(str(BONS), "-o", str(sortie))
+    assert resultat.exit_code == 0, resultat.output
+    assert (tmp_path / "absent" / "synthese.md").is_file()
 
 
 # --------------------------------------------------------------------------

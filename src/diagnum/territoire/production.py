@@ -75,8 +75,10 @@ def verifier_sorties(
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
-    if dossier.is_symlink():
-        raise ErreurFichier(f"{dossier} est un lien symbolique : donnez le dossier lui-même (rien n'a été écrit)")
+    if dossier.is_symlink() and not dossier.is_dir():
+        raise ErreurFichier(
+            f"{dossier} est un lien symbolique pendant (sa cible n'existe pas) : rien n'a été écrit ; donnez un dossier"
+        )
     if os.path.lexists(dossier) and not dossier.is_dir():
         raise ErreurFichier(f"{dossier} : ce n'est pas un dossier")
     if correspondance is not None:
