@@ -26,8 +26,9 @@ def synthese(
     anonyme: bool = typer.Option(
         False,
         "--anonyme",
-        help="Aucun nom, UAI ni commune dans les fichiers écrits : pseudonymes E001…, et aucune "
-        "statistique sur moins de 5 établissements.",
+        help="Aucun nom, UAI ni commune dans les fichiers écrits : pseudonymes E001…, aucune statistique "
+        "ni ligne sur moins de 5 établissements, ni minimum ni maximum, ni effectif de référence d'un "
+        "établissement ; libellé de campagne AAAA-AAAA, ou fichier laissé de côté.",
     ),
     correspondance: Path | None = typer.Option(
         None,
