@@ -49,8 +49,9 @@ def _zip(fichiers: list[tuple[str, str]], stocke_d_abord: str | None = None) -> 
     return flux.getvalue()
 
 
-def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
-    """Un classeur XLSX d'une feuille (cellules en texte)."""
+def xlsx(rangees: list[list[str]], feuille: str = "Sheet1", dimension: str | None = None, bourrage: int = 0) -> bytes:
+    """Un classeur XLSX d'une feuille (cellules en texte) ; ``dimension`` : la taille que la feuille annonce
+    (« A1:XFD1048576 ») ; ``bourrage`` : autant d'espaces dans le XML de la feuille (une bombe ZIP)."""
     cellules = []
     for r, rangee in enumerate(rangees, start=1):
         cellules.append(f'<row r="{r}">')
@@ -89,7 +90,10 @@ def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
             ),
             (
                 "xl/worksheets/sheet1.xml",
-                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{principal}"><sheetData>'
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{principal}">'
+                + (f'<dimension ref="{dimension}"/>' if dimension else "")
+                + " " * bourrage
+                + "<sheetData>"
                 + "".join(cellules)
                 + "</sheetData></worksheet>",
             ),
@@ -97,8 +101,9 @@ def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
     )
 
 
-def ods(rangees: list[list[str]], feuille: str = "Feuille1") -> bytes:
-    """Un classeur ODS d'une feuille (cellules en texte)."""
+def ods(rangees: list[list[str]], feuille: str = "Feuille1", repetitions: int = 1) -> bytes:
+    """Un classeur ODS d'une feuille (cellules en texte) ; la dernière ligne répétée ``repetitions`` fois
+    (``table:number-rows-repeated``), comme LibreOffice écrit des lignes identiques qui se suivent."""
     espaces = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -113,6 +118,10 @@ def ods(rangees: list[list[str]], feuille: str = "Feuille1") -> bytes:
             for v in rangee
         )
         lignes.append(f"<table:table-row>{cellules}</table:table-row>")
+    if repetitions > 1:
+        lignes[-1] = lignes[-1].replace(
+            "<table:table-row>", f'<table:table-row table:number-rows-repeated="{repetitions}">'
+        )
     contenu = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {espaces}><office:body>'
         f'<office:spreadsheet><table:table table:name="{escape(feuille)}">'
@@ -224,6 +233,10 @@ def fichiers() -> dict[Path, bytes]:
     trop = repondants(ens, 50, 3, blancs=0)
     lignes = [[q.code for q in ens]] + [[q.reponses[i].code for q, i in zip(ens, r, strict=True)] for r in trop]
     sortie[DOSSIER / "mauvais-trop-nombreux.csv"] = _csv(lignes).encode("utf-8")
+    # Exports qui annoncent plus qu'ils ne contiennent : refusés avant d'être lus (export-trop-grand, code 2).
+    petit = [[q.code for q in ens]] + [list(c) for c in codes[:6]]
+    sortie[DOSSIER / "mauvais-dimension-geante.xlsx"] = xlsx(petit, dimension="A1:XFD1048576")
+    sortie[DOSSIER / "mauvais-lignes-repetees.ods"] = ods(petit, repetitions=1_000_000)
     return sortie
 
 
