@@ -381,14 +381,60 @@ def test_microsoft_forms_avertit_des_colonnes_personnelles(campagne):
     assert TAUX_EXEMPLE in resultat.stdout
 
 
-def test_une_reponse_en_double_compte_une_fois(campagne):
-    resultat = importer(
-        FIXTURES / "limesurvey-codes.csv", EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne
-    )
+def test_une_reponse_en_double_compte_une_fois(tmp_path, campagne):
+    # Un second export qui reprend dix réponses du premier (mêmes identifiants), exporté plus tôt.
+    debut = tmp_path / "export-du-lundi.csv"
+    debut.write_bytes(b"".join((FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)[:11]))
+    resultat = importer(FIXTURES / "limesurvey-codes.csv", debut, "--public", "enseignants", "--dans", campagne)
     assert resultat.exit_code == 0, resultat.output
-    assert "38 réponses en double (même identifiant de réponse) comptées une seule fois" in resultat.stderr
+    assert "10 réponses en double (même identifiant de réponse) comptées une seule fois" in resultat.stderr
     assert TAUX_EXEMPLE in resultat.stdout
-    assert '- "enquete-enseignants-limesurvey.csv"\n      - "limesurvey-codes.csv"' in campagne.read_text("utf-8")
+    assert '- "export-du-lundi.csv"\n      - "limesurvey-codes.csv"' in campagne.read_text("utf-8")
+
+
+def test_un_meme_export_donne_deux_fois_ou_copie_compte_une_fois(tmp_path, campagne):
+    copie = tmp_path / "copie sous un autre nom.csv"
+    shutil.copy(EXPORT_EXEMPLE, copie)
+    # Google Forms n'a pas d'identifiant de réponse : seul le contenu dit que c'est le même export.
+    google = FIXTURES / "google-forms.csv"
+    autre = tmp_path / "reponses (1).csv"
+    shutil.copy(google, autre)
+    resultat = importer(google, autre, google, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert (
+        f"attention : {autre} a exactement le même contenu que {google} : c'est le même export, compté une "
+        "seule fois\n" in resultat.stderr
+    )
+    assert f"attention : {google} est donné deux fois : compté une seule fois\n" in resultat.stderr
+    assert TAUX_EXEMPLE in resultat.stdout
+    texte = campagne.read_text("utf-8")
+    assert 'sources:\n      - "google-forms.csv"\n' in texte and "reponses (1)" not in texte
+
+
+def test_un_second_lot_ne_remplace_les_totaux_qu_avec_force_et_le_dit(tmp_path, campagne):
+    lignes = (FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)
+    lot1, lot2 = tmp_path / "lot1.csv", tmp_path / "lot2.csv"
+    lot1.write_bytes(b"".join(lignes[:21]))
+    lot2.write_bytes(b"".join(lignes[:1] + lignes[21:]))
+    assert importer(lot1, "--public", "enseignants", "--dans", campagne).exit_code == 0
+    apres_lot1 = campagne.read_bytes()
+    resultat = importer(lot2, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    assert re.search(
+        r"2024-2025\.yaml:\d+:3: l'enquête des enseignants déjà importée \(20 répondants, le \d\d/\d\d/\d{4}, "
+        r"lot1\.csv\) serait remplacée, pas complétée : pour ajouter un second lot, donnez tous les exports, anciens "
+        r"et nouveaux, en une seule exécution ; --force remplace ses totaux \(enquete-deja-importee\)",
+        resultat.stderr,
+    ), resultat.stderr
+    assert campagne.read_bytes() == apres_lot1
+    resultat = importer(lot2, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert "--force : les totaux de l'enquête des enseignants déjà importée (20 répondants" in resultat.stderr
+    assert "sont remplacés par ceux-ci, pas additionnés" in resultat.stderr
+    # La bonne façon : les deux lots en une seule exécution.
+    resultat = importer(lot1, lot2, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0 and TAUX_EXEMPLE in resultat.stdout
+    assert '- "lot1.csv"\n      - "lot2.csv"' in campagne.read_text("utf-8")
 
 
 def test_une_campagne_neuve_recoit_les_familles(tmp_path):
@@ -476,6 +522,31 @@ def test_seuil_et_public_inconnu(campagne):
     resultat = importer(EXPORT_EXEMPLE, "--public", "eleves", "--dans", campagne)
     assert resultat.exit_code == 2 and resultat.stdout.count("\n") == 1  # la ligne qui décrit l'export lu
     assert "public « eleves » inconnu : « enseignants », « familles » ou « divisions »" in resultat.stderr
+
+
+def test_le_seuil_vaut_pour_chaque_question(tmp_path, campagne, referentiel):
+    """5 répondants, dont 1 seul a répondu à une question : sa réponse ne doit pas s'écrire."""
+    liste = questions(referentiel, "enseignants")
+    seule, autres = liste[0], liste[1:]
+    lignes = [[q.code for q in liste]]
+    for n in range(5):
+        lignes.append([seule.reponses[-1].code if n == 0 else "", *(q.reponses[0].code for q in autres)])
+    export = tmp_path / "cinq.csv"
+    export.write_text("\n".join(",".join(ligne) for ligne in lignes) + "\n", encoding="utf-8")
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert (
+        f"attention : « {seule.item.id} » n'est pas reporté : moins de 5 réponses à cette question "
+        f"(« {seule.code} »), on pourrait reconnaître qui a répondu quoi\n" in resultat.stderr
+    )
+    lue = valider_fichier(campagne).campagne
+    assert lue.reponse(seule.item.domaine, seule.item.id) is None
+    assert lue.reponse(autres[0].item.domaine, autres[0].item.id) is not None
+    assert seule.item.id not in resultat.stdout  # ni dans le tableau des réponses
+    # Avec --seuil 1 (choix explicite), la réponse passe.
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne, "--seuil", "1", "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert valider_fichier(campagne).campagne.reponse(seule.item.domaine, seule.item.id) is not None
 
 
 def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentiel):

@@ -114,19 +114,32 @@ def importer(
     campagne: Path = typer.Option(
         ..., "--dans", help="Fichier de campagne où écrire les réponses additionnées.", show_default=False
     ),
-    force: bool = typer.Option(False, "--force", "-f", help="Remplace les réponses déjà écrites autrement."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        "-f",
+        help="Remplace les réponses déjà écrites autrement, et les totaux d'une enquête déjà importée de ce public "
+        "(ils sont remplacés, pas additionnés : donnez tous les exports en une seule fois).",
+    ),
     essai: bool = typer.Option(False, "--essai", help="Montre ce qui changerait, sans rien écrire."),
     seuil: int = typer.Option(
-        5, "--seuil", help="Nombre minimum de répondants : en dessous, on pourrait reconnaître qui a répondu quoi."
+        5,
+        "--seuil",
+        help="Nombre minimum de répondants, et de réponses à chaque question : en dessous, on pourrait reconnaître "
+        "qui a répondu quoi.",
     ),
 ) -> None:
     """Additionne les réponses d'une enquête et les écrit dans la campagne, sans toucher au reste du fichier.
 
     Seuls les totaux sont écrits (aucune réponse individuelle), avec le nombre de répondants, la date
-    et le nom des fichiers (partie « enquetes: » de la campagne).
+    et le nom des fichiers comptés (partie « enquetes: » de la campagne). Un même export donné deux
+    fois, ou copié sous un autre nom, n'est compté qu'une fois. Pour ajouter un second lot de
+    réponses, relancez avec tous les exports, anciens et nouveaux : un import remplace les totaux
+    précédents du même public (avec --force), il ne les additionne pas.
 
     Codes de sortie : 0 campagne à jour, 1 réponses refusées (réponse inconnue, trop ou trop peu de
-    répondants, réponse déjà écrite sans --force) et rien n'est écrit, 2 impossible de travailler.
+    répondants, réponse ou enquête déjà écrite sans --force) et rien n'est écrit, 2 impossible de
+    travailler (export trop grand, fichier illisible…).
     """
     from diagnum.enquetes.importation import preparer_import
     from diagnum.enquetes.lecture import lire_export
