@@ -549,6 +549,30 @@ def test_le_seuil_vaut_pour_chaque_question(tmp_path, campagne, referentiel):
     assert valider_fichier(campagne).campagne.reponse(seule.item.domaine, seule.item.id) is not None
 
 
+def test_une_campagne_modifiee_pendant_l_import_n_est_pas_ecrasee(campagne, monkeypatch):
+    """Quelqu'un enregistre la campagne dans son éditeur pendant que l'import dépouille les exports."""
+    import diagnum.enquetes.importation as importation
+
+    original = importation.preparer_import
+    modifiee = campagne.read_text(encoding="utf-8").replace("date: 2025-", "date: 2025-", 1) + "# vu en réunion\n"
+
+    def pendant(*args, **kwargs):
+        bilan = original(*args, **kwargs)
+        campagne.write_text(modifiee, encoding="utf-8")
+        return bilan
+
+    monkeypatch.setattr(importation, "preparer_import", pendant)
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1, resultat.output
+    assert resultat.stderr == (
+        f"diagnum : {campagne} a changé sur le disque pendant le travail (enregistré dans un éditeur, ou une autre "
+        "commande l'a modifié entre-temps) : rien n'a été écrit, pour ne pas effacer ces changements ; relancez la "
+        "commande\n"
+    )
+    assert campagne.read_text(encoding="utf-8") == modifiee
+    assert sorted(p.name for p in campagne.parent.iterdir()) == [campagne.name]
+
+
 def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentiel):
     """BOM et fins de ligne CRLF, commentaire en fin de ligne, répartition écrite sur une ligne, item absent."""
     texte = campagne.read_text(encoding="utf-8")

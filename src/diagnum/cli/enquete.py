@@ -144,7 +144,7 @@ def importer(
     from diagnum.enquetes.importation import preparer_import
     from diagnum.enquetes.lecture import lire_export
     from diagnum.erreurs import SORTIE_PROBLEMES, ErreurDiagnum
-    from diagnum.fichiers import ecrire_atomique, lire_octets
+    from diagnum.fichiers import ecrire_atomique, lire_pour_modifier
     from diagnum.lecture_yaml import TAILLE_MAX
 
     if seuil < 1:
@@ -156,7 +156,7 @@ def importer(
             f"{campagne} est un lien symbolique : diagnum n'écrit jamais à travers un lien ; donnez le chemin "
             f"du fichier lui-même ({os.path.realpath(campagne)})"
         )
-    contenu = lire_octets(campagne, TAILLE_MAX)
+    contenu, lu = lire_pour_modifier(campagne, TAILLE_MAX)
     feuilles = [lire_export(chemin) for chemin in export]
     for feuille in feuilles:
         annoncer(f"{feuille.chemin} : {feuille.format}, {_pluriel(len(feuille.lignes), 'ligne')} de réponses")
@@ -179,7 +179,8 @@ def importer(
         verbe = "changeraient" if nombre > 1 else "changerait"
         annoncer(f"{campagne} : essai, rien n'a été écrit ({_pluriel(nombre, 'réponse')} {verbe}).")
         return
-    ecrire_atomique(campagne, bilan.texte, force=True)
+    # Entre la lecture et ici, quelqu'un a pu enregistrer la campagne : rien n'est écrasé dans ce cas.
+    ecrire_atomique(campagne, bilan.texte, force=True, attendu=lu)
     mises = _pluriel(nombre, "réponse mise", "réponses mises")
     annoncer(f"{campagne} : {mises} à jour, enquête des {bilan.public} enregistrée.")
 
