@@ -12,7 +12,8 @@ strict nécessaire de leur format), à date fixe : mêmes octets à chaque fois.
 - Google Forms : ``Horodateur`` puis le texte de chaque question, libellés des réponses.
 - Microsoft Forms (XLSX) : ``ID``, ``Heure de début``, ``Heure de fin``,
   ``Adresse de messagerie``, ``Nom``, puis le texte de chaque question.
-- Excel en français : CSV « ; », Windows-1252, réponses tapées à la main.
+- Excel en français : CSV « ; », Windows-1252, réponses tapées à la main ; « Texte Unicode » (UTF-16,
+  tabulations).
 - LibreOffice Calc : classeur ODS.
 """
 
@@ -217,11 +218,40 @@ def fichiers() -> dict[Path, bytes]:
     lignes = [[q.code for q in ens], *tapees]
     sortie[DOSSIER / "excel-fr-windows1252.csv"] = _csv(lignes, ";").encode("cp1252")
 
+    # Excel, « Enregistrer sous › Texte Unicode » : UTF-16 avec BOM, tabulations, CRLF.
+    lignes = [[q.texte for q in ens], *libelles]
+    sortie[DOSSIER / "excel-texte-unicode.txt"] = _csv(lignes, "\t").encode("utf-16")
+
+    # Google Forms, une question reformulée dans le formulaire (« Utilisez-vous l'ENT en classe ? ») : ses
+    # réponses ne doivent pas disparaître en silence (question-non-reconnue, colonne C).
+    lignes = [["Horodateur"] + [q.texte for q in ens]]
+    lignes[0][2] = "Utilisez-vous l'ENT en classe ?"
+    lignes += [[f"05/05/2025 10:{n:02d}:00", *c] for n, c in enumerate(libelles)]
+    sortie[DOSSIER / "mauvais-question-reformulee.csv"] = _csv(lignes).encode("utf-8")
+
+    # LimeSurvey, en-têtes « texte de question abrégé » (15 caractères et « .. ») : deux questions des
+    # enseignants commencent par « Utilisez-vous d » (entetes-abreges, colonne H).
+    lignes = [tetes_ls + [q.texte[:15] + ".. " for q in ens]]
+    lignes += [d + c for d, c in zip(debut_ls, codes, strict=True)]
+    sortie[DOSSIER / "mauvais-entetes-abreges.csv"] = _csv(lignes, ",", True).encode("utf-8")
+
     # LibreOffice Calc (ODS) : questionnaire des familles, codes des questions, libellés.
     rep_fam = repondants(fam, 120, 11)
     lignes = [[q.code for q in fam]]
     lignes += [[("" if i is None else q.reponses[i].libelle) for q, i in zip(fam, r, strict=True)] for r in rep_fam]
     sortie[DOSSIER / "familles.ods"] = ods(lignes)
+
+    # Les mêmes familles dans LimeSurvey : en-têtes abrégés (aucun n'est ambigu chez les familles), questions
+    # oui/non de type « Oui/Non » de LimeSurvey (réponses Y et N).
+    lignes = [[q.texte[:15] + ".. " for q in fam]]
+    lignes += [
+        [
+            ("" if i is None else {"oui": "Y", "non": "N"}.get(q.reponses[i].code, q.reponses[i].code))
+            for q, i in zip(fam, r, strict=True)
+        ]
+        for r in rep_fam
+    ]
+    sortie[DOSSIER / "familles-limesurvey-abrege.csv"] = _csv(lignes, ",", True).encode("utf-8")
 
     # --- Mauvais exports : le constat attendu est dans le nom du test qui s'en sert.
     lignes = [[q.code for q in ens]] + [list(c) for c in codes[:8]]

@@ -48,6 +48,7 @@ EXPORTS_ENSEIGNANTS = [
     "google-forms.csv",
     "microsoft-forms.xlsx",
     "excel-fr-windows1252.csv",
+    "excel-texte-unicode.txt",
 ]
 TAUX_EXEMPLE = "38 enseignants sur 47 ont répondu (81 %)"
 
@@ -239,6 +240,8 @@ def test_colonnes_reconnues_par_code_texte_ou_code_et_texte(referentiel):
         ("microsoft-forms.xlsx", "classeur XLSX, première feuille « Sheet1 »"),
         ("excel-fr-windows1252.csv", "CSV Windows-1252, séparateur point-virgule"),
         ("familles.ods", "classeur ODS, première feuille « Feuille1 »"),
+        ("excel-texte-unicode.txt", "CSV UTF-16, séparateur tabulation"),
+        ("familles-limesurvey-abrege.csv", "CSV UTF-8, séparateur virgule"),
     ],
 )
 def test_chaque_export_est_lu_et_son_format_dit(nom, format_):
@@ -247,7 +250,7 @@ def test_chaque_export_est_lu_et_son_format_dit(nom, format_):
     assert feuille.lignes and all(numero >= 2 for numero, _ in feuille.lignes)
 
 
-def test_les_cinq_exports_des_enseignants_donnent_les_memes_totaux(referentiel):
+def test_les_six_exports_des_enseignants_donnent_les_memes_totaux(referentiel):
     liste = questions(referentiel, "enseignants")
     resultats = [depouiller([lire_export(FIXTURES / nom)], liste) for nom in EXPORTS_ENSEIGNANTS]
     for resultat in resultats:
@@ -372,13 +375,27 @@ def test_une_reponse_deja_ecrite_n_est_remplacee_qu_avec_force(tmp_path):
     assert not valider_fichier(campagne).a_des_erreurs
 
 
-def test_microsoft_forms_avertit_des_colonnes_personnelles(campagne):
+def test_microsoft_forms_anonyme_n_avertit_de_rien(campagne):
+    """« Nom » vide et « Adresse de messagerie » à « anonymous » : c'est ce qu'écrit une enquête anonyme."""
     resultat = importer(FIXTURES / "microsoft-forms.xlsx", "--public", "enseignants", "--dans", campagne)
     assert resultat.exit_code == 0, resultat.output
-    assert "la colonne « Adresse de messagerie » ressemble à une donnée personnelle" in resultat.stderr
-    assert "la colonne « Nom » ressemble à une donnée personnelle" in resultat.stderr
+    assert resultat.stderr == ""
     assert "anonymous" not in campagne.read_text(encoding="utf-8")
     assert TAUX_EXEMPLE in resultat.stdout
+
+
+def test_une_colonne_personnelle_remplie_est_signalee_sans_etre_citee(tmp_path, campagne, referentiel):
+    liste = questions(referentiel, "enseignants")
+    lignes = [["Nom", "Adresse de messagerie", *(q.texte for q in liste)]]
+    for n in range(6):
+        lignes.append([f"Martin{n}" if n == 2 else "", "anonymous", *(q.reponses[0].libelle for q in liste)])
+    export = tmp_path / "forms.xlsx"
+    export.write_bytes(outils_enquetes.xlsx(lignes))
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert "la colonne « Nom » ressemble à une donnée personnelle" in resultat.stderr
+    assert "Adresse de messagerie" not in resultat.stderr
+    assert "Martin" not in resultat.output and "Martin" not in campagne.read_text(encoding="utf-8")
 
 
 def test_une_reponse_en_double_compte_une_fois(tmp_path, campagne):
@@ -491,6 +508,22 @@ def test_une_question_si_oui_ecartee_n_est_pas_reportee(campagne):
             "familles (--public familles)",
         ),
         ("mauvais-trop-peu.csv", "enseignants", "1:1", "trop-peu-de-repondants", "3 répondants seulement"),
+        (
+            "mauvais-question-reformulee.csv",
+            "enseignants",
+            "1:3",
+            "question-non-reconnue",
+            "la colonne « Utilisez-vous l'ENT en classe ? » (colonne C) semble être une question, mais son en-tête "
+            "n'en reprend ni le texte ni le code ; la plus proche par son texte est « entDevantEleves »",
+        ),
+        (
+            "mauvais-entetes-abreges.csv",
+            "enseignants",
+            "1:8",
+            "entetes-abreges",
+            "l'en-tête abrégé « Utilisez-vous d.. » (colonne H) peut être « ressTransversales » ou "
+            "« ressDisciplinaires » ; en-têtes abrégés : exportez avec « Code de la question »",
+        ),
     ],
 )
 def test_un_mauvais_export_est_refuse_sans_rien_ecrire(campagne, export, public, position, code, fragment):
@@ -501,6 +534,38 @@ def test_un_mauvais_export_est_refuse_sans_rien_ecrire(campagne, export, public,
     assert f"({code})" in resultat.stderr and fragment in resultat.stderr
     assert "Traceback" not in resultat.output
     assert campagne.read_bytes() == avant
+
+
+def test_en_tetes_abreges_sans_ambiguite_et_reponses_y_n(referentiel):
+    """LimeSurvey : « Votre famille d.. » ne commence qu'une question ; « Y »/« N » valent oui/non."""
+    liste = questions(referentiel, "familles")
+    abrege = depouiller([lire_export(FIXTURES / "familles-limesurvey-abrege.csv")], liste)
+    assert abrege.erreurs == [] and abrege.absentes == []
+    assert abrege.valeurs == depouiller([lire_export(FIXTURES / "familles.ods")], liste).valeurs
+
+
+def test_une_question_ajoutee_par_l_etablissement_reste_ignoree(tmp_path, campagne):
+    """Une colonne de texte libre qui ne ressemble à aucune question n'est pas une question reformulée."""
+    lignes = (FIXTURES / "google-forms.csv").read_text(encoding="utf-8").splitlines()
+    ajout = [f"{ligne},Mathématiques" for ligne in lignes[1:]]
+    export = tmp_path / "forms.csv"
+    export.write_text("\n".join([lignes[0] + ",Quelle discipline enseignez-vous ?", *ajout]) + "\n", "utf-8")
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert "Colonnes ignorées (pas des questions) : Horodateur, Quelle discipline enseignez-vous ?" in resultat.stdout
+    assert TAUX_EXEMPLE in resultat.stdout and resultat.stderr == ""
+
+
+def test_toutes_les_questions_reformulees_ne_sont_pas_un_mauvais_public(tmp_path, campagne, referentiel):
+    liste = questions(referentiel, "enseignants")
+    lignes = (FIXTURES / "google-forms.csv").read_text(encoding="utf-8").splitlines()
+    entetes = ["Horodateur", *(f"Question {n} : {q.texte[:40]}" for n, q in enumerate(liste, 1))]
+    export = tmp_path / "forms.csv"
+    export.write_text("\n".join([",".join(f'"{e}"' for e in entetes), *lignes[1:]]) + "\n", "utf-8")
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    assert "(mauvais-public)" not in resultat.stderr
+    assert resultat.stderr.count("(question-non-reconnue)") == len(liste)
 
 
 def test_plus_de_repondants_que_d_enseignants_est_refuse(campagne):

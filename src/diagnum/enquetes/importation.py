@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
-from diagnum.enquetes.agregation import Depouillement, depouiller
+from diagnum.enquetes.agregation import Depouillement, colonnes_non_reconnues, depouiller
 from diagnum.enquetes.correspondance import reconnaitre_colonnes
 from diagnum.enquetes.edition import Enquete, lire_enquete, modifier_campagne
 from diagnum.enquetes.lecture import Constat, Feuille
@@ -110,6 +110,12 @@ def preparer_import(
     for fichier in depouillement.sans_question:
         feuille = next(f for f in feuilles if f.chemin == fichier)
         autre = _public_probable(referentiel, feuille, public)
+        if autre is None:
+            # Aucune colonne reconnue, mais certaines sont peut-être nos questions reformulées.
+            reformulees = colonnes_non_reconnues(feuille, liste, reconnaitre_colonnes(feuille.entetes, liste))
+            if reformulees:
+                erreurs += reformulees
+                continue
         conseil = f" ; ce fichier semble être celui des {autre} (--public {autre})" if autre else ""
         erreurs.append(
             Constat(
