@@ -2,11 +2,13 @@
 
 Lecture bornée : la taille annoncée d'une feuille, la taille décompressée d'un classeur, les nombres de
 lignes, de colonnes et de cellules sont vérifiés avant de lire, contre des ``Limites`` que l'appelant
-choisit ; au-delà, l'export est refusé (code 2) sans rien écrire.
+choisit ; au-delà, l'export est refusé (code 2) sans rien écrire. Les noms de fichiers hostiles
+sont cités sans danger.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import resource
 from pathlib import Path
@@ -147,3 +149,31 @@ def test_les_exports_de_chaque_outil_restent_lisibles():
         if export.name.startswith("mauvais-"):
             continue
         assert lire_export(export).lignes, export
+
+
+# --------------------------------------------------------------------------
+# Noms de fichiers qui ne sont pas de l'UTF-8, ou qui portent des caractères de contrôle
+
+
+@pytest.mark.parametrize(
+    ("octets", "visible"),
+    [
+        (b"r\xe9ponses.csv", "r\\xe9ponses.csv"),  # Windows-1252, copié d'une clé USB
+        (b"r\xc3\xa9ponses\x1b[31m\n.csv", "réponses\\x1b[31m\\n.csv"),
+    ],
+)
+def test_un_nom_de_fichier_hostile_est_cite_sans_danger(tmp_path, campagne, octets, visible):  # noqa: F811
+    import os
+
+    chemin = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), octets)))
+    chemin.write_bytes(EXPORT_EXEMPLE.read_bytes())
+    resultat = importer(chemin, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert f"{visible} : CSV UTF-8, séparateur virgule, 39 lignes de réponses" in resultat.stdout
+    assert "\x1b" not in resultat.output and "erreur interne" not in resultat.output
+    texte = campagne.read_text(encoding="utf-8")
+    assert f"    sources:\n      - {json.dumps(visible, ensure_ascii=False)}\n" in texte
+    # Le même nom, absent, ou illisible : un message, jamais « erreur interne ».
+    resultat = importer(chemin.with_name(chemin.name + "x"), "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 2 and "fichier ou dossier introuvable" in resultat.stderr
+    assert f"{visible}x" in resultat.stderr and "erreur interne" not in resultat.stderr
