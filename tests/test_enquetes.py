@@ -167,20 +167,89 @@ def test_feuille_de_saisie_et_questionnaire_imprimable(referentiel):
     assert texte.count("- [ ] ") == sum(len(q.reponses) for q in liste)
 
 
-def test_cli_questionnaire_ecrit_trois_fichiers_sans_rien_ecraser(tmp_path):
+def test_cli_questionnaire_ecrit_quatre_fichiers_sans_rien_ecraser(tmp_path):
     dossier = tmp_path / "questionnaires"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier)])
     assert resultat.exit_code == 0, resultat.output
-    assert "questionnaire des enseignants écrit (8 questions)" in resultat.stdout and resultat.stderr == ""
-    assert sorted(p.name for p in dossier.iterdir()) == ["enseignants.csv", "enseignants.md", "enseignants.txt"]
+    assert "questionnaire des enseignants écrit (8 questions) : enseignants.html à imprimer" in resultat.stdout
+    assert resultat.stderr == ""
+    assert sorted(p.name for p in dossier.iterdir()) == [
+        "enseignants.csv",
+        "enseignants.html",
+        "enseignants.md",
+        "enseignants.txt",
+    ]
     avant = {p.name: p.read_bytes() for p in dossier.iterdir()}
     (dossier / "enseignants.md").write_text("mes notes", encoding="utf-8")
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier)])
     assert resultat.exit_code == 1 and resultat.stdout == ""
-    assert "contient déjà enseignants.md, enseignants.csv, enseignants.txt" in resultat.stderr
+    assert "contient déjà enseignants.md, enseignants.html, enseignants.csv, enseignants.txt" in resultat.stderr
     assert (dossier / "enseignants.md").read_text(encoding="utf-8") == "mes notes"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier), "--force"])
     assert resultat.exit_code == 0 and {p.name: p.read_bytes() for p in dossier.iterdir()} == avant
+
+
+def test_le_questionnaire_papier_html_a_une_case_par_reponse(referentiel):
+    from html.parser import HTMLParser
+
+    from diagnum.sorties.questionnaire import questionnaire_html
+
+    for public in referentiel.publics:
+        liste = questions(referentiel, public.id)
+        page = questionnaire_html(public, liste)
+
+        class Lecteur(HTMLParser):
+            def __init__(self) -> None:
+                super().__init__()
+                self.cases = 0
+                self.texte: list[str] = []
+                self.champs = 0
+
+            def handle_starttag(self, balise, attributs):
+                self.cases += dict(attributs).get("class") == "case"
+                self.champs += balise in ("input", "textarea", "script", "img", "link")
+
+            def handle_data(self, donnees):
+                self.texte.append(donnees)
+
+        lecteur = Lecteur()
+        lecteur.feed(page)
+        texte = " ".join(" ".join(lecteur.texte).split())
+        assert lecteur.cases == sum(len(q.reponses) for q in liste)
+        assert lecteur.champs == 0  # ni champ pour un nom, ni script, ni ressource extérieure
+        assert "ni votre nom, ni votre adresse électronique" in texte
+        for question in liste:
+            assert f"{question.texte} ({question.code})" in texte, question.code
+
+
+def test_le_questionnaire_papier_en_pdf(tmp_path, referentiel):
+    import subprocess
+
+    from navigateur import outil_requis, weasyprint_requis
+
+    weasyprint_requis()
+    pdftotext = outil_requis("pdftotext", "poppler-utils")
+    dossier = tmp_path / "q"
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
+    assert resultat.exit_code == 0, resultat.output
+    assert "familles.html et familles.pdf à imprimer" in resultat.stdout and resultat.stderr == ""
+    texte = subprocess.run([pdftotext, str(dossier / "familles.pdf"), "-"], capture_output=True, text=True).stdout
+    texte = " ".join(texte.split())
+    assert "page 1 sur 1" in texte  # trois questions tiennent sur une feuille
+    for question in questions(referentiel, "familles"):
+        assert question.texte in texte
+
+
+def test_le_questionnaire_pdf_sans_weasyprint_ne_laisse_rien(tmp_path, monkeypatch):
+    import importlib.util
+
+    trouver = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda nom, *a: None if nom == "weasyprint" else trouver(nom, *a))
+    dossier = tmp_path / "q"
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
+    assert resultat.exit_code == 2 and resultat.stdout == ""
+    assert 'installez-le avec pip install "diagnum[pdf]"' in resultat.stderr
+    assert not dossier.exists()
 
 
 def test_cli_questionnaire_json_et_public_inconnu():

@@ -144,6 +144,27 @@ def test_les_limites_sont_documentees():
     assert re.search(r"export-trop-grand.*code 2", section, re.S)
 
 
+def test_les_recettes_google_forms_et_microsoft_forms_sont_documentees():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Enquêtes") : readme.index("## Comment les scores sont calculés")]
+    recette = section[section.index("### Construire le questionnaire dans Google Forms ou Microsoft Forms") :]
+    for attendu in (
+        "Copiez le texte de la question exactement",
+        "Collecter les adresses e-mail",
+        "Ne pas collecter",
+        "Tout le monde",
+        "question-non-reconnue",
+        "une question reformulée",
+    ):
+        assert attendu in recette, attendu
+    # Les libellés que la recette fait recopier sont ceux du questionnaire.
+    from diagnum.enquetes.questionnaire import REPONSES
+
+    for echelle in REPONSES.values():
+        for reponse in echelle:
+            assert f"`{reponse.libelle}`" in recette, reponse.libelle
+
+
 def test_les_exports_de_chaque_outil_restent_lisibles():
     for export in FIXTURES.iterdir():
         if export.name.startswith("mauvais-"):

@@ -42,7 +42,9 @@ def _public(referentiel: Referentiel, nom: str) -> Public:
     return public
 
 
-@enquete.command("questionnaire", short_help="Écrit le questionnaire anonyme d'un public (Markdown, CSV, LimeSurvey).")
+@enquete.command(
+    "questionnaire", short_help="Écrit le questionnaire anonyme d'un public (papier, saisie CSV, LimeSurvey)."
+)
 @gerer_erreurs
 def questionnaire(
     public: str = typer.Argument(..., help="Qui répond : enseignants, familles ou divisions.", show_default=False),
@@ -52,15 +54,20 @@ def questionnaire(
     format_: FormatQuestionnaire = typer.Option(
         FormatQuestionnaire.fichiers,
         "--format",
-        help="fichiers : PUBLIC.md, PUBLIC.csv et PUBLIC.txt dans DOSSIER ; json : le questionnaire à l'écran.",
+        help="fichiers : PUBLIC.md, PUBLIC.html, PUBLIC.csv et PUBLIC.txt dans DOSSIER ; json : le questionnaire à "
+        "l'écran.",
+    ),
+    pdf: bool = typer.Option(
+        False, "--pdf", help='Écrit aussi PUBLIC.pdf, le questionnaire papier (demande pip install "diagnum[pdf]").'
     ),
     referentiel: str | None = typer.Option(
         None, "--referentiel", "-r", help="Version du référentiel (par défaut la plus récente)."
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace les questionnaires existants."),
 ) -> None:
-    """Écrit le questionnaire anonyme d'un public : PUBLIC.md (à imprimer), PUBLIC.csv (feuille de
-    saisie des réponses papier) et PUBLIC.txt (enquête à importer dans LimeSurvey).
+    """Écrit le questionnaire anonyme d'un public : PUBLIC.html (à imprimer depuis le navigateur ;
+    PUBLIC.pdf avec --pdf), PUBLIC.md (le même en Markdown), PUBLIC.csv (feuille de saisie des
+    réponses papier) et PUBLIC.txt (enquête à importer dans LimeSurvey).
 
     Codes de sortie : 0 questionnaires écrits, 1 fichier existant (sans --force), 2 impossible de
     travailler (public inconnu, dossier parent introuvable…).
@@ -80,25 +87,35 @@ def questionnaire(
         return
     if dossier is None:
         raise ErreurDiagnum("indiquez le dossier des questionnaires : -o DOSSIER (ou --format json pour l'écran)")
+    if pdf:
+        from diagnum.rapports.formats import PDF, verifier_formats
+
+        verifier_formats([PDF])
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
-    fichiers = {
+    from diagnum.sorties.questionnaire import questionnaire_html, questionnaire_pdf
+
+    fichiers: dict[str, str | bytes] = {
         f"{cible.id}.md": en_markdown(cible, liste),
+        f"{cible.id}.html": questionnaire_html(cible, liste),
         f"{cible.id}.csv": en_csv(liste),
         f"{cible.id}.txt": en_limesurvey(cible, liste),
     }
+    noms = [*fichiers, *([f"{cible.id}.pdf"] if pdf else [])]
     # Un lien symbolique (même cassé) compte comme un fichier présent ; le dossier est écrit d'un seul geste.
-    existants = [nom for nom in fichiers if os.path.lexists(dossier / nom)]
+    existants = [nom for nom in noms if os.path.lexists(dossier / nom)]
     if existants and not force:
         raise ErreurProbleme(
             f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour les remplacer)"
         )
+    if pdf:
+        fichiers[f"{cible.id}.pdf"] = questionnaire_pdf(cible, liste)
     ecrire_dossier(dossier, fichiers, force=force)
     annoncer(
         f"{dossier} : questionnaire des {cible.id} écrit ({len(liste)} questions) : "
-        f"{cible.id}.md à imprimer, {cible.id}.csv pour saisir les réponses papier, "
-        f"{cible.id}.txt à importer dans LimeSurvey."
+        f"{cible.id}.html{f' et {cible.id}.pdf' if pdf else ''} à imprimer ({cible.id}.md, le même en Markdown), "
+        f"{cible.id}.csv pour saisir les réponses papier, {cible.id}.txt à importer dans LimeSurvey."
     )
 
 
