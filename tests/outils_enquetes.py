@@ -50,9 +50,16 @@ def _zip(fichiers: list[tuple[str, str]], stocke_d_abord: str | None = None) -> 
     return flux.getvalue()
 
 
-def xlsx(rangees: list[list[str]], feuille: str = "Sheet1", dimension: str | None = None, bourrage: int = 0) -> bytes:
+def xlsx(
+    rangees: list[list[str]],
+    feuille: str = "Sheet1",
+    dimension: str | None = None,
+    bourrage: int = 0,
+    lointaine: str | None = None,
+) -> bytes:
     """Un classeur XLSX d'une feuille (cellules en texte) ; ``dimension`` : la taille que la feuille annonce
-    (« A1:XFD1048576 ») ; ``bourrage`` : autant d'espaces dans le XML de la feuille (une bombe ZIP)."""
+    (« A1:XFD1048576 ») ; ``bourrage`` : autant d'espaces dans le XML de la feuille (une bombe ZIP) ;
+    ``lointaine`` : une cellule de plus, à cette position (« XFD1048576 »)."""
     cellules = []
     for r, rangee in enumerate(rangees, start=1):
         cellules.append(f'<row r="{r}">')
@@ -60,6 +67,10 @@ def xlsx(rangees: list[list[str]], feuille: str = "Sheet1", dimension: str | Non
             if valeur != "":
                 cellules.append(f'<c r="{_lettre(c)}{r}" t="inlineStr"><is><t>{escape(valeur)}</t></is></c>')
         cellules.append("</row>")
+    if lointaine:
+        cellules.append(
+            f'<row r="{lointaine.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c r="{lointaine}"><v>1</v></c></row>'
+        )
     principal = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     paquet = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -266,6 +277,8 @@ def fichiers() -> dict[Path, bytes]:
     # Exports qui annoncent plus qu'ils ne contiennent : refusés avant d'être lus (export-trop-grand, code 2).
     petit = [[q.code for q in ens]] + [list(c) for c in codes[:6]]
     sortie[DOSSIER / "mauvais-dimension-geante.xlsx"] = xlsx(petit, dimension="A1:XFD1048576")
+    # Une seule cellule en XFD1048576, sans dimension : python-calamine voulait 512 Go et avortait (code 134).
+    sortie[DOSSIER / "mauvais-cellule-lointaine.xlsx"] = xlsx(petit, lointaine="XFD1048576")
     sortie[DOSSIER / "mauvais-lignes-repetees.ods"] = ods(petit, repetitions=1_000_000)
     return sortie
 

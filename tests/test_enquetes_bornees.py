@@ -39,6 +39,8 @@ def _refus_trop_grand(resultat, campagne: Path, avant: bytes, fragment: str) -> 
     [
         # 1,8 Ko qui annoncent la cellule XFD1048576 : la bibliothèque de tableur voudrait 512 Go.
         ("mauvais-dimension-geante.xlsx", "feuille de 1\xa0048\xa0576 lignes (cellule XFD1048576)"),
+        # 1,8 Ko dont une cellule est en XFD1048576 : la bibliothèque avortait le processus (code 134).
+        ("mauvais-cellule-lointaine.xlsx", "feuille de 1\xa0048\xa0576 lignes (ligne 1048576)"),
         # Une ligne remplie répétée un million de fois (table:number-rows-repeated) : 1,6 Go et 2 minutes.
         ("mauvais-lignes-repetees.ods", "feuille de 1\xa0000\xa0006 lignes (cellule H1000006)"),
     ],

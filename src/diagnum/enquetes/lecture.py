@@ -375,17 +375,19 @@ class _Compteur:
         self.cellule_remplie = False
         self.repetition_cellule = 1
 
-    def _verifier(self, ligne: int, colonne: int) -> None:
-        limites = self.limites
+    def _verifier(self, ligne: int, colonne: int, *, ligne_seule: bool = False) -> None:
+        """Refuse une position ou un nombre de cellules au-delà des limites (``ligne_seule`` : la position
+        est celle d'une ligne, sans colonne)."""
         from diagnum.enquetes.correspondance import lettre_colonne
 
-        cellule = f"{lettre_colonne(max(colonne, 1) - 1)}{ligne}"
+        limites = self.limites
+        position = f"ligne {ligne}" if ligne_seule else f"cellule {lettre_colonne(max(colonne, 1) - 1)}{ligne}"
         if ligne > limites.lignes:
-            raise _trop_grand(self.chemin, f"feuille de {_n(ligne)} lignes", limites, f"cellule {cellule}")
+            raise _trop_grand(self.chemin, f"feuille de {_n(ligne)} lignes", limites, position)
         if colonne > limites.colonnes:
-            raise _trop_grand(self.chemin, f"feuille de {_n(colonne)} colonnes", limites, f"cellule {cellule}")
+            raise _trop_grand(self.chemin, f"feuille de {_n(colonne)} colonnes", limites, position)
         if self.cellules > limites.cellules:
-            raise _trop_grand(self.chemin, f"plus de {_n(limites.cellules)} cellules", limites, f"cellule {cellule}")
+            raise _trop_grand(self.chemin, f"plus de {_n(limites.cellules)} cellules", limites, position)
 
     def debut(self, nom: str, attributs: dict[str, str]) -> None:
         local = nom.rpartition(":")[2]
@@ -396,7 +398,7 @@ class _Compteur:
         elif local == "row":
             self.ligne = _entier(attributs.get("r"), self.ligne + 1)
             self.colonne = 0
-            self._verifier(self.ligne, 1)
+            self._verifier(self.ligne, 1, ligne_seule=True)
         elif local == "c":
             position = _position_cellule(attributs.get("r", ""))
             self.colonne = position[1] if position else self.colonne + 1
