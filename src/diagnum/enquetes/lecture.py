@@ -302,7 +302,11 @@ def _verifier_classeur(chemin: Path, contenu: bytes, limites: Limites) -> bytes:
                     continue
                 nom = info.filename
                 feuille = nom == "content.xml" or (nom.startswith("xl/worksheets/") and nom.endswith(".xml"))
-                analyseur = _analyseur_xml(compteur if feuille else None) if nom.endswith((".xml", ".rels")) else None
+                analyseur = (
+                    _analyseur_xml(compteur if feuille else None, ods=nom == "content.xml")
+                    if nom.endswith((".xml", ".rels"))
+                    else None
+                )
                 morceaux = bytearray()
                 with archive.open(info) as flux:
                     while morceau := flux.read(1 << 16):
@@ -325,7 +329,7 @@ class _XmlRefuse(Exception):
     """Un XML de classeur qui déclare une DTD ou des entités (jamais le cas d'un vrai classeur)."""
 
 
-def _analyseur_xml(compteur: _Compteur | None) -> XMLParserType:
+def _analyseur_xml(compteur: _Compteur | None, *, ods: bool = False) -> XMLParserType:
     """Un analyseur expat en flux qui refuse toute DTD ; avec ``compteur``, il compte les lignes et cellules."""
     from xml.parsers import expat
 
@@ -337,10 +341,26 @@ def _analyseur_xml(compteur: _Compteur | None) -> XMLParserType:
     analyseur.StartDoctypeDeclHandler = refuser
     analyseur.EntityDeclHandler = refuser
     analyseur.ExternalEntityRefHandler = refuser
-    if compteur is not None:
+    if compteur is not None and ods:
         analyseur.StartElementHandler = compteur.debut
         analyseur.EndElementHandler = compteur.fin
+    elif compteur is not None:
+        analyseur.StartElementHandler = compteur.debut_xlsx
     return analyseur
+
+
+_COLONNES: dict[str, int] = {}
+
+
+def _colonne(lettres: str) -> int:
+    """« A » → 1, « XFD » → 16384 (0 si ce ne sont pas des lettres de colonne) ; gardé en mémoire."""
+    colonne = _COLONNES.get(lettres)
+    if colonne is None:
+        position = _position_cellule(f"{lettres}1")
+        colonne = position[1] if position else 0
+        if len(_COLONNES) < 20_000:
+            _COLONNES[lettres] = colonne
+    return colonne
 
 
 def _position_cellule(reference: str) -> tuple[int, int] | None:
@@ -378,9 +398,11 @@ class _Compteur:
     def _verifier(self, ligne: int, colonne: int, *, ligne_seule: bool = False) -> None:
         """Refuse une position ou un nombre de cellules au-delà des limites (``ligne_seule`` : la position
         est celle d'une ligne, sans colonne)."""
+        limites = self.limites
+        if ligne <= limites.lignes and colonne <= limites.colonnes and self.cellules <= limites.cellules:
+            return
         from diagnum.enquetes.correspondance import lettre_colonne
 
-        limites = self.limites
         position = f"ligne {ligne}" if ligne_seule else f"cellule {lettre_colonne(max(colonne, 1) - 1)}{ligne}"
         if ligne > limites.lignes:
             raise _trop_grand(self.chemin, f"feuille de {_n(ligne)} lignes", limites, position)
@@ -389,22 +411,30 @@ class _Compteur:
         if self.cellules > limites.cellules:
             raise _trop_grand(self.chemin, f"plus de {_n(limites.cellules)} cellules", limites, position)
 
-    def debut(self, nom: str, attributs: dict[str, str]) -> None:
-        local = nom.rpartition(":")[2]
-        if local == "dimension":  # XLSX : la taille que la feuille annonce (A1:XFD1048576)
-            fin = _position_cellule(attributs.get("ref", "").rpartition(":")[2])
-            if fin is not None:
-                self._verifier(*fin)
+    def debut_xlsx(self, nom: str, attributs: dict[str, str]) -> None:
+        """Un élément d'une feuille XLSX : ``c`` (de loin le plus fréquent), ``row``, ``dimension``."""
+        local = nom if ":" not in nom else nom.rpartition(":")[2]
+        if local == "c":
+            reference = attributs.get("r")
+            colonne = _colonne(reference.rstrip("0123456789")) if reference else 0
+            self.colonne = colonne or self.colonne + 1
+            self.cellules += 1
+            if self.colonne > self.limites.colonnes or self.cellules > self.limites.cellules:
+                self._verifier(self.ligne, self.colonne)
         elif local == "row":
             self.ligne = _entier(attributs.get("r"), self.ligne + 1)
             self.colonne = 0
-            self._verifier(self.ligne, 1, ligne_seule=True)
-        elif local == "c":
-            position = _position_cellule(attributs.get("r", ""))
-            self.colonne = position[1] if position else self.colonne + 1
-            self.cellules += 1
-            self._verifier(self.ligne, self.colonne)
-        elif local == "table":
+            if self.ligne > self.limites.lignes:
+                self._verifier(self.ligne, 1, ligne_seule=True)
+        elif local == "dimension":  # la taille que la feuille annonce (A1:XFD1048576)
+            fin = _position_cellule(attributs.get("ref", "").rpartition(":")[2])
+            if fin is not None:
+                self._verifier(*fin)
+
+    def debut(self, nom: str, attributs: dict[str, str]) -> None:
+        """Un élément du contenu d'un ODS : tableaux, lignes, cellules et ce qu'elles contiennent."""
+        local = nom.rpartition(":")[2]
+        if local == "table":
             self.ligne_ods = 0
         elif local == "table-row":
             self.repetition = _entier(_attribut(attributs, "number-rows-repeated"), 1)
