@@ -497,6 +497,25 @@ def test_un_meme_export_donne_deux_fois_ou_copie_compte_une_fois(tmp_path, campa
     assert 'sources:\n      - "google-forms.csv"\n' in texte and "reponses (1)" not in texte
 
 
+def test_deux_exports_de_meme_nom_sont_tous_deux_dans_sources(tmp_path, campagne):
+    lignes = (FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)
+    (tmp_path / "salle-a").mkdir()
+    (tmp_path / "salle-b").mkdir()
+    (tmp_path / "salle-a" / "reponses.csv").write_bytes(b"".join(lignes[:21]))
+    (tmp_path / "salle-b" / "reponses.csv").write_bytes(b"".join(lignes[:1] + lignes[21:]))
+    resultat = importer(
+        tmp_path / "salle-a" / "reponses.csv",
+        tmp_path / "salle-b" / "reponses.csv",
+        "--public",
+        "enseignants",
+        "--dans",
+        campagne,
+    )
+    assert resultat.exit_code == 0 and TAUX_EXEMPLE in resultat.stdout
+    sources = valider_fichier(campagne).campagne.enquetes["enseignants"].sources
+    assert sources == (str(tmp_path / "salle-a" / "reponses.csv"), str(tmp_path / "salle-b" / "reponses.csv"))
+
+
 def test_un_second_lot_ne_remplace_les_totaux_qu_avec_force_et_le_dit(tmp_path, campagne):
     lignes = (FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)
     lot1, lot2 = tmp_path / "lot1.csv", tmp_path / "lot2.csv"

@@ -14,6 +14,8 @@ import resource
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import outils_enquetes
 from diagnum.affichage import nombre_fr
@@ -50,6 +52,36 @@ def test_un_classeur_qui_annonce_une_feuille_geante_est_refuse_avant_lecture(cam
     resultat = importer(FIXTURES / export, "--public", "enseignants", "--dans", campagne)
     _refus_trop_grand(resultat, campagne, avant, fragment)
     assert f"{FIXTURES / export}:1:1: " in resultat.stderr
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ligne=st.integers(min_value=1, max_value=1_048_576),
+    colonne=st.integers(min_value=1, max_value=16_384),
+    dimension=st.booleans(),
+)
+def test_une_cellule_ou_qu_elle_soit_est_lue_ou_refusee_jamais_un_plantage(tmp_path, ligne, colonne, dimension):
+    """Une cellule placée n'importe où (ou la dimension qui l'annonce) : lue dans les limites, refusée au-delà."""
+    from diagnum.enquetes.correspondance import lettre_colonne
+
+    rangees = [_codes(), *[["jam"] * 8] * 6]
+    if not dimension:
+        ligne = max(ligne, len(rangees) + 1)  # la cellule de plus, après les réponses
+    reference = f"{lettre_colonne(colonne - 1)}{ligne}"
+    contenu = (
+        outils_enquetes.xlsx(rangees, dimension=f"A1:{reference}")
+        if dimension
+        else outils_enquetes.xlsx(rangees, lointaine=reference)
+    )
+    chemin = tmp_path / "classeur.xlsx"
+    chemin.write_bytes(contenu)
+    limites = Limites(lignes=2_000, colonnes=300)
+    if ligne > limites.lignes or colonne > limites.colonnes:
+        with pytest.raises(ExportTropGrand):
+            lire_export(chemin, limites)
+    else:
+        feuille = lire_export(chemin, limites)
+        assert feuille.entetes[:8] == _codes() and len(feuille.lignes) >= 6
 
 
 def test_une_bombe_zip_est_refusee_sur_sa_taille_decompressee(tmp_path, campagne):  # noqa: F811

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
+from diagnum.echappement import echapper_terminal
 from diagnum.enquetes.agregation import Depouillement, colonnes_non_reconnues, depouiller
 from diagnum.enquetes.correspondance import reconnaitre_colonnes
 from diagnum.enquetes.edition import Enquete, lire_enquete, modifier_campagne
@@ -214,7 +215,7 @@ def preparer_import(
                     f"« {item.id} » a déjà une autre réponse : elle n'est pas remplacée sans --force",
                 )
             )
-    sources = tuple(sorted({nom_de_source(f.chemin) for f in feuilles}))
+    sources = _sources(feuilles)
     enquete = Enquete(n, date or dt.date.today(), sources)
     deja = lire_enquete(racine, public)
     if deja is not None and (deja.repondants, deja.sources) != (n, sources):
@@ -258,9 +259,22 @@ def preparer_import(
 def nom_de_source(chemin: str) -> str:
     """Le nom d'un export tel qu'il s'écrit dans ``sources:`` : son nom de fichier, un octet qui n'est pas de
     l'UTF-8 écrit ``\\xff``, un caractère de contrôle échappé (jamais une erreur d'encodage)."""
-    from diagnum.echappement import echapper_terminal
-
     return echapper_terminal(Path(chemin).name)
+
+
+def _sources(feuilles: list[Feuille]) -> tuple[str, ...]:
+    """Les fichiers comptés, par leur nom ; deux fichiers de même nom (dans deux dossiers) par leur chemin."""
+    from collections import Counter
+
+    noms = Counter(nom_de_source(f.chemin) for f in feuilles)
+    return tuple(
+        sorted(
+            {
+                nom_de_source(f.chemin) if noms[nom_de_source(f.chemin)] == 1 else echapper_terminal(f.chemin)
+                for f in feuilles
+            }
+        )
+    )
 
 
 def _sans_copies(feuilles: list[Feuille], avertissements: list[str]) -> list[Feuille]:

@@ -315,7 +315,7 @@ def _verifier_classeur(chemin: Path, contenu: bytes, limites: Limites) -> bytes:
                             analyseur.Parse(morceau, False)
                 if analyseur is not None:
                     analyseur.Parse(b"", True)
-                copie.writestr(zipfile.ZipInfo(nom, info.date_time), bytes(morceaux))
+                copie.writestr(zipfile.ZipInfo(nom), bytes(morceaux))
     except ErreurExport:
         raise
     except _XmlRefuse as exc:
