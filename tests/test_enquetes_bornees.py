@@ -27,6 +27,20 @@ def _codes(public: str = "enseignants") -> list[str]:
     return [q.code for q in outils_enquetes._questions(public)]
 
 
+def _retoucher(contenu: bytes, partie: str, avant: bytes, apres: bytes) -> bytes:
+    """Le même classeur, une partie de son archive retouchée (``avant`` remplacé une fois par ``apres``)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(contenu))
+    flux = io.BytesIO()
+    with zipfile.ZipFile(flux, "w") as archive:
+        for nom in source.namelist():
+            texte = source.read(nom)
+            archive.writestr(nom, texte.replace(avant, apres, 1) if nom == partie else texte)
+    return flux.getvalue()
+
+
 def _refus_trop_grand(resultat, campagne: Path, avant: bytes, fragment: str) -> None:  # noqa: F811
     assert resultat.exit_code == 2, resultat.output
     assert "(export-trop-grand)" in resultat.stderr and fragment in resultat.stderr, resultat.stderr
@@ -141,22 +155,15 @@ def test_un_classeur_mis_en_forme_jusqu_en_bas_reste_lisible(tmp_path):
 
 
 def test_un_xml_avec_dtd_dans_un_classeur_est_refuse(tmp_path):
-    contenu = outils_enquetes.xlsx([_codes(), ["jam"] * 8])
     piege = tmp_path / "piege.xlsx"
-    import io
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(contenu))
-    flux = io.BytesIO()
-    with zipfile.ZipFile(flux, "w") as archive:
-        for nom in source.namelist():
-            texte = source.read(nom)
-            if nom.endswith("sheet1.xml"):
-                texte = texte.replace(
-                    b"?><worksheet", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]><worksheet'
-                )
-            archive.writestr(nom, texte)
-    piege.write_bytes(flux.getvalue())
+    piege.write_bytes(
+        _retoucher(
+            outils_enquetes.xlsx([_codes(), ["jam"] * 8]),
+            "xl/worksheets/sheet1.xml",
+            b"?><worksheet",
+            b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]><worksheet',
+        )
+    )
     with pytest.raises(ErreurExport) as exc:
         lire_export(piege)
     assert exc.value.code_sortie == 1 and exc.value.constat.code == "export-illisible"
@@ -232,3 +239,18 @@ def test_un_nom_de_fichier_hostile_est_cite_sans_danger(tmp_path, campagne, octe
     resultat = importer(chemin.with_name(chemin.name + "x"), "--public", "enseignants", "--dans", campagne)
     assert resultat.exit_code == 2 and "fichier ou dossier introuvable" in resultat.stderr
     assert f"{visible}x" in resultat.stderr and "erreur interne" not in resultat.stderr
+
+
+def test_une_cellule_ods_repetee_sur_toute_la_largeur_est_refusee(tmp_path):
+    """« table:number-columns-repeated » sur une cellule remplie : autant de colonnes que de répétitions."""
+    chemin = tmp_path / "large.ods"
+    chemin.write_bytes(
+        _retoucher(
+            outils_enquetes.ods([_codes("familles"), ["Oui", "Non", "Jamais"]] * 3),
+            "content.xml",
+            b'<table:table-cell office:value-type="string"><text:p>Jamais',
+            b'<table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>Jamais',
+        )
+    )
+    with pytest.raises(ExportTropGrand, match=r"feuille de 16\xa0002 colonnes \(cellule [A-Z]+2\)"):
+        lire_export(chemin)
