@@ -154,9 +154,10 @@ def importer(
     réponses, relancez avec tous les exports, anciens et nouveaux : un import remplace les totaux
     précédents du même public (avec --force), il ne les additionne pas.
 
-    Codes de sortie : 0 campagne à jour, 1 réponses refusées (réponse inconnue, trop ou trop peu de
-    répondants, réponse ou enquête déjà écrite sans --force) et rien n'est écrit, 2 impossible de
-    travailler (export trop grand, fichier illisible…).
+    Codes de sortie : 0 campagne à jour, 1 réponses refusées (réponse ou colonne non reconnue, trop
+    ou trop peu de répondants, réponse ou enquête déjà écrite sans --force, campagne changée sur le
+    disque pendant l'import) et rien n'est écrit, 2 impossible de travailler (export trop grand,
+    fichier introuvable…).
     """
     from diagnum.enquetes.importation import preparer_import
     from diagnum.enquetes.lecture import lire_export
