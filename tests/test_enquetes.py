@@ -192,11 +192,11 @@ def test_cli_questionnaire_ecrit_quatre_fichiers_sans_rien_ecraser(tmp_path):
 def test_le_questionnaire_papier_html_a_une_case_par_reponse(referentiel):
     from html.parser import HTMLParser
 
-    from diagnum.sorties.questionnaire import questionnaire_html
+    from diagnum.sorties import html
 
     for public in referentiel.publics:
         liste = questions(referentiel, public.id)
-        page = questionnaire_html(public, liste)
+        page = html.questionnaire(public, liste)
 
         class Lecteur(HTMLParser):
             def __init__(self) -> None:

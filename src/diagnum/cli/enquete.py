@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from diagnum.affichage import pluriel
 from diagnum.cli.commun import afficher_erreur, annoncer, gerer_erreurs
 
 if TYPE_CHECKING:
@@ -94,11 +95,11 @@ def questionnaire(
     parent = dossier.parent if str(dossier.parent) else Path(".")
     if not parent.is_dir():
         raise ErreurFichier(f"{dossier} : le dossier parent « {parent} » n'existe pas ; créez-le d'abord")
-    from diagnum.sorties.questionnaire import questionnaire_html, questionnaire_pdf
+    from diagnum.sorties import html
 
     fichiers: dict[str, str | bytes] = {
         f"{cible.id}.md": en_markdown(cible, liste),
-        f"{cible.id}.html": questionnaire_html(cible, liste),
+        f"{cible.id}.html": html.questionnaire(cible, liste),
         f"{cible.id}.csv": en_csv(liste),
         f"{cible.id}.txt": en_limesurvey(cible, liste),
     }
@@ -110,7 +111,9 @@ def questionnaire(
             f"{dossier} contient déjà {', '.join(existants)} : rien n'a été écrit (ajoutez --force pour les remplacer)"
         )
     if pdf:
-        fichiers[f"{cible.id}.pdf"] = questionnaire_pdf(cible, liste)
+        from diagnum.sorties import pdf as ecrivain_pdf
+
+        fichiers[f"{cible.id}.pdf"] = ecrivain_pdf.questionnaire(cible, liste)
     ecrire_dossier(dossier, fichiers, force=force)
     annoncer(
         f"{dossier} : questionnaire des {cible.id} écrit ({len(liste)} questions) : "
@@ -177,7 +180,7 @@ def importer(
     contenu, lu = lire_pour_modifier(campagne, TAILLE_MAX)
     feuilles = [lire_export(chemin) for chemin in export]
     for feuille in feuilles:
-        annoncer(f"{feuille.chemin} : {feuille.format}, {_pluriel(len(feuille.lignes), 'ligne')} de réponses")
+        annoncer(f"{feuille.chemin} : {feuille.format}, {pluriel(len(feuille.lignes), 'ligne')} de réponses")
     bilan = preparer_import(contenu, str(campagne), feuilles, public, force=force, seuil=seuil)
     _afficher_bilan(bilan)
     if bilan.erreurs:
@@ -185,7 +188,7 @@ def importer(
             annoncer(str(constat), erreur=True)
         if len(bilan.erreurs) > _ERREURS_AFFICHEES:
             afficher_erreur(
-                f"… et {_pluriel(len(bilan.erreurs) - _ERREURS_AFFICHEES, 'autre erreur', 'autres erreurs')}"
+                f"… et {pluriel(len(bilan.erreurs) - _ERREURS_AFFICHEES, 'autre erreur', 'autres erreurs')}"
             )
         afficher_erreur(f"{campagne} : rien n'a été écrit")
         raise typer.Exit(SORTIE_PROBLEMES)
@@ -195,17 +198,12 @@ def importer(
     nombre = len(bilan.changements)
     if essai:
         verbe = "changeraient" if nombre > 1 else "changerait"
-        annoncer(f"{campagne} : essai, rien n'a été écrit ({_pluriel(nombre, 'réponse')} {verbe}).")
+        annoncer(f"{campagne} : essai, rien n'a été écrit ({pluriel(nombre, 'réponse')} {verbe}).")
         return
     # Entre la lecture et ici, quelqu'un a pu enregistrer la campagne : rien n'est écrasé dans ce cas.
     ecrire_atomique(campagne, bilan.texte, force=True, attendu=lu)
-    mises = _pluriel(nombre, "réponse mise", "réponses mises")
+    mises = pluriel(nombre, "réponse mise", "réponses mises")
     annoncer(f"{campagne} : {mises} à jour, enquête des {bilan.public} enregistrée.")
-
-
-def _pluriel(nombre: int, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 ligne », « 2 lignes » (« 0 » prend le singulier, comme en français)."""
-    return f"{nombre} {singulier if nombre <= 1 else (pluriel or singulier + 's')}"
 
 
 _ERREURS_AFFICHEES = 30
