@@ -66,14 +66,8 @@ def communiquer(
     from diagnum.campagne.chargement import charger_campagne
     from diagnum.cli.commun import annoncer
     from diagnum.rapports import formats as fmt
-    from diagnum.rapports.communication import (
-        RienDeChoisi,
-        choisir_parties,
-        contenu_communication,
-        nom_image,
-        page_communication,
-        texte_communication,
-    )
+    from diagnum.rapports.communication import RienDeChoisi, choisir_parties, contenu_communication, nom_image
+    from diagnum.sorties import html, markdown
 
     demandes = fmt.lire_formats(formats)
     fmt.verifier_formats(demandes)
@@ -96,7 +90,7 @@ def communiquer(
     fmt.refuser_existants(dossier, fmt.noms_fichiers(base, demandes, images_md), force)
     document = contenu_communication(campagne, referentiel, public, choix, avant=precedente)
     fichiers = fmt.produire(
-        base, demandes, markdown=lambda: texte_communication(document), html=lambda: page_communication(document)
+        base, demandes, markdown=lambda: markdown.communication(document), html=lambda: html.communication(document)
     )
     fmt.ecrire(dossier, fichiers, force=force, principaux=principaux)
     annoncer(fmt.annonce(dossier, principaux, f"document pour « {public} » écrit ({', '.join(choix.parties)})"))

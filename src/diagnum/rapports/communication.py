@@ -11,8 +11,9 @@ Deux registres : ``technique`` (personnels, académie, collectivité : scores su
 100 et écarts en points) et ``simple`` (familles, grand public : des mots, aucun
 score). Un effectif de moins de 5 s'écrit « moins de 5 ».
 
-``texte_communication`` (Markdown et son image) et ``page_communication`` (page
-HTML autonome, source du PDF) mettent le contenu en page.
+Les écrivains de chaque format sont dans ``sorties/`` : ``markdown.communication``
+(le Markdown et son image), ``html.communication`` (page HTML autonome, source du
+PDF), ``pdf.communication``.
 """
 
 from __future__ import annotations
@@ -307,51 +308,7 @@ def phrase_participation(referentiel: Referentiel, public: str, repondants: int)
     return f"{effectif(repondants)} {unite} ont répondu à l'enquête de l'établissement"
 
 
-# --------------------------------------------------------------------------
-# Mise en page
-
-
-MODELE_MD = "communication.md.j2"
-
-
 def nom_image(public: str) -> str:
     """Le fichier du diagramme des progrès, à côté du Markdown (SVG : net à toute taille, dessiné sans
     matplotlib)."""
     return f"progres-{public}.svg"
-
-
-MODELE_HTML = "communication.html.j2"
-
-
-def texte_communication(document: Communication) -> dict[str, bytes | str]:
-    """Le Markdown (``communication-PUBLIC.md``) et son image du radar s'il est choisi."""
-    from diagnum.rapports.rapport import environnement_jinja
-
-    fichiers: dict[str, bytes | str] = {}
-    image = None
-    if document.radar is not None:
-        image = nom_image(document.public)
-        fichiers[image] = document.radar[0]
-    texte = environnement_jinja().get_template(MODELE_MD).render(doc=document, image=image)
-    fichiers[f"communication-{document.public}.md"] = texte
-    return fichiers
-
-
-def page_communication(document: Communication) -> str:
-    """La page HTML autonome (images dans la page), source aussi du PDF."""
-    import base64
-
-    from diagnum.rapports.graphiques import taille_svg
-    from diagnum.rapports.html import rendre_html
-
-    radar = None
-    if document.radar is not None:
-        octets, alt = document.radar
-        largeur, hauteur = taille_svg(octets)
-        radar = {
-            "src": "data:image/svg+xml;base64," + base64.b64encode(octets).decode("ascii"),
-            "alt": alt,
-            "largeur": largeur,
-            "hauteur": hauteur,
-        }
-    return rendre_html(MODELE_HTML, {"doc": document, "radar": radar})
