@@ -209,8 +209,8 @@ def _afficher_bilan(bilan: Bilan) -> None:
         from rich.table import Table
 
         from diagnum.affichage import modalite
-        from diagnum.cli.commun import console_rich
         from diagnum.referentiel import MODALITES
+        from diagnum.sorties.tableau import console_rich
 
         referentiel = charger_referentiel()
         legende = ["réponses : combien de répondants ont répondu à la question."]

@@ -1,17 +1,33 @@
 """Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``.
 
 Rich est importé dans chaque fonction (30 à 50 ms) ; sans couleur ni gras avec NO_COLOR ou hors
-d'un terminal (``cli.commun.console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
+d'un terminal (``console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from diagnum.calculs.scores import Profil
     from diagnum.referentiel import Notation, Referentiel
     from diagnum.territoire.repere import Repere
+
+
+def console_rich() -> Console:
+    """La console Rich des tableaux à l'écran : styles seulement sur un terminal, aucun avec NO_COLOR.
+
+    Rich retire lui-même les couleurs avec NO_COLOR mais garde le gras et le
+    grisé ; ici NO_COLOR retire toute séquence ANSI, comme la sortie texte de
+    ``valider``.
+    """
+    from rich.console import Console
+
+    sans_style = bool(os.environ.get("NO_COLOR"))
+    return Console(highlight=False, emoji=False, markup=False, color_system=None if sans_style else "auto")
 
 
 def profil(profil: Profil, notation: Notation, repere: Repere | None = None) -> None:
@@ -21,7 +37,6 @@ def profil(profil: Profil, notation: Notation, repere: Repere | None = None) -> 
     from rich.text import Text
 
     from diagnum.affichage import ABSENT, pourcent_fr, score_fr
-    from diagnum.cli.commun import console_rich
     from diagnum.echappement import echapper_terminal
 
     console = console_rich()
@@ -79,7 +94,6 @@ def _repere(profil: Profil, repere: Repere) -> None:
     from rich.text import Text
 
     from diagnum.affichage import nombre_fr
-    from diagnum.cli.commun import console_rich
     from diagnum.echappement import echapper_terminal
 
     console = console_rich()
@@ -106,8 +120,6 @@ def referentiel(referentiel: Referentiel) -> None:
     """
     from rich.table import Table
     from rich.text import Text
-
-    from diagnum.cli.commun import console_rich
 
     console = console_rich()
     console.print(f"{referentiel.titre} (version {referentiel.version})", style="bold")
