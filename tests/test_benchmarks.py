@@ -57,3 +57,19 @@ def test_le_compte_rendu_markdown_porte_chaque_rapport_et_sa_cible(monkeypatch):
     assert "| **1.80** | ≤ 1.50 ✗ manquée |" in texte
     assert "prend 400 ms (information, sans cible)" in texte
     assert "prend 75 ms, soit 1.50 × l'analyse nue et 0.62 × yamllint" in texte
+
+
+def test_comparer_versions_lance_les_deux_copies_et_rapporte_leurs_medianes(tmp_path):
+    """Comparée à elle-même, la copie d'ici : deux commandes vérifiées, un rapport de médianes (sans cible
+    de temps ici : ``--cible`` très haute, seul le compte rendu est vérifié)."""
+    sortie = lancer(str(BANC / "comparer_versions.py"), "--avant", str(RACINE), "--repetitions", "7", "--cible", "1000")
+    assert (sortie.returncode, sortie.stderr) == (0, "")
+    lignes = sortie.stdout.splitlines()
+    assert [ligne.split(" ms ")[0].split("  ")[0] for ligne in lignes] == [
+        "valider ici / avant (durée)",
+        "valider ici / avant (temps de calcul)",
+    ]
+    assert all(ligne.endswith("(cible ≤ 1000.00 : atteinte)") for ligne in lignes)
+    # Une copie qui n'est pas diagnum : refusée avant toute mesure.
+    echec = lancer(str(BANC / "comparer_versions.py"), "--avant", str(tmp_path))
+    assert echec.returncode != 0 and "n'est pas une copie du dépôt de diagnum" in echec.stderr

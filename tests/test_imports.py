@@ -229,7 +229,7 @@ PEUT_IMPORTER = {
     "enquetes": {"racine", "campagne", "calculs"},
     "territoire": {"racine", "campagne", "calculs", "rapports", "sorties"},
     "rapports": {"racine", "campagne", "calculs", "territoire", "sorties"},
-    "sorties": {"racine", "campagne", "calculs", "territoire", "rapports"},
+    "sorties": {"racine", "campagne", "calculs", "enquetes", "territoire", "rapports"},
 }
 
 

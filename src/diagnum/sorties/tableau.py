@@ -1,4 +1,5 @@
-"""Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``.
+"""Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``, les
+changements d'une enquête importée.
 
 Rich est importé dans chaque fonction (30 à 50 ms) ; sans couleur ni gras avec NO_COLOR ou hors
 d'un terminal (``console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
@@ -13,7 +14,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from diagnum.calculs.scores import Profil
-    from diagnum.referentiel import Notation, Referentiel
+    from diagnum.enquetes.importation import Bilan
+    from diagnum.referentiel import Item, Notation, Referentiel
     from diagnum.territoire.repere import Repere
 
 
@@ -144,3 +146,46 @@ def referentiel(referentiel: Referentiel) -> None:
             console.print(Text(f"  • {texte}"))
         if partie.lignes:
             console.print(table)
+
+
+def _valeur(item: Item, valeur: object) -> str:
+    """Une réponse dans le tableau des changements : « — », « 3/5/12 », « 40 % »."""
+    from diagnum.affichage import ABSENT, nombre_fr
+    from diagnum.referentiel import MODALITES
+
+    if valeur is None:
+        return ABSENT
+    if isinstance(valeur, dict):
+        return "/".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
+    if item.nature == "proportion":
+        return f"{nombre_fr(valeur)} %"
+    return str(valeur)
+
+
+def changements_enquete(bilan: Bilan) -> None:
+    """Le tableau des réponses qu'une enquête importée change (``enquete importer``) : avant, après, et
+    combien de répondants ont répondu à chaque question."""
+    from rich.table import Table
+
+    from diagnum.affichage import modalite
+    from diagnum.referentiel import MODALITES, charger_referentiel
+
+    d = bilan.depouillement
+    referentiel = charger_referentiel()
+    legende = ["réponses : combien de répondants ont répondu à la question."]
+    if any(isinstance(c.apres, dict) for c in bilan.changements):
+        legende.insert(0, f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}.")
+    if bilan.conflits:
+        legende.append("* : une réponse est déjà écrite ; elle n'est remplacée qu'avec --force.")
+    tableau = Table(
+        title="Réponses de la campagne", title_justify="left", caption="\n".join(legende), caption_justify="left"
+    )
+    tableau.add_column("item", no_wrap=True)
+    tableau.add_column("avant", no_wrap=True)
+    tableau.add_column("après", no_wrap=True)
+    tableau.add_column("réponses", justify="right")
+    for c in bilan.changements:
+        item = referentiel.item(c.item)
+        repondu = str(d.reponses_par_item.get(c.item, 0))
+        tableau.add_row(f"{c.item}{' *' if c.conflit else ''}", _valeur(item, c.avant), _valeur(item, c.apres), repondu)
+    console_rich().print(tableau)
