@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from diagnum.affichage import modalite, nombre_fr, score_fr
 from diagnum.calculs.regles import condition_remplie
 from diagnum.calculs.scores import Profil, ScoreDomaine, calculer_profil, valeur_item
+from diagnum.calculs.seuils import atteint
 from diagnum.campagne.modele import Action, Campagne, Objectif
 from diagnum.erreurs import ErreurProbleme
 from diagnum.referentiel import MODALITES, Item, Referentiel
@@ -359,7 +360,7 @@ def juger_objectifs(
                 titre=d2.axe,
                 score_initial=d1.score if d1 else None,
                 score=d2.score,
-                atteint=d2.score is not None and d2.score >= objectif.cible,
+                atteint=d2.score is not None and atteint(d2.score, objectif.cible),
                 echeance_passee=echeance_passee,
                 actions_non_realisees=tuple(a for a in actions if a.statut != REALISEE),
                 seuil=seuil,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr, score_fr
 from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, Question, completude, condition_remplie, questions
 from diagnum.calculs.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
+from diagnum.calculs.seuils import atteint, montre
 from diagnum.campagne.modele import Campagne
 from diagnum.echappement import echapper_markdown, echapper_paragraphes
 from diagnum.referentiel import NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
@@ -376,8 +377,8 @@ def contexte_rapport(
                 "domaine": f"{sd.section} {sd.axe}" if sd else objectif.domaine,
                 "actuel": actuel,
                 "cible": objectif.cible,
-                "ecart": None if actuel is None else max(0.0, objectif.cible - actuel),
-                "atteint": actuel is not None and actuel >= objectif.cible,
+                "ecart": None if actuel is None else float(max(0, montre(objectif.cible) - montre(actuel))),
+                "atteint": actuel is not None and atteint(actuel, objectif.cible),
                 "echeance": objectif.echeance,
                 "actions": [
                     {

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from diagnum.affichage import pourcent_fr, score_fr
+from diagnum.calculs.seuils import atteint
 
 if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
@@ -28,9 +29,9 @@ ORDRE_STATUTS = ("réalisée", "en cours", "prévue", "abandonnée", "sans statu
 
 def qualificatif(score: float, point_fort: float, point_faible: float) -> str:
     """Le niveau d'un score en mots, d'après les seuils de lecture du référentiel."""
-    if score >= point_fort:
+    if atteint(score, point_fort):
         return "point fort"
-    if score < point_faible:
+    if not atteint(score, point_faible):
         return "point faible"
     return "niveau intermédiaire"
 
