@@ -99,6 +99,43 @@ class DetailDomaine:
     image: str | None
     reponses: tuple[LigneReponse, ...]
     leviers: tuple[dict[str, object], ...]
+    #: D'où viennent les comptages manquants (``comptages_manquants``).
+    manquants: tuple[dict[str, object], ...] = ()
+
+
+#: Natures d'un comptage (un nombre de personnes, de salles, de divisions…).
+NATURES_COMPTAGE = ("repartition", "nombre")
+
+
+def comptages_manquants(domaine: Domaine, sd: ScoreDomaine, referentiel: Referentiel) -> list[dict[str, object]]:
+    """D'où viennent les comptages qui manquent à un domaine d'usage (sans réponse, ou couverture
+    incomplète) : l'enquête d'un public pour un item qui a une « collecte » (``diagnum enquete``),
+    sinon les outils de l'établissement (``diagnum sources importer``) ; vide hors domaine d'usage."""
+    if not domaine.est_usage:
+        return []
+    incomplets = set(sd.sans_reponse) | {c.item for c in sd.couvertures if c.part is not None and c.part < 1}
+    par_public: dict[str, list[str]] = {}
+    outils: list[str] = []
+    for item in domaine.items:
+        if item.id not in incomplets or item.nature not in NATURES_COMPTAGE:
+            continue
+        libelle = sans_deux_points(item.libelle)
+        if item.collecte is not None:
+            par_public.setdefault(item.collecte.public, []).append(libelle)
+        else:
+            outils.append(libelle)
+    provenances: list[dict[str, object]] = [
+        {
+            "source": "enquete",
+            "public": public,
+            "titre": getattr(referentiel.public(public), "titre", None) or public,
+            "items": libelles,
+        }
+        for public, libelles in par_public.items()
+    ]
+    if outils:
+        provenances.append({"source": "outils", "public": None, "titre": None, "items": outils})
+    return provenances
 
 
 @dataclass(slots=True)
@@ -360,6 +397,7 @@ def contexte_rapport(
                 image=image,
                 reponses=_lignes_reponses(domaine, sd, campagne, referentiel),
                 leviers=tuple(_levier(levier, referentiel) for levier in sd.leviers),
+                manquants=tuple(comptages_manquants(domaine, sd, referentiel)),
             )
         )
     repondus = sum(d.repondus for d in profil.domaines)
