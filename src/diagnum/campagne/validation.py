@@ -918,6 +918,33 @@ def _enquetes(v: _Validateur, noeud: Noeud | None, reference: dict[str, int | No
     return resultat
 
 
+#: Le libellé d'une campagne : une année scolaire, deux années consécutives (« 2024-2025 »).
+_LIBELLE_CAMPAGNE = re.compile(r"(\d{4})-(\d{4})")
+
+
+def verifier_libelle_campagne(v: _Validateur, noeud: Noeud | None, libelle: str | None) -> None:
+    """Avertit (code ``campagne-libelle``) d'un libellé de campagne qui n'est pas ``AAAA-AAAA``, deux années
+    consécutives : ``synthese`` regroupe les établissements par ce libellé, et un « 2024/2025 » ou un
+    « 2024-2025 collège Jean Moulin » y formerait une campagne à part."""
+    if libelle is None or noeud is None:
+        return
+    forme = _LIBELLE_CAMPAGNE.fullmatch(libelle)
+    if forme is None:
+        v.avert(
+            noeud.position,
+            "campagne-libelle",
+            f"campagne « {abreger(libelle)} » : une année scolaire est attendue, deux années consécutives "
+            'séparées par un tiret, par exemple campagne: "2024-2025"',
+        )
+    elif int(forme[2]) != int(forme[1]) + 1:
+        v.avert(
+            noeud.position,
+            "campagne-libelle",
+            f"campagne « {libelle} » : les deux années d'une année scolaire se suivent, "
+            f'par exemple campagne: "{forme[1]}-{int(forme[1]) + 1}"',
+        )
+
+
 def _date_campagne(v: _Validateur, racine: Tableau) -> dt.date | None:
     noeud = racine.get("date")
     if _vide(noeud):
@@ -987,12 +1014,14 @@ def valider_arbre(
 
     etablissement = v.etablissement(racine.get("etablissement"))
     noeud_campagne = racine.get("campagne")
+    libelle_campagne = v.texte(noeud_campagne, "campagne")
+    verifier_libelle_campagne(v, noeud_campagne, libelle_campagne)
     reference = v.reference(racine.get("reference"), position("reference"))
     campagne = Campagne(
         referentiel=referentiel.version,
         chemin=chemin,
         etablissement=etablissement,
-        campagne=v.texte(noeud_campagne, "campagne"),
+        campagne=libelle_campagne,
         date=_date_campagne(v, racine),
         reference=reference,
         obligations=v.obligations(racine.get("obligations"), position("obligations")),
