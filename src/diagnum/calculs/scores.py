@@ -427,10 +427,14 @@ def lire_profil(profil: Profil, notation: Notation) -> Lecture:
 
 
 def profil_en_dict(profil: Profil) -> dict:
-    """Le profil en données JSON : scores de 0 à 100 (ou ``None``), complétude de 0 à 1,
-    obligations non respectées d'abord."""
+    """Le profil en données JSON (schéma : ``sorties.schema_score``, livré dans ``docs/score.schema.json``) :
+    ``version_format`` d'abord, scores de 0 à 100 (ou ``None``), complétude de 0 à 1, obligations non
+    respectées d'abord."""
+    from diagnum.sorties.schema_score import VERSION_FORMAT_SCORE
+
     etablissement = profil.etablissement
     return {
+        "version_format": VERSION_FORMAT_SCORE,
         "referentiel": profil.referentiel,
         "etablissement": {
             "nom": etablissement.nom,
