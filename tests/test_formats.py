@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,9 @@ def test_pdf_sans_weasyprint_code_2_avant_tout_travail(sans_weasyprint, tmp_path
     assert resultat.exit_code == 2
     assert resultat.stdout == ""
     assert 'pip install "diagnum[pdf]"' in resultat.stderr and "WeasyPrint" in resultat.stderr
+    # le pip de l'environnement où tourne diagnum, par son chemin (pas un autre pip du PATH)
+    pip = Path(sys.executable).parent / "pip"
+    assert f'{pip} install "diagnum[pdf]"' in " ".join(resultat.stderr.split())
     assert "Traceback" not in resultat.stderr
     assert not dossier.exists(), "rien n'est écrit"
 
