@@ -28,10 +28,21 @@ CAMPAGNES = [
 
 
 def test_le_schema_livre_est_a_jour():
-    assert LIVRE.is_file(), f"schéma absent : python -m diagnum.sorties.schema_score > {LIVRE.relative_to(RACINE)}"
+    assert LIVRE.is_file(), "schéma absent : diagnum schema --score -o docs/score.schema.json"
     assert LIVRE.read_text(encoding="utf-8") == texte_schema_score(), (
-        f"{LIVRE.relative_to(RACINE)} est périmé : python -m diagnum.sorties.schema_score > docs/score.schema.json"
+        "docs/score.schema.json est périmé : diagnum schema --score -o docs/score.schema.json --force"
     )
+
+
+def test_diagnum_schema_score_ecrit_le_schema_livre(tmp_path):
+    resultat = runner.invoke(app, ["schema", "--score"])
+    assert (resultat.exit_code, resultat.stderr) == (0, "")
+    assert resultat.stdout == LIVRE.read_text(encoding="utf-8")
+    sortie = tmp_path / "score.schema.json"
+    resultat = runner.invoke(app, ["schema", "--score", "-o", str(sortie)])
+    assert (resultat.exit_code, resultat.stderr) == (0, "")
+    assert resultat.stdout == f"{sortie} : schéma du format {VERSION_FORMAT_SCORE} de diagnum score écrit.\n"
+    assert sortie.read_text(encoding="utf-8") == LIVRE.read_text(encoding="utf-8")
 
 
 def test_le_schema_est_un_draft_07_valide():

@@ -5,8 +5,8 @@ une clé ajoutée. Unités : scores de 0 à 100 (au dixième), complétude, couv
 du territoire de 0 à 1 (arrondis à 4 décimales), comme dans toute sortie de diagnum faite pour les
 programmes (JSON, CSV, SQLite) ; les pourcentages ne servent qu'aux textes lus par des personnes.
 
-``python -m diagnum.sorties.schema_score > docs/score.schema.json`` le régénère (un test vérifie qu'il est
-à jour, et que la sortie réelle de ``diagnum score --format json`` le respecte).
+``diagnum schema --score -o docs/score.schema.json --force`` le régénère (un test vérifie qu'il est à jour,
+et que la sortie réelle de ``diagnum score --format json`` le respecte).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def construire_schema_score() -> Schema:
     )
     return {
         "$schema": META_SCHEMA,
-        "$comment": "Généré par « python -m diagnum.sorties.schema_score » : ne pas modifier à la main.",
+        "$comment": "Généré par « diagnum schema --score » : ne pas modifier à la main.",
         "title": f"Profil d'une campagne (diagnum score --format json), format {VERSION_FORMAT_SCORE}",
         "description": (
             "Scores de 0 à 100 ; complétude, couverture, taux et part de 0 à 1. « version_format » change "
@@ -162,9 +162,3 @@ def construire_schema_score() -> Schema:
 def texte_schema_score() -> str:
     """Le schéma tel qu'il est livré : JSON indenté, clés dans l'ordre, fin de ligne finale."""
     return json.dumps(construire_schema_score(), ensure_ascii=False, indent=2) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - python -m diagnum.sorties.schema_score > docs/score.schema.json
-    import sys
-
-    sys.stdout.write(texte_schema_score())
