@@ -390,3 +390,10 @@ def test_chiffres_provisoires_marques_et_objectif_sans_score_non_mesurable(tmp_p
     texte = (dossier / "progression.md").read_text(encoding="utf-8")
     assert re.search(rf"^\| {re.escape(titre)} \|.*\| non mesurable \|$", texte, re.M)
     assert re.search(rf"^\\| {re.escape(provisoire.axe)} \\| [0-9,]+ \\| 100,0 \\(provisoire\\) \\|", texte, re.M)
+
+
+def test_le_pluriel_de_autre_changement():
+    scores = RACINE / "tests" / "fixtures" / "scores"
+    resultat = compare(scores / "regle3-provisoire.yaml", scores / "affirmation.yaml", "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert "19 autres changements)" in resultat.stdout and "autre changements" not in resultat.stdout

@@ -71,7 +71,8 @@ def _ligne_ecart(titre: str, ecart) -> list[str]:
 
 
 def _pluriel(n: int, mot: str) -> str:
-    return f"{n} {mot}{'s' if n > 1 else ''}"
+    """« 2 régressions », « 3 autres changements » : chaque mot du groupe prend la marque du pluriel."""
+    return f"{n} {' '.join(m + 's' for m in mot.split()) if n > 1 else mot}"
 
 
 def texte_comparaison(comparaison: Comparaison) -> str:

@@ -97,7 +97,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
             )
 
     def pluriel(n: int, mot: str) -> str:
-        return f"{n} {mot}{'s' if n > 1 else ''}"
+        return f"{n} {' '.join(m + 's' for m in mot.split()) if n > 1 else mot}"
 
     objectifs = []
     for b in comparaison.objectifs:
