@@ -183,6 +183,15 @@ class Comparaison:
     #: ``notation.seuil_provisoire`` : sous cette complétude, un chiffre est provisoire.
     seuil_provisoire: float = 0.5
 
+    @property
+    def a_des_provisoires(self) -> bool:
+        """Un chiffre (score ou moyens, avant ou après) est provisoire : une note le dit sous le tableau."""
+        return any(
+            e is not None and (e.avant_provisoire or e.apres_provisoire)
+            for d in self.domaines
+            for e in (d.score, d.moyens)
+        )
+
     def par_sens(self, sens: str) -> tuple[Changement, ...]:
         return tuple(c for c in self.changements if c.sens == sens)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from diagnum.affichage import pluriel
 from diagnum.cli.commun import afficher_erreur, annoncer, gerer_erreurs
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def importer(
     contenu = lire_octets(campagne, TAILLE_MAX)
     feuilles = [lire_export(chemin) for chemin in export]
     for feuille in feuilles:
-        annoncer(f"{feuille.chemin} : {feuille.format}, {_pluriel(len(feuille.lignes), 'ligne')} de réponses")
+        annoncer(f"{feuille.chemin} : {feuille.format}, {pluriel(len(feuille.lignes), 'ligne')} de réponses")
     bilan = preparer_import(contenu, str(campagne), feuilles, public, force=force, seuil=seuil)
     _afficher_bilan(bilan)
     if bilan.erreurs:
@@ -154,7 +155,7 @@ def importer(
             annoncer(str(constat), erreur=True)
         if len(bilan.erreurs) > _ERREURS_AFFICHEES:
             afficher_erreur(
-                f"… et {_pluriel(len(bilan.erreurs) - _ERREURS_AFFICHEES, 'autre erreur', 'autres erreurs')}"
+                f"… et {pluriel(len(bilan.erreurs) - _ERREURS_AFFICHEES, 'autre erreur', 'autres erreurs')}"
             )
         afficher_erreur(f"{campagne} : rien n'a été écrit")
         raise typer.Exit(SORTIE_PROBLEMES)
@@ -164,16 +165,11 @@ def importer(
     nombre = len(bilan.changements)
     if essai:
         verbe = "changeraient" if nombre > 1 else "changerait"
-        annoncer(f"{campagne} : essai, rien n'a été écrit ({_pluriel(nombre, 'réponse')} {verbe}).")
+        annoncer(f"{campagne} : essai, rien n'a été écrit ({pluriel(nombre, 'réponse')} {verbe}).")
         return
     ecrire_atomique(campagne, bilan.texte, force=True)
-    mises = _pluriel(nombre, "réponse mise", "réponses mises")
+    mises = pluriel(nombre, "réponse mise", "réponses mises")
     annoncer(f"{campagne} : {mises} à jour, enquête des {bilan.public} enregistrée.")
-
-
-def _pluriel(nombre: int, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 ligne », « 2 lignes » (« 0 » prend le singulier, comme en français)."""
-    return f"{nombre} {singulier if nombre <= 1 else (pluriel or singulier + 's')}"
 
 
 _ERREURS_AFFICHEES = 30

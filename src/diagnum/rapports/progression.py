@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from diagnum.affichage import date_fr, nombre_fr, pourcent_fr, score_fr
+from diagnum.affichage import date_fr, nombre_fr, pluriel, pourcent_fr, score_fr
 from diagnum.calculs.comparaison import (
     AMELIORATION,
     EXPLICATIONS_SENS,
@@ -96,9 +96,6 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
                 }
             )
 
-    def pluriel(n: int, mot: str) -> str:
-        return f"{n} {' '.join(m + 's' for m in mot.split()) if n > 1 else mot}"
-
     objectifs = []
     for b in comparaison.objectifs:
         actions = []
@@ -126,11 +123,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
     return {
         "seuil": nombre_fr(comparaison.domaines[0].score.seuil if comparaison.domaines else 0),
         "seuil_provisoire": pourcent_fr(comparaison.seuil_provisoire),
-        "provisoires": any(
-            e is not None and (e.avant_provisoire or e.apres_provisoire)
-            for d in comparaison.domaines
-            for e in (d.score, d.moyens)
-        ),
+        "provisoires": comparaison.a_des_provisoires,
         "etablissement": _etablissement(apres),
         "avant": _campagne(avant),
         "apres": _campagne(apres),
@@ -151,7 +144,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
             [
                 pluriel(len(comparaison.ameliorations), "amélioration"),
                 pluriel(len(comparaison.regressions), "régression"),
-                pluriel(len(comparaison.neutres), "autre changement"),
+                pluriel(len(comparaison.neutres), "autre changement", "autres changements"),
             ]
         ),
         "sens_groupes": sens_groupes,
@@ -207,26 +200,35 @@ def rendre(modele: str, contexte: Mapping[str, object]) -> str:
     return re.sub(r"\n{3,}", "\n\n", texte).rstrip("\n") + "\n"
 
 
-def page_progression(comparaison: Comparaison, referentiel_titre: str = "") -> str:
-    """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``)."""
+def page_progression(
+    comparaison: Comparaison, referentiel_titre: str = "", contexte: Mapping[str, object] | None = None
+) -> str:
+    """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``) ; ``contexte`` :
+    celui de ``contexte_progression``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png
     from diagnum.rapports.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
 
     profils = [comparaison.avant, comparaison.apres]
     radar = image(radar_png(profils, dpi=DPI_IMPRESSION), texte_radar(profils))
     return rendre_html(
-        MODELE_PROGRESSION_HTML, {**contexte_progression(comparaison, referentiel_titre), "image": radar}
+        MODELE_PROGRESSION_HTML,
+        {
+            **(contexte if contexte is not None else contexte_progression(comparaison, referentiel_titre)),
+            "image": radar,
+        },
     )
 
 
-def page_evolution(evo: Evolution, referentiel_titre: str = "") -> str:
-    """La page HTML autonome du rapport d'évolution (gabarit ``evolution.html.j2``)."""
+def page_evolution(evo: Evolution, referentiel_titre: str = "", contexte: Mapping[str, object] | None = None) -> str:
+    """La page HTML autonome du rapport d'évolution (gabarit ``evolution.html.j2``) ; ``contexte`` : celui
+    de ``contexte_evolution``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION
     from diagnum.rapports.graphiques_evolution import courbes_evolution_png
     from diagnum.rapports.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
 
     courbes = image(courbes_evolution_png(evo, dpi=DPI_IMPRESSION), texte_evolution(evo))
-    return rendre_html(MODELE_EVOLUTION_HTML, {**contexte_evolution(evo, referentiel_titre), "image": courbes})
+    contexte = contexte if contexte is not None else contexte_evolution(evo, referentiel_titre)
+    return rendre_html(MODELE_EVOLUTION_HTML, {**contexte, "image": courbes})
 
 
 def ecrire_rapport_progression(
@@ -244,15 +246,16 @@ def ecrire_rapport_progression(
     fmt.verifier_formats(formats)
     fmt.verifier_dossier(dossier)
     fmt.refuser_existants(dossier, fmt.noms_fichiers(BASE_PROGRESSION, formats, (RADAR_PROGRESSION,)), force)
+    contexte = contexte_progression(comparaison, referentiel_titre)  # une fois, pour chaque format
 
     def markdown() -> dict[str, bytes | str]:
         from diagnum.rapports.graphiques import radar_png
 
-        texte = rendre("progression.md.j2", contexte_progression(comparaison, referentiel_titre))
+        texte = rendre("progression.md.j2", contexte)
         return {RADAR_PROGRESSION: radar_png([comparaison.avant, comparaison.apres]), RAPPORT_PROGRESSION: texte}
 
     def html() -> str:
-        return page_progression(comparaison, referentiel_titre)
+        return page_progression(comparaison, referentiel_titre, contexte)
 
     principaux = fmt.noms_fichiers(BASE_PROGRESSION, formats)
     fmt.ecrire(
@@ -279,15 +282,16 @@ def ecrire_rapport_evolution(
     fmt.verifier_formats(formats)
     fmt.verifier_dossier(dossier)
     fmt.refuser_existants(dossier, fmt.noms_fichiers(BASE_EVOLUTION, formats, (COURBES_EVOLUTION,)), force)
+    contexte = contexte_evolution(evo, referentiel_titre)  # une fois, pour chaque format
 
     def markdown() -> dict[str, bytes | str]:
         from diagnum.rapports.graphiques_evolution import courbes_evolution_png
 
-        texte = rendre("evolution.md.j2", contexte_evolution(evo, referentiel_titre))
+        texte = rendre("evolution.md.j2", contexte)
         return {COURBES_EVOLUTION: courbes_evolution_png(evo), RAPPORT_EVOLUTION: texte}
 
     def html() -> str:
-        return page_evolution(evo, referentiel_titre)
+        return page_evolution(evo, referentiel_titre, contexte)
 
     principaux = fmt.noms_fichiers(BASE_EVOLUTION, formats)
     fmt.ecrire(

@@ -121,9 +121,13 @@ def construire_schema_score() -> Schema:
             "mediane": SCORE,
             "q3": SCORE,
             "part": _ou_nul(PART),
+            "environ": {
+                "type": "boolean",
+                "description": "La part est estimée d'après des tranches de 10 points (repère anonyme).",
+            },
         },
         "Un domaine situé parmi les établissements du territoire ; seul « id » quand il n'a pas de repère.",
-        facultatives=("domaine", "score", "n", "q1", "mediane", "q3", "part"),
+        facultatives=("domaine", "score", "n", "q1", "mediane", "q3", "part", "environ"),
     )
     repere = _objet(
         {
