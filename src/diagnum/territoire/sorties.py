@@ -101,7 +101,7 @@ def _lignes_scores(connexion: sqlite3.Connection) -> Iterable[tuple]:
             cellule_score(score),
             cellule_score(usage),
             cellule_score(moyens),
-            cellule(100 * completude),
+            cellule(completude, 4),  # de 0 à 1, comme en JSON et dans la base
             "oui" if provisoire else "non",
         )
 
