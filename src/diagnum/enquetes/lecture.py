@@ -83,7 +83,7 @@ class ExportTropGrand(ErreurExport):
     code_sortie = SORTIE_IMPOSSIBLE
 
 
-def _n(nombre: int) -> str:
+def _n(nombre: float) -> str:
     """Un nombre écrit à la française (espaces insécables entre les milliers)."""
     from diagnum.affichage import nombre_fr
 
@@ -129,7 +129,7 @@ def lire_export(chemin: Path, limites: Limites = LIMITES_ENQUETE) -> Feuille:
 
     contenu = lire_octets(chemin, limites.octets)
     if len(contenu) > limites.octets:
-        raise _trop_grand(chemin, "fichier trop gros", limites)
+        raise _trop_grand(chemin, f"fichier de plus de {_n(limites.octets / 2**20)} Mo", limites)
     if not contenu.removeprefix(b"\xef\xbb\xbf").strip():
         raise ErreurExport(chemin, "export-vide", "le fichier est vide (aucune ligne d'en-tête, aucune réponse)")
     empreinte = hashlib.sha256(contenu).hexdigest()
