@@ -143,6 +143,8 @@ def test_un_gros_export_passe_avec_des_limites_plus_larges(tmp_path):
     with pytest.raises(ExportTropGrand, match="plus de 20\xa0000 lignes"):
         lire_export(chemin)
     assert len(lire_export(chemin, Limites(lignes=100_000, cellules=10_000_000)).lignes) == 25_000
+    with pytest.raises(ExportTropGrand, match="trop grand pour un export de réservations"):
+        lire_export(chemin, Limites(lignes=1_000, document="export de réservations"))
 
 
 def test_un_classeur_mis_en_forme_jusqu_en_bas_reste_lisible(tmp_path):

@@ -45,6 +45,8 @@ class Limites(NamedTuple):
     colonnes: int = 500
     #: cellules de toute la feuille (lignes × colonnes remplies)
     cellules: int = 1_000_000
+    #: ce qu'est le fichier attendu, pour le message de refus (« trop grand pour un export de réponses »)
+    document: str = "export de réponses"
 
 
 #: Les limites d'un export d'enquête : celui d'un grand lycée fait quelques milliers de lignes et quelques dizaines
@@ -101,8 +103,8 @@ def _trop_grand(chemin: object, quoi: str, limites: Limites, position: str = "")
     return ExportTropGrand(
         chemin,
         "export-trop-grand",
-        f"{quoi}{ou} : trop grand pour un export de réponses (au plus {bornes}) ; rien n'a été lu. "
-        "Vérifiez que c'est bien l'export des réponses, ou exportez-le en CSV",
+        f"{quoi}{ou} : trop grand pour un {limites.document} (au plus {bornes}) ; rien n'a été lu. "
+        "Vérifiez que c'est bien le bon fichier, ou exportez-le en CSV",
     )
 
 
