@@ -57,3 +57,9 @@ def test_le_compte_rendu_markdown_porte_chaque_rapport_et_sa_cible(monkeypatch):
     assert "| **1.80** | ≤ 1.50 ✗ manquée |" in texte
     assert "prend 400 ms (information, sans cible)" in texte
     assert "prend 75 ms, soit 1.50 × l'analyse nue et 0.62 × yamllint" in texte
+
+
+def test_la_mesure_des_enquetes_lit_le_meme_export_des_deux_facons():
+    sortie = lancer(str(BANC / "mesurer_enquetes.py"), "--reponses", "40", "--repetitions", "1")
+    assert sortie.returncode == 0, sortie.stderr
+    assert sortie.stdout.startswith("export XLSX de 40 réponses") and "rapport " in sortie.stdout
