@@ -73,3 +73,28 @@ def test_comparer_versions_lance_les_deux_copies_et_rapporte_leurs_medianes(tmp_
     # Une copie qui n'est pas diagnum : refusée avant toute mesure.
     echec = lancer(str(BANC / "comparer_versions.py"), "--avant", str(tmp_path))
     assert echec.returncode != 0 and "n'est pas une copie du dépôt de diagnum" in echec.stderr
+
+
+def test_la_mesure_des_classeurs_prepare_huit_classeurs_et_garde_les_autres_sections(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(BANC))
+    spec = importlib.util.spec_from_file_location("mesurer_classeurs", BANC / "mesurer_classeurs.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "mesurer_classeurs", module)
+    spec.loader.exec_module(module)
+    neuve, classeurs = module.preparer(tmp_path, module.environnement())
+    assert neuve.is_file() and len(classeurs) == 8 and all(c.stat().st_size > 0 for c in classeurs)
+    assert {c.suffix for c in classeurs} == {".ods", ".xlsx"}
+    resultats = tmp_path / "RESULTATS.md"
+    resultats.write_text("# Mesures\n\n<!-- debut: synthese -->\nsynthèse\n<!-- fin: synthese -->\n", encoding="utf-8")
+    rapport = module.Rapport("fusionner 8 classeurs / valider", "fusionner", "valider", 3.0, (0.3, 0.1), 7)
+    module.ecrire_resultats(resultats, module.markdown([rapport]))
+    module.ecrire_resultats(resultats, module.markdown([rapport]))
+    texte = resultats.read_text(encoding="utf-8")
+    assert texte.count("<!-- debut: classeurs -->") == 1 and "synthèse\n<!-- fin: synthese -->" in texte
+    assert "| **3.00** | ≤ 3.00 ✓ |" in texte
+
+
+def test_la_mesure_des_enquetes_lit_le_meme_export_des_deux_facons():
+    sortie = lancer(str(BANC / "mesurer_enquetes.py"), "--reponses", "40", "--repetitions", "1")
+    assert sortie.returncode == 0, sortie.stderr
+    assert sortie.stdout.startswith("export XLSX de 40 réponses") and "rapport " in sortie.stdout

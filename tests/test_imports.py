@@ -227,9 +227,10 @@ PEUT_IMPORTER = {
     "campagne": {"racine", "calculs"},
     "calculs": {"racine", "campagne"},
     "enquetes": {"racine", "campagne", "calculs"},
+    "classeurs": {"racine", "campagne"},
     "territoire": {"racine", "campagne", "calculs", "rapports", "sorties"},
     "rapports": {"racine", "campagne", "calculs", "territoire", "sorties"},
-    "sorties": {"racine", "campagne", "calculs", "enquetes", "territoire", "rapports"},
+    "sorties": {"racine", "campagne", "calculs", "enquetes", "classeurs", "territoire", "rapports"},
 }
 
 

@@ -16,7 +16,8 @@ from diagnum.campagne.consignes import consigne_condition, reponses_permises
 from diagnum.campagne.modele import Campagne
 from diagnum.referentiel import MODALITES, OUI, SANS_OBJET, Item, Referentiel
 
-LARGEUR = 88
+#: Largeur des commentaires du gabarit, « # » compris : la règle line-length de yamllint par défaut (80).
+LARGEUR = 80
 #: Les actions qu'une campagne reprise (``--reprendre``) ne recopie pas.
 ACTIONS_CLOSES = ("realisee", "abandonnee")
 
@@ -73,13 +74,16 @@ def construire_gabarit(
     campagne: str | None = None,
     precedente: Campagne | None = None,
     reprendre: bool = False,
+    parties: tuple[str, ...] = (),
 ) -> str:
     """Le texte YAML d'une nouvelle campagne, prêt à remplir.
 
     Avec ``precedente``, ses réponses sont rappelées en commentaire ; avec
     ``reprendre`` en plus, elles sont recopiées comme valeurs, chacune suivie
     de « # repris de …, à vérifier », et seules les actions ni réalisées ni
-    abandonnées sont reprises, avec leur statut.
+    abandonnées sont reprises, avec leur statut. Avec ``parties`` (``reference``, ``obligations`` ou des
+    domaines), seules ces parties sont écrites, sans date ni commentaires : la part d'un membre du groupe
+    de pilotage, à fusionner ensuite dans la campagne (``diagnum fusionner``).
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -115,7 +119,8 @@ def construire_gabarit(
     etab["commune"] = _texte_yaml(commune or (prec_etab.commune if prec_etab else None))
     racine["etablissement"] = etab
     racine["campagne"] = DoubleQuotedScalarString(campagne) if campagne else None
-    racine["date"] = vide()
+    if not parties:
+        racine["date"] = vide()
 
     from diagnum.campagne.schema import ligne_modele
 
@@ -130,6 +135,12 @@ def construire_gabarit(
         "Un item laissé vide est « sans réponse ». N'inscrivez que des effectifs :",
         "aucun nom d'élève, de parent ou de personnel.",
     ]
+    if parties:
+        entete += [
+            "",
+            "Ce fichier ne contient qu'une partie de la campagne ; une fois rempli, il revient dans",
+            "la campagne par : diagnum fusionner CAMPAGNE.yaml <ce fichier>",
+        ]
     if precedente and reprendre:
         entete += [
             "",
@@ -145,53 +156,58 @@ def construire_gabarit(
             "comme point de départ et sont à mettre à jour.",
         ]
     racine.yaml_set_start_comment("\n".join(entete))
-    racine.yaml_set_comment_before_after_key(
-        "date", before="Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)"
-    )
+    if not parties:
+        racine.yaml_set_comment_before_after_key(
+            "date", before="Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)"
+        )
 
     # 3.1 éléments de référence
-    partie = referentiel.reference
-    reference = CommentedMap()
-    for item in partie.items:
-        valeur = precedente.reference.get(item.id) if precedente else None
-        reference[item.id] = valeur
-        aide = f"{item.libelle.rstrip(' :')} : un nombre entier positif ou nul"
-        if valeur is not None and reprendre:
-            reference.yaml_add_eol_comment(repris, item.id, column=0)
-        elif valeur is not None:
-            aide += f" (valeur de {etiquette}, à mettre à jour)"
-        reference.yaml_set_comment_before_after_key(item.id, before=_commentaire(aide, retrait=2), indent=2)
-    racine["reference"] = reference
-    racine.yaml_set_comment_before_after_key("reference", before=f"\n{partie.section} {partie.titre}")
+    if not parties or "reference" in parties:
+        partie = referentiel.reference
+        reference = CommentedMap()
+        for item in partie.items:
+            valeur = precedente.reference.get(item.id) if precedente else None
+            reference[item.id] = valeur
+            aide = f"{item.libelle.rstrip(' :')} : un nombre entier positif ou nul"
+            if valeur is not None and reprendre:
+                reference.yaml_add_eol_comment(repris, item.id, column=0)
+            elif valeur is not None:
+                aide += f" (valeur de {etiquette}, à mettre à jour)"
+            reference.yaml_set_comment_before_after_key(item.id, before=_commentaire(aide, retrait=2), indent=2)
+        racine["reference"] = reference
+        racine.yaml_set_comment_before_after_key("reference", before=f"\n{partie.section} {partie.titre}")
 
     # 3.2 obligations
-    partie = referentiel.obligations
-    obligations = CommentedMap()
-    for item in partie.items:
-        obligations[item.id] = None
-        if precedente:
-            avec_rappel(obligations, item.id, precedente.obligations.get(item.id))
-        obligations.yaml_set_comment_before_after_key(
-            item.id,
-            before=_commentaire(
-                f"({item.contexte})" if item.contexte else None,
-                item.libelle,
-                reponses_permises(item, referentiel),
-                retrait=2,
-            ),
-            indent=2,
+    if not parties or "obligations" in parties:
+        partie = referentiel.obligations
+        obligations = CommentedMap()
+        for item in partie.items:
+            obligations[item.id] = None
+            if precedente:
+                avec_rappel(obligations, item.id, precedente.obligations.get(item.id))
+            obligations.yaml_set_comment_before_after_key(
+                item.id,
+                before=_commentaire(
+                    f"({item.contexte})" if item.contexte else None,
+                    item.libelle,
+                    reponses_permises(item, referentiel),
+                    retrait=2,
+                ),
+                indent=2,
+            )
+        racine["obligations"] = obligations
+        textes = "\n".join("  - " + "\n    ".join(_lignes(t, LARGEUR - 2 - 4)) for t in partie.textes)
+        racine.yaml_set_comment_before_after_key(
+            "obligations",
+            before=f"\n{partie.section} {partie.titre}\n{_commentaire(partie.introduction)}\n{textes}",
         )
-    racine["obligations"] = obligations
-    textes = "\n".join(f"  - {t}" for t in partie.textes)
-    racine.yaml_set_comment_before_after_key(
-        "obligations",
-        before=f"\n{partie.section} {partie.titre}\n{_commentaire(partie.introduction)}\n{textes}",
-    )
 
     # 3.3 à 3.6 : les domaines
     reponses = CommentedMap()
     usages_presentes = False
     for domaine in referentiel.domaines:
+        if parties and domaine.id not in parties:
+            continue
         carte = CommentedMap()
         precedentes = precedente.reponses.get(domaine.id, {}) if precedente else {}
         for rubrique in domaine.rubriques:
@@ -200,10 +216,10 @@ def construire_gabarit(
             for item in rubrique.items:
                 avant = []
                 if premier:
-                    avant.append(f"--- {titre_rubrique} ---")
+                    avant.append(_commentaire(f"--- {titre_rubrique} ---", retrait=4))
                     premier = False
                 if item.groupe:
-                    avant.append(item.groupe)
+                    avant.append(_commentaire(item.groupe, retrait=4))
                 avant.append(_commentaire(item.libelle, retrait=4))
                 if item.nature == "matrice":
                     for c in item.colonnes:
@@ -223,17 +239,21 @@ def construire_gabarit(
         usages = referentiel.usages
         if usages and domaine.section.startswith(f"{usages.section}.") and not usages_presentes:
             usages_presentes = True
-            entete_domaine += [f"\n{usages.section} {usages.titre}", _commentaire(usages.introduction, retrait=2)]
-        entete_domaine.append(f"\n{domaine.section} {domaine.titre}")
+            entete_domaine += [
+                "\n" + _commentaire(f"{usages.section} {usages.titre}", retrait=2),
+                _commentaire(usages.introduction, retrait=2),
+            ]
+        entete_domaine.append("\n" + _commentaire(f"{domaine.section} {domaine.titre}", retrait=2))
         if domaine.description:
             entete_domaine.append(_commentaire(domaine.description, retrait=2))
         reponses.yaml_set_comment_before_after_key(domaine.id, before="\n".join(entete_domaine), indent=2)
-    racine["reponses"] = reponses
-    racine.yaml_set_comment_before_after_key(
-        "reponses", before="\nRéponses au questionnaire, domaine par domaine (sections 3.3 à 3.6.4)"
-    )
+    if reponses:
+        racine["reponses"] = reponses
+        racine.yaml_set_comment_before_after_key(
+            "reponses", before="\nRéponses au questionnaire, domaine par domaine (sections 3.3 à 3.6.4)"
+        )
 
-    if precedente and precedente.objectifs:
+    if precedente and precedente.objectifs and not parties:
         objectifs = CommentedSeq()
         for objectif in precedente.objectifs:
             o = CommentedMap()
@@ -255,17 +275,22 @@ def construire_gabarit(
             objectifs.append(o)
         racine["objectifs"] = objectifs
         closes = sum(a.statut in ACTIONS_CLOSES for o in precedente.objectifs for a in o.actions)
-        avant = f"\nObjectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
-        avant += "\n(prevue | en cours | realisee | abandonnee)."
+        consigne = f"Objectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
+        avant = "\n" + _commentaire(consigne) + "\n(prevue | en cours | realisee | abandonnee)."
         if reprendre and closes:
             pluriel = "s" if closes > 1 else ""
-            avant += f"\n{closes} action{pluriel} réalisée{pluriel} ou abandonnée{pluriel} en {etiquette} ne {'sont' if closes > 1 else 'est'} pas reprise{pluriel}."
+            verbe = "sont" if closes > 1 else "est"
+            avant += "\n" + _commentaire(
+                f"{closes} action{pluriel} réalisée{pluriel} ou abandonnée{pluriel} en {etiquette} ne {verbe} "
+                f"pas reprise{pluriel}."
+            )
         racine.yaml_set_comment_before_after_key("objectifs", before=avant)
-    racine["commentaires"] = LiteralScalarString("\n") if False else None
-    racine.yaml_set_comment_before_after_key(
-        "commentaires",
-        before="\nCommentaires libres du groupe de pilotage (texte sur plusieurs lignes après « | »)",
-    )
+    if not parties:
+        racine["commentaires"] = LiteralScalarString("\n") if False else None
+        racine.yaml_set_comment_before_after_key(
+            "commentaires",
+            before="\nCommentaires libres du groupe de pilotage (plusieurs lignes après « | »)",
+        )
 
     yaml = YAML(typ="rt")
     yaml.width = 4096
@@ -305,7 +330,7 @@ def _valeur_vide(
                 sous[colonne.id] = None
                 noter(sous, colonne.id, cellules.get(colonne.id))
             carte[ligne.id] = sous
-            carte.yaml_set_comment_before_after_key(ligne.id, before=ligne.libelle, indent=6)
+            carte.yaml_set_comment_before_after_key(ligne.id, before=_commentaire(ligne.libelle, retrait=6), indent=6)
         return carte
     return None
 

@@ -1,10 +1,11 @@
-"""Les rapports HTML : une page autonome par rapport, source aussi du PDF.
+"""Le format HTML : une page autonome par document écrit dans un dossier, source aussi du PDF.
 
 - ``page_rapport`` : le rapport d'une campagne, résumé pour le conseil
   d'administration en tête (``resume_seul`` : le résumé seul) ; mêmes données
   que le Markdown (``rapport.contexte_rapport``), gabarit ``rapport.html.j2`` ;
 - ``progression.page_progression`` et ``progression.page_evolution`` : ceux de
-  ``compare -o`` et ``evolution -o``, mis en page par ``rendre_html``.
+  ``compare -o`` et ``evolution -o``, mis en page par ``rendre_html`` ;
+- ``questionnaire`` : le questionnaire papier d'un public (``enquete questionnaire``).
 
 Une page se suffit à elle-même, envoyée par courriel ou copiée sur une clé :
 images dans la page (PNG à 200 points par pouce, en ``data:``), feuille de
@@ -31,12 +32,14 @@ if TYPE_CHECKING:
     from diagnum.calculs.comparaison import Evolution
     from diagnum.calculs.scores import Profil
     from diagnum.campagne.modele import Campagne
-    from diagnum.referentiel import Referentiel
+    from diagnum.enquetes.questionnaire import Question
+    from diagnum.referentiel import Public, Referentiel
     from diagnum.territoire.repere import Repere
 
 MODELE_RAPPORT_HTML = "rapport.html.j2"
 MODELE_PROGRESSION_HTML = "progression.html.j2"
 MODELE_EVOLUTION_HTML = "evolution.html.j2"
+MODELE_QUESTIONNAIRE = "questionnaire.html.j2"
 
 
 @functools.cache
@@ -204,3 +207,10 @@ def page_rapport(
             "calcul": Markup("" if resume_seul else calcul_html(referentiel)),
         },
     )
+
+
+def questionnaire(public: Public, liste: list[Question]) -> str:
+    """Le questionnaire papier d'un public : avis d'anonymat, questions numérotées, une case par réponse."""
+    from diagnum.enquetes.questionnaire import AVIS_ANONYMAT
+
+    return rendre_html(MODELE_QUESTIONNAIRE, {"public": public, "questions": liste, "avis": AVIS_ANONYMAT})

@@ -1,4 +1,4 @@
-"""Le PDF d'un rapport : sa page HTML imprimée par WeasyPrint.
+"""Le format PDF : la page HTML d'un document (``sorties.html``) imprimée par WeasyPrint.
 
 WeasyPrint est une dépendance facultative (``pip install "diagnum[pdf]"``),
 importée seulement ici, au moment d'imprimer ; ``formats.verifier_formats``
@@ -10,6 +10,12 @@ Aucune ressource extérieure n'est lue : les images sont dans la page.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diagnum.enquetes.questionnaire import Question
+    from diagnum.referentiel import Public
 
 
 def _lecteur_sans_reseau() -> object:
@@ -41,3 +47,10 @@ def html_en_pdf(page: str) -> bytes:
     return HTML(string=page, url_fetcher=_lecteur_sans_reseau(), base_url=None).write_pdf(
         pdf_tags=True, optimize_images=False
     )
+
+
+def questionnaire(public: Public, liste: list[Question]) -> bytes:
+    """Le questionnaire papier d'un public, en PDF."""
+    from diagnum.sorties import html
+
+    return html_en_pdf(html.questionnaire(public, liste))

@@ -42,8 +42,8 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
                     "med": resume.mediane,
                     "q1": resume.q1,
                     "q3": resume.q3,
-                    "whislo": resume.minimum,
-                    "whishi": resume.maximum,
+                    "whislo": resume.q1 if resume.minimum is None else resume.minimum,
+                    "whishi": resume.q3 if resume.maximum is None else resume.maximum,
                     "mean": resume.moyenne,
                     "fliers": [],
                 }
@@ -67,11 +67,12 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
         axe_des_scores(axe)
         axe.set_axisbelow(True)
         titre_figure(figure, titre, 90, 13)
+        sans_extremes = any(r is not None and r.minimum is None for _, r in boites)
         figure.text(
             0.5,
             0.02,
             "Boîte : du premier au troisième quartile ; trait : médiane ; losange : moyenne ; "
-            "moustaches : du minimum au maximum.",
+            + ("sans moustaches (ni minimum ni maximum)." if sans_extremes else "moustaches : du minimum au maximum."),
             ha="center",
             fontsize=9,
             color=GRIS,
