@@ -76,3 +76,9 @@ def test_la_mesure_des_classeurs_prepare_huit_classeurs_et_garde_les_autres_sect
     texte = resultats.read_text(encoding="utf-8")
     assert texte.count("<!-- debut: classeurs -->") == 1 and "synthèse\n<!-- fin: synthese -->" in texte
     assert "| **3.00** | ≤ 3.00 ✓ |" in texte
+
+
+def test_la_mesure_des_enquetes_lit_le_meme_export_des_deux_facons():
+    sortie = lancer(str(BANC / "mesurer_enquetes.py"), "--reponses", "40", "--repetitions", "1")
+    assert sortie.returncode == 0, sortie.stderr
+    assert sortie.stdout.startswith("export XLSX de 40 réponses") and "rapport " in sortie.stdout

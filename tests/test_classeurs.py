@@ -335,8 +335,19 @@ def test_des_lignes_deplacees_sont_relues_par_identifiant(tmp_path, referentiel)
             "identifiant « salles_tni » en double (déjà en Usages 3.6.1!A13)",
         ),
         (lambda f: f.pop(PRESENTATION), "feuille « Présentation » absente"),
+        (
+            lambda f: f["Usages 3.6.1"][12].__setitem__(0, ""),
+            "Usages 3.6.1!A13: réponse écrite sur une ligne sans identifiant (colonne A vide)",
+        ),
     ],
-    ids=["feuille-renommee", "texte-change", "identifiant-change", "ligne-en-double", "sans-presentation"],
+    ids=[
+        "feuille-renommee",
+        "texte-change",
+        "identifiant-change",
+        "ligne-en-double",
+        "sans-presentation",
+        "identifiant-efface",
+    ],
 )
 def test_une_structure_alteree_est_refusee(tmp_path, alteration, message):
     from diagnum.classeurs.lecture import ClasseurIllisible
