@@ -163,7 +163,7 @@ def test_init_partie_n_ecrit_que_ces_parties_et_revient_par_fusion(tmp_path):
     marie = init_meme_etablissement(EXEMPLE, tmp_path / "marie.yaml", "obligations")
     texte = marie.read_text(encoding="utf-8")
     assert "obligations:" in texte and "reference:" not in texte and "reponses:" not in texte
-    assert "diagnum fusionner CAMPAGNE.yaml" in texte
+    assert "diagnum fusionner CAMPAGNE.yaml <ce fichier>" in texte
     marie.write_text(texte.replace("charte_usages:\n", "charte_usages: non\n"), encoding="utf-8")
     neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
     resultat = diagnum("fusionner", neuve, marie)
@@ -603,3 +603,9 @@ def test_une_campagne_fusionnee_passe_yamllint_avec_la_configuration_livree(tmp_
     # Seules restent les lignes longues du commentaire libre de l'exemple (un avertissement, texte de l'utilisateur).
     assert [p for p in problemes if p.rule != "line-length" or p.level != "warning"] == []
     assert any(p.rule == "comments" for p in linter.run("a: 1 # x\n", regles))
+
+
+def test_une_campagne_partielle_tient_en_80_caracteres(tmp_path):
+    marie = init_meme_etablissement(EXEMPLE, tmp_path / "marie.yaml", "obligations", "pilotage")
+    lignes = marie.read_text(encoding="utf-8").splitlines()[1:]  # la première nomme le schéma par son chemin
+    assert [ligne for ligne in lignes if len(ligne) > 80] == []
