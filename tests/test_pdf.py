@@ -166,8 +166,8 @@ def test_textes_libres_du_pdf_sortent_comme_du_texte(monkeypatch, textes):
     import tempfile
 
     from diagnum.rapports import graphiques
-    from diagnum.rapports.html import page_rapport
-    from diagnum.rapports.pdf import html_en_pdf
+    from diagnum.sorties.html import page_rapport
+    from diagnum.sorties.pdf import html_en_pdf
 
     monkeypatch.setattr(graphiques, "radar_png", lambda *a, **k: png_minuscule())
     monkeypatch.setattr(graphiques, "repartition_png", lambda *a, **k: png_minuscule())
@@ -214,7 +214,7 @@ def test_les_verifications_voient_un_titre_et_un_en_tete_laisses_en_bas_de_page(
     une ligne posée sur le fond des en-têtes de tableau en bas de la suivante (WeasyPrint ne laisse jamais
     un vrai en-tête seul : il reporte le tableau entier), un mot qui sort de la page."""
     weasyprint_requis()
-    from diagnum.rapports.pdf import html_en_pdf
+    from diagnum.sorties.pdf import html_en_pdf
 
     page = (
         '<html lang="fr"><head><title>Essai</title><style>'
@@ -294,7 +294,7 @@ def test_un_tableau_coupe_repete_sa_ligne_d_en_tete(tmp_path):
     weasyprint_requis()
     from importlib import resources
 
-    from diagnum.rapports.pdf import html_en_pdf
+    from diagnum.sorties.pdf import html_en_pdf
 
     style = resources.files("diagnum.rapports").joinpath("modeles/style.css").read_text(encoding="utf-8")
     lignes = "".join(f"<tr><th scope='row'>Ligne {i}</th><td class='nombre'>{i}</td></tr>" for i in range(150))

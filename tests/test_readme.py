@@ -106,3 +106,10 @@ def test_les_exemples_de_la_section_communiquer_marchent(tmp_path, monkeypatch):
         arguments = arguments.split()
         resultat = diagnum(*arguments)
         assert resultat.exit_code == 0, (commande, resultat.output)
+
+
+def test_le_readme_dit_comment_appeler_diagnum_avant_le_premier_init():
+    # le premier exemple à taper : « diagnum init … » en début de ligne d'un bloc de commandes
+    premier_init = re.search(r"^\s*diagnum init ", README, re.M).start()
+    for consigne in ("source .venv/bin/activate", ".venv\\Scripts\\activate", "`.venv/bin/diagnum init"):
+        assert -1 < README.find(consigne) < premier_init, consigne

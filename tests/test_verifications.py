@@ -20,6 +20,7 @@ from diagnum.campagne.verifications import (
     communication,
     conditions,
     identite,
+    libelle_campagne,
     objectifs,
     sans_reponse,
     structure,
@@ -36,6 +37,7 @@ PAR_NOM = {v.__name__.rsplit(".", 1)[-1]: v for v in VERIFICATIONS}
 RATTACHEMENT = {
     "structure": {"affirmation", "sans-objet-interdit", "enquete-incomplete", "negatif"},
     "identite": {"uai-invalide"},
+    "libelle_campagne": {"campagne-libelle"},
     "conditions": {"condition-non-remplie", "reference-manquante", "repartition-vide", "sans-objet-partiel"},
     "totaux": {"depasse-total", "repartition-excede", "mesure-depasse-total", "repondants-trop-nombreux"},
     # « domaine-inconnu » : un objectif comme un choix de communication peuvent nommer un domaine inconnu.
@@ -69,7 +71,16 @@ def _produits(chemin: Path, nom: str) -> Counter:
 
 def test_le_rattachement_couvre_chaque_verification_et_ses_codes_propres():
     assert set(PAR_NOM) == set(RATTACHEMENT)
-    assert [structure, identite, conditions, totaux, objectifs, communication, sans_reponse] == list(VERIFICATIONS)
+    assert [
+        structure,
+        identite,
+        libelle_campagne,
+        conditions,
+        totaux,
+        objectifs,
+        communication,
+        sans_reponse,
+    ] == list(VERIFICATIONS)
     for nom, codes in RATTACHEMENT.items():
         assert codes == _propres(nom), nom
     # Chaque code propre est annoncé par au moins un fichier.

@@ -86,7 +86,7 @@ class Communication:
     precedente: str | None
     parties: tuple[str, ...]
     #: Le diagramme (octets SVG) et son texte de remplacement.
-    radar: tuple[bytes, str] | None = None
+    radar: tuple[bytes, tuple[Profil, ...]] | None = None
     domaines: tuple[LigneDomaine, ...] | None = None
     participation: tuple[str, ...] = ()
     points_forts: tuple[str, ...] | None = None
@@ -233,7 +233,6 @@ def contenu_communication(
     d'image, pour le Markdown sans radar ou les tests)."""
     from diagnum.calculs.comparaison import comparer, delta_fr
     from diagnum.calculs.scores import calculer_profil, lire_profil
-    from diagnum.rapports.html import texte_radar
 
     profil = profil or calculer_profil(campagne, referentiel)
     notation = referentiel.notation
@@ -249,7 +248,7 @@ def contenu_communication(
             from diagnum.rapports.graphiques import radar_svg
 
             octets = radar_svg(profils)
-        valeurs["radar"] = (octets, texte_radar(profils))
+        valeurs["radar"] = (octets, tuple(profils))
 
     if "scores" in parties:
         ecarts = {e.id: e for e in comparaison.domaines} if comparaison else {}

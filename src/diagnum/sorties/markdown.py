@@ -68,12 +68,14 @@ def communication(document: Communication) -> dict[str, bytes | str]:
     choisi, son image SVG à côté (gabarit ``communication.md.j2``)."""
     from diagnum.rapports.communication import nom_image
     from diagnum.rapports.rapport import environnement_jinja
+    from diagnum.sorties.html import texte_radar
 
     fichiers: dict[str, bytes | str] = {}
-    image = None
+    image = alt = None
     if document.radar is not None:
         image = nom_image(document.public)
         fichiers[image] = document.radar[0]
-    texte = environnement_jinja().get_template("communication.md.j2").render(doc=document, image=image)
+        alt = texte_radar(document.radar[1])
+    texte = environnement_jinja().get_template("communication.md.j2").render(doc=document, image=image, alt=alt)
     fichiers[f"communication-{document.public}.md"] = texte
     return fichiers

@@ -22,6 +22,7 @@ from diagnum.campagne.verifications import (
     communication,
     conditions,
     identite,
+    libelle_campagne,
     objectifs,
     sans_reponse,
     structure,
@@ -48,6 +49,7 @@ ETAPES = (
 VERIFICATIONS: tuple[ModuleType, ...] = (
     structure,  # structure et types (et bornes, voir ``bornes``)
     identite,  # établissement et UAI
+    libelle_campagne,  # le libellé de campagne, AAAA-AAAA
     conditions,  # conditions « Si oui » et réponses écartées du score
     totaux,  # totaux et cohérence des effectifs
     objectifs,  # objectifs et actions
