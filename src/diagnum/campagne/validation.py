@@ -25,7 +25,15 @@ from diagnum.calculs.regles import (
     reference_manquante,
 )
 from diagnum.campagne.diagnostics import CONSTATS_MAX, DEBUT, Diagnostic, Position, avertissement, erreur, trier
-from diagnum.campagne.modele import STATUTS_ACTION, Action, Campagne, Enquete, Etablissement, Objectif
+from diagnum.campagne.modele import (
+    STATUTS_ACTION,
+    Action,
+    Campagne,
+    Enquete,
+    Estimation,
+    Etablissement,
+    Objectif,
+)
 from diagnum.erreurs import ErreurReferentiel
 from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Item, Referentiel
@@ -41,7 +49,9 @@ CLES_RACINE = (
     "commentaires",
     "objectifs",
     "enquetes",
+    "sources",
 )
+CLES_SOURCE = ("fichier", "outil", "debut", "fin", "regle", "date")
 CLES_ENQUETE = ("repondants", "date", "sources")
 CLES_ETABLISSEMENT = ("nom", "uai", "commune")
 CLES_OBJECTIF = ("domaine", "cible", "echeance", "actions")
@@ -918,6 +928,39 @@ def _enquetes(v: _Validateur, noeud: Noeud | None, reference: dict[str, int | No
     return resultat
 
 
+def _sources(v: _Validateur, noeud: Noeud | None) -> dict[str, Estimation]:
+    """Le bloc ``sources:`` écrit par ``diagnum sources importer`` : par item estimé, fichier, outil, période,
+    règle et date de l'import."""
+    tableau = v.tableau(noeud, "sources")
+    if tableau is None:
+        return {}
+    items = [item.id for item in v.referentiel.items_sources()]
+    for nom, (cle, _) in tableau.entrees.items():
+        if nom not in items:
+            v.err(
+                cle.position,
+                "cle-inconnue",
+                f"clé « {abreger(nom)} » inconnue dans « sources » : seuls y figurent les items qu'un export peut "
+                f"estimer ({', '.join(items)})",
+            )
+    resultat: dict[str, Estimation] = {}
+    for item in items:
+        bloc = v.tableau(tableau.get(item), f"sources.{item}")
+        if bloc is None:
+            continue
+        v.cles_inconnues(bloc, CLES_SOURCE, f"dans « sources.{item} »")
+        textes = {cle: v.texte(bloc.get(cle), f"sources.{item}.{cle}") for cle in ("fichier", "outil", "regle")}
+        dates = {cle: v.date(bloc.get(cle), f"sources.{item}.{cle}") for cle in ("debut", "fin", "date")}
+        if dates["debut"] and dates["fin"] and dates["fin"] < dates["debut"]:
+            v.err(
+                bloc.get("fin").position,
+                "periode-inversee",
+                f"sources.{item}.fin : la fin de la période précède son début",
+            )
+        resultat[item] = Estimation(**textes, **dates)
+    return resultat
+
+
 def _date_campagne(v: _Validateur, racine: Tableau) -> dt.date | None:
     noeud = racine.get("date")
     if _vide(noeud):
@@ -1000,6 +1043,7 @@ def valider_arbre(
         commentaires=v.texte(racine.get("commentaires"), "commentaires", referentiel.bornes.commentaires),
         objectifs=v.objectifs(racine.get("objectifs")),
         enquetes=_enquetes(v, racine.get("enquetes"), reference),
+        sources=_sources(v, racine.get("sources")),
     )
     v.rapporter_sans_reponse(racine.position)
     return Resultat(trier(v.constats), campagne, referentiel)
