@@ -539,15 +539,24 @@ def test_le_rapport_montre_l_estimation(dossier: Path):
     assert rapport.exit_code == 0, rapport.output
     md = (dossier / "r" / "rapport.md").read_text(encoding="utf-8")
     phrase = (
-        "Estimé d'après le planning de réservation GRR (grr4-rapport.csv), du 2 septembre 2024 au 27 juin 2025 "
+        "Estimé d'après le planning de réservation GRR (grr4-rapport.csv), du 02/09/2024 au 27/06/2025 "
         "(régulièrement = des réservations au moins 18 semaines sur 35 (50 %), occasionnellement = au moins "
         "1 réservation) : « Nombre d’enseignants impliquant leurs élèves dans des activités numériques »"
     )
     assert phrase in md
-    html = (dossier / "r" / "rapport.html").read_text(encoding="utf-8")
-    assert "Estimé d&#39;après le planning de réservation GRR (grr4-rapport.csv)" in html or (
-        "Estimé d'après le planning de réservation GRR (grr4-rapport.csv)" in html
+    estime = oracle_grr4(INFORMATIQUE, "Bénéficiaire (identifiant)", 45)
+    cellule = (
+        f"| jamais {estime['jamais']}, occasionnellement {estime['occasionnellement']}, régulièrement "
+        f"{estime['regulierement']} (estimation : planning de réservation GRR) |"
     )
+    assert cellule in md
+    html = (dossier / "r" / "rapport.html").read_text(encoding="utf-8")
+    assert re.search(
+        r"<p class=\"estimation\">Estimé d(&#39;|')après le planning de réservation GRR \(grr4-rapport.csv\), du "
+        r"02/09/2024 au 27/06/2025 \(régulièrement = des réservations au moins 18 semaines sur 35 \(50 %\)",
+        html,
+    )
+    assert "(estimation : planning de réservation GRR)</td>" in html
     sans_donnee_personnelle(md, html)
 
 
