@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from diagnum.enquetes.lecture import Constat
+    from diagnum.referentiel import Referentiel
+    from diagnum.sources.estimation import Periode, Regles
     from diagnum.sources.importation import Bilan
 
 sources = typer.Typer(
@@ -151,15 +153,12 @@ def importer(
     illisible, période vide, nombre de référence manquant, réponse déjà écrite sans --remplacer) et rien
     n'est écrit, 2 impossible de travailler.
     """
-    from diagnum.enquetes.lecture import lire_export
     from diagnum.erreurs import ErreurDiagnum, ErreurProbleme
-    from diagnum.fichiers import ecrire_atomique, lire_octets
+    from diagnum.fichiers import lire_octets
     from diagnum.lecture_yaml import TAILLE_MAX
     from diagnum.referentiel import charger_referentiel
-    from diagnum.sources import correspondance as corr
-    from diagnum.sources.estimation import Periode, Regles, estimer
-    from diagnum.sources.importation import preparer_estimation
-    from diagnum.sources.lecture import lire_lignes, reconnaitre
+    from diagnum.sources.estimation import Periode, Regles
+    from diagnum.sources.lecture import sans_ramasse_miettes
 
     if not 1 <= regulier <= 100:
         raise ErreurDiagnum("--regulier : un pourcentage de 1 à 100")
@@ -183,37 +182,53 @@ def importer(
         )
     contenu = lire_octets(campagne, TAILLE_MAX)
     referentiel = charger_referentiel()
+    with sans_ramasse_miettes():
+        _importer(
+            export, campagne, contenu, referentiel, nom_sorte_de(sorte), nommees, correspondance, ressources,
+            Regles(regulier, minimum, semaines), periode, essai=essai, remplacer=remplacer,
+        )  # fmt: skip
+
+
+def nom_sorte_de(sorte: Sorte | None) -> str | None:
+    return None if sorte is None else sorte.value.replace("-", "_")
+
+
+def _importer(
+    export: Path,
+    campagne: Path,
+    contenu: bytes,
+    referentiel: Referentiel,
+    nom_sorte: str | None,
+    nommees: dict[str, str],
+    correspondance: Path | None,
+    ressources: list[str],
+    regles: Regles,
+    periode: Periode,
+    *,
+    essai: bool,
+    remplacer: bool,
+) -> None:
+    from diagnum.enquetes.lecture import lire_export
+    from diagnum.fichiers import ecrire_atomique, lire_octets
+    from diagnum.lecture_yaml import TAILLE_MAX
+    from diagnum.sources import correspondance as corr
+    from diagnum.sources.estimation import estimer
+    from diagnum.sources.importation import preparer_estimation
+    from diagnum.sources.lecture import lire_lignes, reconnaitre
+
     feuille = lire_export(export)
     annoncer(
         f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne{'s' if len(feuille.lignes) > 1 else ''}"
     )
-    nom_sorte = None if sorte is None else sorte.value.replace("-", "_")
     reconnues, erreurs = reconnaitre(feuille, nom_sorte, nommees)
     if reconnues is None:
         _signaler(erreurs, campagne)
-    motifs: dict[str, tuple[str, int, int, list[str]]] = {}
+    table = None
     if reconnues.sorte != "ent":
+        texte = None
         if correspondance is not None:
             texte = lire_octets(correspondance, TAILLE_MAX).decode("utf-8", errors="replace").removeprefix("\ufeff")
-            motifs, erreurs = corr.lire_correspondance(texte, str(correspondance))
-        options, erreurs_options = corr.lire_options(ressources)
-        erreurs += erreurs_options
-        for item, (fichier, ligne, colonne, liste) in options.items():
-            precedent = motifs.get(item, (fichier, ligne, colonne, []))[3]
-            motifs[item] = (fichier, ligne, colonne, precedent + liste)
-        erreurs += corr.verifier_items(referentiel, motifs, reconnues.sorte)
-        if not motifs and not erreurs:
-            permis = ", ".join(i.id for i in referentiel.items_sources(reconnues.sorte))
-            erreurs.append(
-                corr.Constat(
-                    "--correspondance",
-                    1,
-                    1,
-                    "correspondance-vide",
-                    f"dites quelles ressources comptent pour quels items : --correspondance FICHIER.yaml ou "
-                    f"--ressources ITEM=MOTIF (items : {permis})",
-                )
-            )
+        table, erreurs = corr.assembler(referentiel, reconnues.sorte, texte, str(correspondance), ressources)
         if erreurs:
             _signaler(erreurs, campagne)
     elif correspondance is not None or ressources:
@@ -225,8 +240,6 @@ def importer(
     lignes, erreurs = lire_lignes(feuille, reconnues)
     if erreurs:
         _signaler(erreurs, campagne)
-    table = corr.Correspondance({item: valeur[3] for item, valeur in motifs.items()})
-    regles = Regles(regulier, minimum, semaines)
     estimation = estimer(lignes, referentiel, table, regles, periode, feuille.chemin)
     bilan = preparer_estimation(contenu, str(campagne), estimation, feuille.chemin, remplacer=remplacer)
     _afficher(bilan, regles, lignes.refusees)

@@ -134,7 +134,7 @@ def _feuille(chemin: Path, rangees: Iterable[tuple[int, list[str]]], format_: st
     entetes: list[str] | None = None
     lignes: list[tuple[int, list[str]]] = []
     for numero, cellules in rangees:
-        if not any(c.strip() for c in cellules):
+        if not "".join(cellules).strip():
             continue
         if entetes is None:
             entetes = [c.strip() for c in cellules]

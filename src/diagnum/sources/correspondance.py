@@ -125,3 +125,35 @@ def lire_options(options: list[str]) -> tuple[dict[str, tuple[str, int, int, lis
         precedent = resultat.get(item.strip(), ("--ressources", 1, 1, []))[3]
         resultat[item.strip()] = ("--ressources", 1, 1, precedent + [m.strip() for m in motifs.split(",")])
     return resultat, erreurs
+
+
+def assembler(
+    referentiel: Referentiel, sorte: str, texte: str | None, fichier: str, options: list[str]
+) -> tuple[Correspondance | None, list[Constat]]:
+    """La correspondance d'un import : le fichier YAML (``texte``, ou None) et les options ``--ressources``
+    réunis, chaque item vérifié ; une correspondance vide est une erreur (rien ne serait compté)."""
+    motifs: dict[str, tuple[str, int, int, list[str]]] = {}
+    erreurs: list[Constat] = []
+    if texte is not None:
+        motifs, erreurs = lire_correspondance(texte, fichier)
+    en_options, erreurs_options = lire_options(options)
+    erreurs += erreurs_options
+    for item, (source, ligne, colonne, liste) in en_options.items():
+        precedent = motifs.get(item, (source, ligne, colonne, []))[3]
+        motifs[item] = (source, ligne, colonne, precedent + liste)
+    erreurs += verifier_items(referentiel, motifs, sorte)
+    if not motifs and not erreurs:
+        permis = ", ".join(i.id for i in referentiel.items_sources(sorte))
+        erreurs.append(
+            Constat(
+                "--correspondance",
+                1,
+                1,
+                "correspondance-vide",
+                "dites quelles ressources comptent pour quels items : --correspondance FICHIER.yaml ou "
+                f"--ressources ITEM=MOTIF (items : {permis})",
+            )
+        )
+    if erreurs:
+        return None, erreurs
+    return Correspondance({item: valeur[3] for item, valeur in motifs.items()}), []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from typing import NamedTuple
 
 from diagnum.enquetes.correspondance import normaliser
@@ -127,48 +128,52 @@ def _estimer_planning(
             quoi = "de classe" if unite == "classe" else "de personne"
             avertissements.append(f"« {item} » n'est pas estimé : l'export n'a pas de colonne {quoi}")
             items.remove(item)
-    jours = lignes.jours
+    planning = lignes.planning
     datees = sorte == "reservations"
     debut, fin = periode
-    if datees:
-        presents = [j for j in jours if j is not None]
-        if presents:
-            debut = debut or min(presents)
-            fin = fin or max(presents)
-    semaines_de: dict[dt.date, tuple[int, int]] = {}
+    # Chaque jour distinct vu une fois : sa semaine, ou None s'il est hors de la période.
+    presents = {jour for _, jour, _, _ in planning}
+    presents.discard(None)
+    if datees and presents:
+        debut = debut or min(presents)
+        fin = fin or max(presents)
+    semaines_de: dict[dt.date | None, tuple[int, int] | None] = {None: (0, 0)}
+    for jour in presents:
+        semaines_de[jour] = None if (debut and jour < debut) or (fin and jour > fin) else semaine(jour)
     semaines_cours: set[tuple[int, int]] = set()
-    par_item: dict[str, dict[str, list]] = {item: {} for item in items}
     par_ressource: dict[str, int] = {}
+    # Par item : combien de lignes par personne (ou classe), et les paires (personne, semaine) vues.
+    nombres: dict[str, dict[str, int]] = {item: {} for item in items}
+    paires: dict[str, set] = {item: set() for item in items}
+    cibles_de: dict[str, tuple[tuple[dict[str, int], set, bool], ...]] = {}
     hors_periode = 0
     sans_classe = 0
-    personnes = lignes.personnes
-    classes = lignes.classes
-    for indice, ressource in enumerate(lignes.ressources):
-        jour = jours[indice]
-        cle_semaine = None
-        if jour is not None:
-            if (debut and jour < debut) or (fin and jour > fin):
-                hors_periode += 1
-                continue
-            cle_semaine = semaines_de.get(jour)
-            if cle_semaine is None:
-                cle_semaine = semaines_de[jour] = semaine(jour)
-            semaines_cours.add(cle_semaine)
+    for ressource, jour, personne, classe in planning:
+        cle_semaine = semaines_de[jour]
+        if cle_semaine is None:
+            hors_periode += 1
+            continue
+        semaines_cours.add(cle_semaine)
         par_ressource[ressource] = par_ressource.get(ressource, 0) + 1
-        for item in correspondance.items_de(ressource):
-            compte = par_item.get(item)
-            if compte is None:
-                continue
-            cle = personnes[indice] if unites[item] == "personne" else classes[indice]
+        cibles = cibles_de.get(ressource)
+        if cibles is None:
+            cibles = cibles_de[ressource] = tuple(
+                (nombres[item], paires[item], unites[item] == "personne")
+                for item in correspondance.items_de(ressource)
+                if item in nombres
+            )
+        for compte, vues, par_personne in cibles:
+            cle = personne if par_personne else classe
             if not cle:
                 sans_classe += 1
                 continue
-            vu = compte.get(cle)
-            if vu is None:
-                vu = compte[cle] = [0, set()]
-            vu[0] += 1
-            if cle_semaine is not None:
-                vu[1].add(cle_semaine)
+            compte[cle] = compte.get(cle, 0) + 1
+            vues.add((cle, cle_semaine))
+    semaines_cours.discard((0, 0))
+    par_item: dict[str, dict[str, list]] = {}
+    for item in items:
+        semaines_par = Counter(cle for cle, cle_semaine in paires[item] if cle_semaine != (0, 0))
+        par_item[item] = {cle: [n, semaines_par.get(cle, 0)] for cle, n in nombres[item].items()}
     if not par_ressource:
         quoi = "réservation" if datees else "ligne"
         erreurs.append(_constat_periode(fichier, quoi, Periode(debut, fin) if datees else periode))
@@ -183,7 +188,7 @@ def _estimer_planning(
         texte_unites = f"{_pluriel(nombre, 'semaine')} de cours"
         for item in items:
             vus = [v for v in par_item[item].values() if v[0] >= regles.minimum]
-            regulier = sum(1 for v in vus if len(v[1]) >= seuil)
+            regulier = sum(1 for v in vus if v[1] >= seuil)
             regle = (
                 f"régulièrement = des réservations au moins {_pluriel(seuil, 'semaine')} sur {nombre} "
                 f"({regles.regulier} %), occasionnellement = au moins {_pluriel(regles.minimum, 'réservation')}"
@@ -239,7 +244,7 @@ def _estimer_ent(
     mensuel = "mois" in colonnes.roles
     debut, fin = periode
     if mensuel:
-        presents = [m for m in lignes.mois if m is not None]
+        presents = [mois for _, _, _, mois, _ in lignes.activites if mois is not None]
         if presents:
             debut = debut or dt.date(*min(presents), 1)
             fin = fin or dernier_jour(*max(presents))
@@ -272,8 +277,7 @@ def _estimer_ent(
     hors_periode = 0
     premier = (debut.year, debut.month) if debut else None
     dernier = (fin.year, fin.month) if fin else None
-    for indice, libelle in enumerate(lignes.profils):
-        mois = lignes.mois[indice]
+    for libelle, cle, nombre, mois, service in lignes.activites:
         if mensuel and ((premier and mois < premier) or (dernier and mois > dernier)):
             hors_periode += 1
             continue
@@ -281,12 +285,10 @@ def _estimer_ent(
         if reference == "":
             reference = profils[libelle] = profil_de(referentiel, libelle)
         par_profil[libelle] = par_profil.get(libelle, 0) + 1
-        nombre = lignes.nombres[indice]
         if nombre and mois is not None:
             mois_actifs.add(mois)
         if reference is None:
             continue
-        service = lignes.services[indice]
         service_simple = services.get(service)
         if service_simple is None:
             service_simple = services[service] = normaliser(service)
@@ -294,7 +296,6 @@ def _estimer_ent(
             if item.total != reference or (filtre is not None and filtre not in service_simple):
                 continue
             compte = comptes[item.id]
-            cle = lignes.personnes[indice]
             vu = compte.get(cle)
             if vu is None:
                 vu = compte[cle] = [0, set()]

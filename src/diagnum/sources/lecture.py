@@ -15,7 +15,10 @@ les personnes, en mémoire : aucun message ne les cite, seulement leur ligne et 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from diagnum.enquetes.correspondance import lettre_colonne, normaliser
@@ -115,24 +118,37 @@ class Colonnes(NamedTuple):
 
 
 class Lignes(NamedTuple):
-    """Les lignes utiles d'un export, colonne par colonne (listes parallèles, une entrée par ligne gardée).
+    """Les lignes utiles d'un export, une entrée par ligne gardée.
 
-    ``personnes`` et ``classes`` ne quittent jamais la mémoire : seuls leurs effectifs sortent d'ici.
+    Les personnes et les classes ne quittent jamais la mémoire : seuls leurs effectifs sortent d'ici.
     """
 
     colonnes: Colonnes
-    numeros: list[int]
-    ressources: list[str]
-    personnes: list[str]
-    classes: list[str]
-    jours: list[dt.date | None]
-    #: ENT : profil, nombre de connexions, mois (année, mois) ou None, service
-    profils: list[str]
-    nombres: list[int]
-    mois: list[tuple[int, int] | None]
-    services: list[str]
+    #: planning et emploi du temps : (ressource, jour ou None, personne, classe)
+    planning: list[tuple[str, dt.date | None, str, str]]
+    #: ENT : (profil, personne, nombre de connexions, mois (année, mois) ou None, service)
+    activites: list[tuple[str, str, int, tuple[int, int] | None, str]]
     #: lignes écartées sans erreur (demande refusée dans GRR)
     refusees: int = 0
+
+
+@contextlib.contextmanager
+def sans_ramasse_miettes() -> Iterator[None]:
+    """Le ramasse-miettes de Python suspendu le temps de lire et d'estimer un gros export.
+
+    Il repasserait sinon, à chaque collecte, sur chacune des centaines de milliers de listes de cellules (aucune
+    ne forme de cycle : la mémoire est rendue par le comptage des références), ce qui triple la durée de
+    l'import. En sortant, les objets encore vivants sont mis à part (``gc.freeze``) avant qu'il reprenne : sa
+    première collecte ne les parcourt pas tous.
+    """
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if actif:
+            gc.enable()
 
 
 def _indice(entetes: list[str], nom: str) -> list[int]:
@@ -236,7 +252,8 @@ def lire_lignes(feuille: Feuille, colonnes: Colonnes) -> tuple[Lignes, list[Cons
     roles = colonnes.roles
     fichier = feuille.chemin
     erreurs: list[Constat] = []
-    lignes = Lignes(colonnes, [], [], [], [], [], [], [], [], [])
+    planning: list[tuple[str, dt.date | None, str, str]] = []
+    activites: list[tuple[str, str, int, tuple[int, int] | None, str]] = []
     refusees = 0
     dates_lues: dict[str, dt.date | None] = {}
     mois_lus: dict[str, tuple[int, int] | None] = {}
@@ -244,16 +261,32 @@ def lire_lignes(feuille: Feuille, colonnes: Colonnes) -> tuple[Lignes, list[Cons
     personne = roles.get("personne", ())
     sorte = colonnes.sorte
 
-    def cellule(cellules: list[str], indice: int) -> str:
-        return cellules[indice].strip() if indice < len(cellules) else ""
-
+    largeur = 1 + max([i for indices in roles.values() for i in indices] + [colonnes.moderation or 0])
+    vide = [""] * largeur
+    i_ressource = un.get("ressource")
+    i_date = un.get("date")
+    i_classe = un.get("classe")
+    i_personne = personne[0] if len(personne) == 1 else None
+    refus_lus: dict[str, bool] = {}
     for numero, cellules in feuille.lignes:
-        if colonnes.moderation is not None and normaliser(cellule(cellules, colonnes.moderation)) == GRR_REFUSEE:
-            refusees += 1
-            continue
+        if len(cellules) < largeur:
+            cellules = cellules + vide[len(cellules) :]
+        if colonnes.moderation is not None:
+            brut = cellules[colonnes.moderation]
+            refus = refus_lus.get(brut)
+            if refus is None:
+                refus = refus_lus[brut] = normaliser(brut) == GRR_REFUSEE
+            if refus:
+                refusees += 1
+                continue
+        if i_personne is not None:
+            qui = cellules[i_personne].strip()
+        elif personne:
+            qui = "\x1f".join(cellules[i].strip() for i in personne).strip("\x1f")
+        else:
+            qui = ""
         if personne:
-            qui = "\x1f".join(cellule(cellules, i) for i in personne)
-            if not qui.strip("\x1f"):
+            if not qui:
                 erreurs.append(
                     Constat(
                         fichier,
@@ -277,44 +310,42 @@ def lire_lignes(feuille: Feuille, colonnes: Colonnes) -> tuple[Lignes, list[Cons
                     )
                 )
                 continue
-        else:
-            qui = ""
-        ressource = cellule(cellules, un["ressource"]) if "ressource" in un else ""
         jour = None
-        if "date" in un:
-            brut = cellule(cellules, un["date"])
+        if i_date is not None:
+            brut = cellules[i_date]
             jour = dates_lues.get(brut, False)
             if jour is False:
                 jour = dates_lues[brut] = lire_date(brut)
             if jour is None:
-                erreurs.append(_illisible(fichier, numero, un["date"], brut, "date", "AAAA-MM-JJ ou JJ/MM/AAAA"))
+                erreurs.append(_illisible(fichier, numero, i_date, brut.strip(), "date", "AAAA-MM-JJ ou JJ/MM/AAAA"))
                 continue
         if sorte == "ent":
-            profil = cellule(cellules, un["profil"])
-            brut = cellule(cellules, un["nombre"])
+            profil = cellules[un["profil"]].strip()
+            brut = cellules[un["nombre"]].strip()
             nombre = _entier(brut)
             if nombre is None:
                 erreurs.append(_illisible(fichier, numero, un["nombre"], brut, "nombre", "un entier positif ou nul"))
                 continue
             mois = None
             if "mois" in un:
-                brut = cellule(cellules, un["mois"])
+                brut = cellules[un["mois"]].strip()
                 mois = mois_lus.get(brut, False)
                 if mois is False:
                     mois = mois_lus[brut] = lire_mois(brut)
                 if mois is None:
                     erreurs.append(_illisible(fichier, numero, un["mois"], brut, "mois", "AAAA-MM ou MM/AAAA"))
                     continue
-            lignes.profils.append(profil)
-            lignes.nombres.append(nombre)
-            lignes.mois.append(mois)
-            lignes.services.append(cellule(cellules, un["service"]) if "service" in un else "")
-        lignes.numeros.append(numero)
-        lignes.ressources.append(ressource)
-        lignes.personnes.append(qui)
-        lignes.classes.append(cellule(cellules, un["classe"]) if "classe" in un else "")
-        lignes.jours.append(jour)
-    return lignes._replace(refusees=refusees), erreurs
+            activites.append((profil, qui, nombre, mois, cellules[un["service"]].strip() if "service" in un else ""))
+            continue
+        planning.append(
+            (
+                cellules[i_ressource].strip() if i_ressource is not None else "",
+                jour,
+                qui,
+                cellules[i_classe].strip() if i_classe is not None else "",
+            )
+        )
+    return Lignes(colonnes, planning, activites, refusees), erreurs
 
 
 def _entier(texte: str) -> int | None:
