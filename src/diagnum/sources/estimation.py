@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from itertools import compress, repeat
+from operator import and_, is_not, itemgetter
 from typing import NamedTuple
 
 from diagnum.enquetes.correspondance import normaliser
@@ -32,6 +34,8 @@ from diagnum.sources.correspondance import Correspondance
 from diagnum.sources.dates import dernier_jour, semaine, semaines_entre
 from diagnum.sources.lecture import Lignes
 
+#: La « semaine » d'une ligne sans date (emploi du temps) : ni une semaine de cours, ni hors de la période.
+_SANS_DATE = (0, 0)
 #: Les seuils par défaut, documentés dans le README et imprimés avec chaque résultat.
 REGULIER_DEFAUT = 50
 MINIMUM_DEFAUT = 1
@@ -131,49 +135,33 @@ def _estimer_planning(
     planning = lignes.planning
     datees = sorte == "reservations"
     debut, fin = periode
-    # Chaque jour distinct vu une fois : sa semaine, ou None s'il est hors de la période.
-    presents = {jour for _, jour, _, _ in planning}
-    presents.discard(None)
+    # Tout se compte colonne par colonne, en C (Counter, set, zip, compress sur map) : chaque jour distinct
+    # est vu une fois (sa semaine, ou None hors de la période), chaque ressource une fois (ses items).
+    presents = set(planning.jours) - {None}
     if datees and presents:
         debut = debut or min(presents)
         fin = fin or max(presents)
-    semaines_de: dict[dt.date | None, tuple[int, int] | None] = {None: (0, 0)}
+    semaines_de: dict[dt.date | None, tuple[int, int] | None] = {None: _SANS_DATE}
     for jour in presents:
         semaines_de[jour] = None if (debut and jour < debut) or (fin and jour > fin) else semaine(jour)
-    semaines_cours: set[tuple[int, int]] = set()
-    par_ressource: dict[str, int] = {}
-    # Par item : combien de lignes par personne (ou classe), et les paires (personne, semaine) vues.
-    nombres: dict[str, dict[str, int]] = {item: {} for item in items}
-    paires: dict[str, set] = {item: set() for item in items}
-    cibles_de: dict[str, tuple[tuple[dict[str, int], set, bool], ...]] = {}
-    hors_periode = 0
+    semaines = list(map(semaines_de.__getitem__, planning.jours))
+    dans_periode = list(map(is_not, semaines, repeat(None)))
+    hors_periode = len(dans_periode) - sum(dans_periode)
+    semaines_cours = {semaines_de[jour] for jour in presents} - {None}
+    par_ressource: dict[str, int] = Counter(compress(planning.ressources, dans_periode))
     sans_classe = 0
-    for ressource, jour, personne, classe in planning:
-        cle_semaine = semaines_de[jour]
-        if cle_semaine is None:
-            hors_periode += 1
-            continue
-        semaines_cours.add(cle_semaine)
-        par_ressource[ressource] = par_ressource.get(ressource, 0) + 1
-        cibles = cibles_de.get(ressource)
-        if cibles is None:
-            cibles = cibles_de[ressource] = tuple(
-                (nombres[item], paires[item], unites[item] == "personne")
-                for item in correspondance.items_de(ressource)
-                if item in nombres
-            )
-        for compte, vues, par_personne in cibles:
-            cle = personne if par_personne else classe
-            if not cle:
-                sans_classe += 1
-                continue
-            compte[cle] = compte.get(cle, 0) + 1
-            vues.add((cle, cle_semaine))
-    semaines_cours.discard((0, 0))
     par_item: dict[str, dict[str, list]] = {}
     for item in items:
-        semaines_par = Counter(cle for cle, cle_semaine in paires[item] if cle_semaine != (0, 0))
-        par_item[item] = {cle: [n, semaines_par.get(cle, 0)] for cle, n in nombres[item].items()}
+        retenues = {ressource for ressource in par_ressource if item in correspondance.items_de(ressource)}
+        masque = list(map(retenues.__contains__, planning.ressources))
+        if hors_periode:
+            masque = list(map(and_, masque, dans_periode))
+        cles = planning.personnes if unites[item] == "personne" else planning.classes
+        nombres = Counter(compress(cles, masque))
+        sans_classe = max(sans_classe, nombres.pop("", 0))
+        paires = set(zip(compress(cles, masque), compress(semaines, masque), strict=True))
+        semaines_par = Counter(map(itemgetter(0), paires)) if datees else {}
+        par_item[item] = {cle: [n, semaines_par.get(cle, 0)] for cle, n in nombres.items()}
     if not par_ressource:
         quoi = "réservation" if datees else "ligne"
         erreurs.append(_constat_periode(fichier, quoi, Periode(debut, fin) if datees else periode))

@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import NamedTuple
 
 from diagnum.enquetes.correspondance import lettre_colonne, normaliser
@@ -117,6 +118,16 @@ class Colonnes(NamedTuple):
     moderation: int | None = None
 
 
+class Planning(NamedTuple):
+    """Les lignes d'un planning ou d'un emploi du temps, colonne par colonne (listes parallèles)."""
+
+    ressources: list[str]
+    #: le jour de chaque ligne, ou None (emploi du temps sans dates)
+    jours: list[dt.date | None]
+    personnes: list[str]
+    classes: list[str]
+
+
 class Lignes(NamedTuple):
     """Les lignes utiles d'un export, une entrée par ligne gardée.
 
@@ -124,8 +135,8 @@ class Lignes(NamedTuple):
     """
 
     colonnes: Colonnes
-    #: planning et emploi du temps : (ressource, jour ou None, personne, classe)
-    planning: list[tuple[str, dt.date | None, str, str]]
+    #: planning et emploi du temps
+    planning: Planning
     #: ENT : (profil, personne, nombre de connexions, mois (année, mois) ou None, service)
     activites: list[tuple[str, str, int, tuple[int, int] | None, str]]
     #: lignes écartées sans erreur (demande refusée dans GRR)
@@ -246,13 +257,57 @@ def _position(colonne: int) -> str:
     return f"colonne {lettre_colonne(colonne)}"
 
 
+def _planning_en_colonnes(feuille: Feuille, colonnes: Colonnes) -> Lignes | None:
+    """Les lignes d'un planning ou d'un emploi du temps lues colonne par colonne (``map`` : en C), chaque
+    valeur distincte (date, modération) lue une fois ; None s'il y a une faute à situer, que la lecture ligne à
+    ligne de ``lire_lignes`` dira."""
+    roles = colonnes.roles
+    personne = roles.get("personne", ())
+    if len(personne) > 1:
+        return None
+    rangees = [cellules for _, cellules in feuille.lignes]
+    largeur = 1 + max([i for indices in roles.values() for i in indices] + [colonnes.moderation or 0])
+    if rangees and min(map(len, rangees)) < largeur:
+        vide = [""] * largeur
+        rangees = [r if len(r) >= largeur else r + vide[len(r) :] for r in rangees]
+    refusees = 0
+    if colonnes.moderation is not None:
+        moderations = list(map(itemgetter(colonnes.moderation), rangees))
+        refus = {m for m in set(moderations) if normaliser(m) == GRR_REFUSEE}
+        if refus:
+            rangees = [r for r, m in zip(rangees, moderations, strict=True) if m not in refus]
+            refusees = len(moderations) - len(rangees)
+
+    def colonne(role: str) -> list[str]:
+        if role not in roles:
+            return [""] * len(rangees)
+        return list(map(str.strip, map(itemgetter(roles[role][0]), rangees)))
+
+    personnes = colonne("personne")
+    if personne and ("" in set(personnes) or GRR_MASQUE in personnes):
+        return None
+    if "date" in roles:
+        brutes = list(map(itemgetter(roles["date"][0]), rangees))
+        lues = {brut: lire_date(brut) for brut in set(brutes)}
+        if None in lues.values():
+            return None
+        jours: list[dt.date | None] = list(map(lues.__getitem__, brutes))
+    else:
+        jours = [None] * len(rangees)
+    return Lignes(colonnes, Planning(colonne("ressource"), jours, personnes, colonne("classe")), [], refusees)
+
+
 def lire_lignes(feuille: Feuille, colonnes: Colonnes) -> tuple[Lignes, list[Constat]]:
     """Les lignes de l'export, typées ; une cellule illisible ou vide là où il faut une valeur est un constat
     (ligne, colonne), sans jamais citer une cellule qui désigne une personne."""
+    if colonnes.sorte != "ent":
+        rapide = _planning_en_colonnes(feuille, colonnes)
+        if rapide is not None:
+            return rapide, []
     roles = colonnes.roles
     fichier = feuille.chemin
     erreurs: list[Constat] = []
-    planning: list[tuple[str, dt.date | None, str, str]] = []
+    planning = Planning([], [], [], [])
     activites: list[tuple[str, str, int, tuple[int, int] | None, str]] = []
     refusees = 0
     dates_lues: dict[str, dt.date | None] = {}
@@ -337,14 +392,10 @@ def lire_lignes(feuille: Feuille, colonnes: Colonnes) -> tuple[Lignes, list[Cons
                     continue
             activites.append((profil, qui, nombre, mois, cellules[un["service"]].strip() if "service" in un else ""))
             continue
-        planning.append(
-            (
-                cellules[i_ressource].strip() if i_ressource is not None else "",
-                jour,
-                qui,
-                cellules[i_classe].strip() if i_classe is not None else "",
-            )
-        )
+        planning.ressources.append(cellules[i_ressource].strip() if i_ressource is not None else "")
+        planning.jours.append(jour)
+        planning.personnes.append(qui)
+        planning.classes.append(cellules[i_classe].strip() if i_classe is not None else "")
     return Lignes(colonnes, planning, activites, refusees), erreurs
 
 
