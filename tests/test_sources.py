@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -616,3 +616,85 @@ def test_aucune_personne_dans_un_export_copie_ailleurs(tmp_path: Path):
     assert 'fichier: "export GRR 2024.csv"' in texte
     assert str(tmp_path) not in texte
     sans_donnee_personnelle(texte, resultat.stdout)
+
+
+def test_une_reponse_sur_une_ligne_remplacee_garde_sa_forme_et_prend_le_commentaire(dossier: Path):
+    chemin = campagne(dossier)
+    texte = chemin.read_text(encoding="utf-8").replace(
+        "    enseignants_diffusion_collective:\n      jamais:\n      occasionnellement:\n      regulierement:\n",
+        "    enseignants_diffusion_collective: {jamais: 3, occasionnellement: 20, regulierement: 15}  # enquête\n",
+    )
+    chemin.write_text(texte, encoding="utf-8")
+    resultat = importer(
+        str(FIXTURES / "grr4-rapport.csv"), "--dans", str(chemin), "--remplacer",
+        "-r", "enseignants_diffusion_collective=Vidéoprojecteur*,Salle de visio*",
+    )  # fmt: skip
+    assert resultat.exit_code == 0, resultat.output
+    estime = oracle_grr4(DIFFUSION, "Bénéficiaire (identifiant)", 45)
+    ligne = next(t for t in chemin.read_text(encoding="utf-8").splitlines() if "enseignants_diffusion_collective:" in t)
+    assert ligne.startswith(
+        f"    enseignants_diffusion_collective: {{jamais: {estime['jamais']}, occasionnellement: "
+        f"{estime['occasionnellement']}, regulierement: {estime['regulierement']}}}  # estimé d'après le planning"
+    )
+    assert reponse(chemin, "enseignants_diffusion_collective") == estime
+    # Le reste du fichier n'a pas bougé : seules la ligne de l'item et la partie « sources: » diffèrent.
+    avant, apres = texte.splitlines(), chemin.read_text(encoding="utf-8").splitlines()
+    assert [a for a, b in zip(avant, apres, strict=False) if a != b] == [
+        next(t for t in avant if "enseignants_diffusion_collective:" in t)
+    ]
+
+
+@pytest.mark.parametrize(
+    "nom", ["export #1: GRR.csv", 'réservations "2024".csv', "ligne\nsuivante.csv", "\x1b[31mrouge.csv"]
+)
+def test_un_nom_de_fichier_hostile_reste_sur_sa_ligne(tmp_path: Path, nom: str):
+    copie = tmp_path / nom
+    shutil.copy(FIXTURES / "grr4-rapport.csv", copie)
+    chemin = campagne(tmp_path)
+    resultat = importer(str(copie), "--dans", str(chemin), "-r", "enseignants_activites_eleves=Classe mobile*")
+    assert resultat.exit_code == 0, resultat.output
+    assert "\x1b" not in resultat.stdout
+    campagne_lue = valider_fichier(chemin)
+    assert not campagne_lue.a_des_erreurs, [str(d) for d in campagne_lue.diagnostics if d.est_erreur]
+    assert campagne_lue.campagne.sources["enseignants_activites_eleves"].fichier == nom
+    commentaire = next(
+        t for t in chemin.read_text(encoding="utf-8").splitlines() if t.startswith("    enseignants_activites_eleves:")
+    )
+    assert "estimé d'après le planning de réservation GRR" in commentaire
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZéèàç'- ", min_size=3, max_size=12),
+            st.sampled_from(["Salle informatique 1", "Classe mobile", "Minibus"]),
+            st.dates(min_value=dt.date(2024, 9, 2), max_value=dt.date(2025, 6, 27)),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_aucun_nom_ne_sort_quel_qu_il_soit(tmp_path_factory, reservations):
+    """Des noms quelconques (préfixés pour être reconnaissables) ne sortent jamais ; l'oracle compte pareil."""
+    dossier = tmp_path_factory.mktemp("h")
+    lignes = ["Ressource;Date;Enseignant"]
+    lignes += [f"{ressource};{jour.strftime('%d/%m/%Y')};QQ{nom}QQ" for nom, ressource, jour in reservations]
+    (dossier / "export.csv").write_text("\n".join(lignes) + "\n", encoding="cp1252")
+    chemin = campagne(dossier)
+    resultat = importer(
+        str(dossier / "export.csv"), "--dans", str(chemin), "--type", "reservations",
+        "-r", "enseignants_activites_eleves=Salle informatique*,Classe mobile*",
+    )  # fmt: skip
+    sortie = resultat.stdout + resultat.stderr + chemin.read_text(encoding="utf-8")
+    assert "QQ" not in sortie
+    toutes = {jour.isocalendar()[:2] for _, _, jour in reservations}
+    par_personne: dict[str, set] = defaultdict(set)
+    for nom, ressource, jour in reservations:
+        if ressource != "Minibus":
+            par_personne[f"QQ{nom}QQ".strip()].add(jour.isocalendar()[:2])
+    if len(par_personne) > 45:
+        assert resultat.exit_code == 1
+        return
+    assert resultat.exit_code == 0, resultat.output
+    assert reponse(chemin, "enseignants_activites_eleves") == _repartition(par_personne, toutes, 45)

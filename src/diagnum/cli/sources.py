@@ -263,9 +263,11 @@ def _importer(
 
 def _afficher(bilan: Bilan, regles: object, refusees: int) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from diagnum.affichage import ABSENT
     from diagnum.cli.commun import console_rich
+    from diagnum.echappement import echapper_terminal
     from diagnum.referentiel import MODALITES
     from diagnum.sources.importation import phrase_periode
 
@@ -302,7 +304,7 @@ def _afficher(bilan: Bilan, regles: object, refusees: int) -> None:
         tableau.add_column("compte pour")
         for detail in estimation.details:
             tableau.add_row(
-                detail.nom or "(sans nom)",
+                Text(echapper_terminal(detail.nom) or "(sans nom)"),
                 effectif_affiche(detail.lignes),
                 ", ".join(detail.items) if detail.items else "non comptée",
             )

@@ -149,8 +149,9 @@ def sans_ramasse_miettes() -> Iterator[None]:
 
     Il repasserait sinon, à chaque collecte, sur chacune des centaines de milliers de listes de cellules (aucune
     ne forme de cycle : la mémoire est rendue par le comptage des références), ce qui triple la durée de
-    l'import. En sortant, les objets encore vivants sont mis à part (``gc.freeze``) avant qu'il reprenne : sa
-    première collecte ne les parcourt pas tous.
+    l'import. En sortant, les objets encore vivants sont rangés d'un geste dans la plus vieille génération
+    (``gc.freeze`` puis ``gc.unfreeze``) : ses premières collectes ne les parcourent pas tous, et ils restent
+    collectables.
     """
     actif = gc.isenabled()
     gc.disable()
@@ -158,6 +159,7 @@ def sans_ramasse_miettes() -> Iterator[None]:
         yield
     finally:
         gc.freeze()
+        gc.unfreeze()
         if actif:
             gc.enable()
 
