@@ -39,7 +39,7 @@ COMMANDES: dict[str, tuple[str, str, str]] = {
     "sources": (
         "diagnum.cli.sources",
         "sources",
-        "Effectifs d'usage estimés d'après GRR, l'emploi du temps ou l'ENT.",
+        "Usages estimés d'après GRR, l'emploi du temps ou l'ENT.",
     ),
     "synthese": ("diagnum.cli.synthese", "synthese", "Fait la synthèse d'un territoire (nombreux établissements)."),
 }

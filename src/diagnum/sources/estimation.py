@@ -11,8 +11,9 @@ des trois modalités :
 - **emploi du temps** : un cours hebdomadaire dans une salle qui compte suffit pour *régulièrement* ;
 - **statistiques de l'ENT** : *régulièrement* si le compte est actif au moins ``regulier`` % des mois
   d'activité de la période (les mois où l'ENT a au moins une connexion), ou, sans colonne de mois, s'il a au
-  moins ``regulier`` % de connexions par semaine de la période ; *occasionnellement* s'il a au moins
-  ``minimum`` connexion.
+  moins autant de connexions que ``regulier`` % des semaines de la période (une semaine sur deux en moyenne) ;
+  *occasionnellement* s'il a au moins ``minimum`` connexion ; un nombre (élèves qui consultent le cahier de
+  textes) compte les comptes vus.
 
 *Jamais* est le nombre de référence moins ceux qui sont vus (``importation``). Rien d'une personne ne sort
 d'ici : seulement des effectifs.
