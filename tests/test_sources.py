@@ -698,3 +698,35 @@ def test_aucun_nom_ne_sort_quel_qu_il_soit(tmp_path_factory, reservations):
         return
     assert resultat.exit_code == 0, resultat.output
     assert reponse(chemin, "enseignants_activites_eleves") == _repartition(par_personne, toutes, 45)
+
+
+def test_deux_sources_l_une_apres_l_autre_dans_une_campagne_en_crlf(dossier: Path):
+    """Le planning, puis l'ENT : la partie « sources: » reçoit les items du second import à la suite, les fins
+    de ligne Windows de la campagne sont gardées, et la campagne reste valide."""
+    chemin = campagne(dossier)
+    chemin.write_bytes(chemin.read_bytes().replace(b"\n", b"\r\n"))
+    premier = importer(str(FIXTURES / "grr4-rapport.csv"), "--dans", str(chemin), "-c", str(dossier / "corr.yaml"))
+    second = importer(str(FIXTURES / "ent-statistiques.tsv"), "--dans", str(chemin), "--type", "ent")
+    assert (premier.exit_code, second.exit_code) == (0, 0), second.output
+    contenu = chemin.read_bytes()
+    assert contenu.count(b"\n") == contenu.count(b"\r\n")
+    assert contenu.count(b"\nsources:") == 1
+    estimations = valider_fichier(chemin).campagne.sources
+    assert sorted(estimations) == sorted(
+        [
+            "enseignants_activites_eleves",
+            "divisions_usage_en_classe",
+            "enseignants_diffusion_collective",
+            "enseignants_travaux_hors_classe",
+            "eleves_cahier_textes",
+            "familles_services_numeriques",
+        ]
+    )
+    assert estimations["familles_services_numeriques"].outil == "statistiques de l'ENT"
+    assert (estimations["familles_services_numeriques"].debut, estimations["familles_services_numeriques"].fin) == (
+        dt.date(2024, 9, 1),
+        dt.date(2025, 6, 30),
+    )
+    assert reponse(chemin, "enseignants_activites_eleves") == oracle_grr4(
+        INFORMATIQUE, "Bénéficiaire (identifiant)", 45
+    )
