@@ -730,3 +730,18 @@ def test_deux_sources_l_une_apres_l_autre_dans_une_campagne_en_crlf(dossier: Pat
     assert reponse(chemin, "enseignants_activites_eleves") == oracle_grr4(
         INFORMATIQUE, "Bénéficiaire (identifiant)", 45
     )
+
+
+def test_le_bouton_excel_de_grr_donne_la_meme_estimation_que_son_csv(dossier: Path):
+    """Le bouton « Excel » du rapport de GRR 4 : les mêmes cellules dans un classeur XLSX (lu par calamine)."""
+    rangees = list(csv.reader(io.StringIO((FIXTURES / "grr4-rapport.csv").read_text(encoding="utf-8"))))
+    (dossier / "grr.xlsx").write_bytes(outils_enquetes.xlsx(rangees, feuille="GRR"))
+    chemin = campagne(dossier)
+    resultat = importer(str(dossier / "grr.xlsx"), "--dans", str(chemin), "-c", str(dossier / "corr.yaml"))
+    assert resultat.exit_code == 0, resultat.output
+    assert "classeur XLSX, première feuille « GRR »" in resultat.stdout
+    assert reponse(chemin, "divisions_usage_en_classe") == oracle_grr4(INFORMATIQUE, "Classe", 20)
+    assert reponse(chemin, "enseignants_diffusion_collective") == oracle_grr4(
+        DIFFUSION, "Bénéficiaire (identifiant)", 45
+    )
+    sans_donnee_personnelle(resultat.stdout, resultat.stderr, chemin.read_bytes())
