@@ -118,11 +118,11 @@ def import_diagnum(export: Path, campagne: Path, correspondance: str) -> str:
     from diagnum.sources.correspondance import assembler
     from diagnum.sources.estimation import Periode, Regles, estimer
     from diagnum.sources.importation import preparer_estimation
-    from diagnum.sources.lecture import lire_lignes, reconnaitre, sans_ramasse_miettes
+    from diagnum.sources.lecture import LIMITES_SOURCES, lire_lignes, reconnaitre, sans_ramasse_miettes
 
     referentiel = charger_referentiel()
     with sans_ramasse_miettes():
-        feuille = lire_export(export)
+        feuille = lire_export(export, LIMITES_SOURCES)
         colonnes, erreurs = reconnaitre(feuille, None, {})
         table, erreurs = assembler(referentiel, colonnes.sorte, correspondance, "correspondance.yaml", [])
         lignes, erreurs = lire_lignes(feuille, colonnes)

@@ -111,6 +111,7 @@ def main() -> None:
         synthese = [DIAGNUM, "synthese", "campagnes", "-o", "sortie", "--force"]
         for commande in (valider, synthese):  # échauffement : .pyc, cache du référentiel
             lancer(commande, racine)
+        charge_avant = os.getloadavg()
         durees: dict[str, list[float]] = {"valider": [], "synthese": []}
         calcul: dict[str, list[float]] = {"valider": [], "synthese": []}
         pics: dict[str, list[int]] = {"valider": [], "synthese": []}
@@ -121,12 +122,13 @@ def main() -> None:
                 calcul[nom].append(cpu)
                 pics[nom].append(pic)
         plus_gros = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        charge = (charge_avant[0], os.getloadavg()[0])
         base = (racine / "sortie" / "synthese.sqlite").stat().st_size
         reponses = (racine / "sortie" / "reponses.csv").stat().st_size
         shutil.rmtree(racine / "sortie")
     mesures = Mesures(
         arguments.nombre, taille, arguments.graine, arguments.repetitions, os.cpu_count() or 1,
-        durees, calcul, max(pics["synthese"]), max(pics["valider"]), plus_gros, base, reponses,
+        durees, calcul, max(pics["synthese"]), max(pics["valider"]), plus_gros, base, reponses, charge,
     )  # fmt: skip
     print(mesures.texte())
     if arguments.resultats:
@@ -149,6 +151,8 @@ class Mesures:
     plus_gros: int
     base: int
     reponses: int
+    #: Charge moyenne de la machine (sur une minute) avant et après les mesures : une machine partagée.
+    charge: tuple[float, float] = (0.0, 0.0)
 
     def mediane(self, quoi: str, nom: str) -> float:
         return statistics.median(getattr(self, quoi)[nom])
@@ -181,6 +185,8 @@ class Mesures:
                 f"mémoire, somme des processus de synthese : pic {self.pic / 2**20:.0f} Mio (valider : "
                 f"{self.pic_valider / 2**20:.0f} Mio) ; plus gros processus : {self.plus_gros / 2**20:.0f} Mio",
                 f"synthese.sqlite : {self.base / 1e6:.1f} Mo ; reponses.csv : {self.reponses / 1e6:.1f} Mo",
+                f"charge de la machine (moyenne sur une minute) : {self.charge[0]:.1f} avant, "
+                f"{self.charge[1]:.1f} après",
             ]
         )
 
@@ -214,7 +220,8 @@ class Mesures:
                 + " s ; synthese "
                 + ", ".join(fr(d) for d in self.durees["synthese"])
                 + f" s. Fichiers écrits : synthese.sqlite {self.base / 1e6:.0f} Mo, reponses.csv "
-                f"{self.reponses / 1e6:.0f} Mo.",
+                f"{self.reponses / 1e6:.0f} Mo. Charge de la machine ({self.coeurs} cœurs, moyenne sur une minute) : "
+                f"{fr(self.charge[0])} avant les mesures, {fr(self.charge[1])} après.",
                 FIN,
             ]
         )

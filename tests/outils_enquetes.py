@@ -12,7 +12,8 @@ strict nécessaire de leur format), à date fixe : mêmes octets à chaque fois.
 - Google Forms : ``Horodateur`` puis le texte de chaque question, libellés des réponses.
 - Microsoft Forms (XLSX) : ``ID``, ``Heure de début``, ``Heure de fin``,
   ``Adresse de messagerie``, ``Nom``, puis le texte de chaque question.
-- Excel en français : CSV « ; », Windows-1252, réponses tapées à la main.
+- Excel en français : CSV « ; », Windows-1252, réponses tapées à la main ; « Texte Unicode » (UTF-16,
+  tabulations).
 - LibreOffice Calc : classeur ODS.
 """
 
@@ -49,8 +50,16 @@ def _zip(fichiers: list[tuple[str, str]], stocke_d_abord: str | None = None) -> 
     return flux.getvalue()
 
 
-def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
-    """Un classeur XLSX d'une feuille (cellules en texte)."""
+def xlsx(
+    rangees: list[list[str]],
+    feuille: str = "Sheet1",
+    dimension: str | None = None,
+    bourrage: int = 0,
+    lointaine: str | None = None,
+) -> bytes:
+    """Un classeur XLSX d'une feuille (cellules en texte) ; ``dimension`` : la taille que la feuille annonce
+    (« A1:XFD1048576 ») ; ``bourrage`` : autant d'espaces dans le XML de la feuille (une bombe ZIP) ;
+    ``lointaine`` : une cellule de plus, à cette position (« XFD1048576 »)."""
     cellules = []
     for r, rangee in enumerate(rangees, start=1):
         cellules.append(f'<row r="{r}">')
@@ -58,6 +67,10 @@ def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
             if valeur != "":
                 cellules.append(f'<c r="{_lettre(c)}{r}" t="inlineStr"><is><t>{escape(valeur)}</t></is></c>')
         cellules.append("</row>")
+    if lointaine:
+        cellules.append(
+            f'<row r="{lointaine.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c r="{lointaine}"><v>1</v></c></row>'
+        )
     principal = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     paquet = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -89,7 +102,10 @@ def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
             ),
             (
                 "xl/worksheets/sheet1.xml",
-                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{principal}"><sheetData>'
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{principal}">'
+                + (f'<dimension ref="{dimension}"/>' if dimension else "")
+                + " " * bourrage
+                + "<sheetData>"
                 + "".join(cellules)
                 + "</sheetData></worksheet>",
             ),
@@ -97,8 +113,9 @@ def xlsx(rangees: list[list[str]], feuille: str = "Sheet1") -> bytes:
     )
 
 
-def ods(rangees: list[list[str]], feuille: str = "Feuille1") -> bytes:
-    """Un classeur ODS d'une feuille (cellules en texte)."""
+def ods(rangees: list[list[str]], feuille: str = "Feuille1", repetitions: int = 1) -> bytes:
+    """Un classeur ODS d'une feuille (cellules en texte) ; la dernière ligne répétée ``repetitions`` fois
+    (``table:number-rows-repeated``), comme LibreOffice écrit des lignes identiques qui se suivent."""
     espaces = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -113,6 +130,10 @@ def ods(rangees: list[list[str]], feuille: str = "Feuille1") -> bytes:
             for v in rangee
         )
         lignes.append(f"<table:table-row>{cellules}</table:table-row>")
+    if repetitions > 1:
+        lignes[-1] = lignes[-1].replace(
+            "<table:table-row>", f'<table:table-row table:number-rows-repeated="{repetitions}">'
+        )
     contenu = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {espaces}><office:body>'
         f'<office:spreadsheet><table:table table:name="{escape(feuille)}">'
@@ -208,11 +229,40 @@ def fichiers() -> dict[Path, bytes]:
     lignes = [[q.code for q in ens], *tapees]
     sortie[DOSSIER / "excel-fr-windows1252.csv"] = _csv(lignes, ";").encode("cp1252")
 
+    # Excel, « Enregistrer sous › Texte Unicode » : UTF-16 avec BOM, tabulations, CRLF.
+    lignes = [[q.texte for q in ens], *libelles]
+    sortie[DOSSIER / "excel-texte-unicode.txt"] = _csv(lignes, "\t").encode("utf-16")
+
+    # Google Forms, une question reformulée dans le formulaire (« Utilisez-vous l'ENT en classe ? ») : ses
+    # réponses ne doivent pas disparaître en silence (question-non-reconnue, colonne C).
+    lignes = [["Horodateur"] + [q.texte for q in ens]]
+    lignes[0][2] = "Utilisez-vous l'ENT en classe ?"
+    lignes += [[f"05/05/2025 10:{n:02d}:00", *c] for n, c in enumerate(libelles)]
+    sortie[DOSSIER / "mauvais-question-reformulee.csv"] = _csv(lignes).encode("utf-8")
+
+    # LimeSurvey, en-têtes « texte de question abrégé » (15 caractères et « .. ») : deux questions des
+    # enseignants commencent par « Utilisez-vous d » (entetes-abreges, colonne H).
+    lignes = [tetes_ls + [q.texte[:15] + ".. " for q in ens]]
+    lignes += [d + c for d, c in zip(debut_ls, codes, strict=True)]
+    sortie[DOSSIER / "mauvais-entetes-abreges.csv"] = _csv(lignes, ",", True).encode("utf-8")
+
     # LibreOffice Calc (ODS) : questionnaire des familles, codes des questions, libellés.
     rep_fam = repondants(fam, 120, 11)
     lignes = [[q.code for q in fam]]
     lignes += [[("" if i is None else q.reponses[i].libelle) for q, i in zip(fam, r, strict=True)] for r in rep_fam]
     sortie[DOSSIER / "familles.ods"] = ods(lignes)
+
+    # Les mêmes familles dans LimeSurvey : en-têtes abrégés (aucun n'est ambigu chez les familles), questions
+    # oui/non de type « Oui/Non » de LimeSurvey (réponses Y et N).
+    lignes = [[q.texte[:15] + ".. " for q in fam]]
+    lignes += [
+        [
+            ("" if i is None else {"oui": "Y", "non": "N"}.get(q.reponses[i].code, q.reponses[i].code))
+            for q, i in zip(fam, r, strict=True)
+        ]
+        for r in rep_fam
+    ]
+    sortie[DOSSIER / "familles-limesurvey-abrege.csv"] = _csv(lignes, ",", True).encode("utf-8")
 
     # --- Mauvais exports : le constat attendu est dans le nom du test qui s'en sert.
     lignes = [[q.code for q in ens]] + [list(c) for c in codes[:8]]
@@ -224,6 +274,12 @@ def fichiers() -> dict[Path, bytes]:
     trop = repondants(ens, 50, 3, blancs=0)
     lignes = [[q.code for q in ens]] + [[q.reponses[i].code for q, i in zip(ens, r, strict=True)] for r in trop]
     sortie[DOSSIER / "mauvais-trop-nombreux.csv"] = _csv(lignes).encode("utf-8")
+    # Exports qui annoncent plus qu'ils ne contiennent : refusés avant d'être lus (export-trop-grand, code 2).
+    petit = [[q.code for q in ens]] + [list(c) for c in codes[:6]]
+    sortie[DOSSIER / "mauvais-dimension-geante.xlsx"] = xlsx(petit, dimension="A1:XFD1048576")
+    # Une seule cellule en XFD1048576, sans dimension : python-calamine voulait 512 Go et avortait (code 134).
+    sortie[DOSSIER / "mauvais-cellule-lointaine.xlsx"] = xlsx(petit, lointaine="XFD1048576")
+    sortie[DOSSIER / "mauvais-lignes-repetees.ods"] = ods(petit, repetitions=1_000_000)
     return sortie
 
 

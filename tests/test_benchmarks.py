@@ -84,3 +84,22 @@ def test_la_mesure_des_sources_importe_le_rapport_de_grr_qu_elle_genere(monkeypa
     )
     mesure.remplacer_section(resultats, section)
     assert resultats.read_text(encoding="utf-8") == "# Mesures\n\n" + section + "la suite\n"
+
+
+def test_la_mesure_des_classeurs_prepare_huit_classeurs_et_garde_les_autres_sections(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(BANC))
+    spec = importlib.util.spec_from_file_location("mesurer_classeurs", BANC / "mesurer_classeurs.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "mesurer_classeurs", module)
+    spec.loader.exec_module(module)
+    neuve, classeurs = module.preparer(tmp_path, module.environnement())
+    assert neuve.is_file() and len(classeurs) == 8 and all(c.stat().st_size > 0 for c in classeurs)
+    assert {c.suffix for c in classeurs} == {".ods", ".xlsx"}
+    resultats = tmp_path / "RESULTATS.md"
+    resultats.write_text("# Mesures\n\n<!-- debut: synthese -->\nsynthèse\n<!-- fin: synthese -->\n", encoding="utf-8")
+    rapport = module.Rapport("fusionner 8 classeurs / valider", "fusionner", "valider", 3.0, (0.3, 0.1), 7)
+    module.ecrire_resultats(resultats, module.markdown([rapport]))
+    module.ecrire_resultats(resultats, module.markdown([rapport]))
+    texte = resultats.read_text(encoding="utf-8")
+    assert texte.count("<!-- debut: classeurs -->") == 1 and "synthèse\n<!-- fin: synthese -->" in texte
+    assert "| **3.00** | ≤ 3.00 ✓ |" in texte

@@ -10,8 +10,9 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from diagnum.cli import app
-from diagnum.cli.referentiel import lignes_referentiel, referentiel_markdown
 from diagnum.referentiel import charger_referentiel, version_recente, versions_disponibles
+from diagnum.sorties.commun import lignes_referentiel
+from diagnum.sorties.markdown import referentiel as referentiel_markdown
 
 RACINE = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diagnum.campagne import sorties
 from diagnum.campagne.chargement import valider_fichier
 from diagnum.cli import app
 from diagnum.lecture_yaml import TAILLE_MAX
+from diagnum.sorties import texte as sorties
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPLETE = FIXTURES / "valides" / "complete.yaml"

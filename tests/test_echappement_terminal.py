@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from diagnum.campagne import sorties
 from diagnum.campagne.chargement import valider_fichier
 from diagnum.cli import app
 from diagnum.echappement import echapper_lignes, echapper_terminal
+from diagnum.sorties import texte as sorties
 from outils_progression import APRES, AVANT, copie_modifiee
 
 runner = CliRunner()

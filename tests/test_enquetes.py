@@ -48,6 +48,7 @@ EXPORTS_ENSEIGNANTS = [
     "google-forms.csv",
     "microsoft-forms.xlsx",
     "excel-fr-windows1252.csv",
+    "excel-texte-unicode.txt",
 ]
 TAUX_EXEMPLE = "38 enseignants sur 47 ont répondu (81 %)"
 
@@ -166,20 +167,89 @@ def test_feuille_de_saisie_et_questionnaire_imprimable(referentiel):
     assert texte.count("- [ ] ") == sum(len(q.reponses) for q in liste)
 
 
-def test_cli_questionnaire_ecrit_trois_fichiers_sans_rien_ecraser(tmp_path):
+def test_cli_questionnaire_ecrit_quatre_fichiers_sans_rien_ecraser(tmp_path):
     dossier = tmp_path / "questionnaires"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier)])
     assert resultat.exit_code == 0, resultat.output
-    assert "questionnaire des enseignants écrit (8 questions)" in resultat.stdout and resultat.stderr == ""
-    assert sorted(p.name for p in dossier.iterdir()) == ["enseignants.csv", "enseignants.md", "enseignants.txt"]
+    assert "questionnaire des enseignants écrit (8 questions) : enseignants.html à imprimer" in resultat.stdout
+    assert resultat.stderr == ""
+    assert sorted(p.name for p in dossier.iterdir()) == [
+        "enseignants.csv",
+        "enseignants.html",
+        "enseignants.md",
+        "enseignants.txt",
+    ]
     avant = {p.name: p.read_bytes() for p in dossier.iterdir()}
     (dossier / "enseignants.md").write_text("mes notes", encoding="utf-8")
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier)])
     assert resultat.exit_code == 1 and resultat.stdout == ""
-    assert "contient déjà enseignants.md, enseignants.csv, enseignants.txt" in resultat.stderr
+    assert "contient déjà enseignants.md, enseignants.html, enseignants.csv, enseignants.txt" in resultat.stderr
     assert (dossier / "enseignants.md").read_text(encoding="utf-8") == "mes notes"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier), "--force"])
     assert resultat.exit_code == 0 and {p.name: p.read_bytes() for p in dossier.iterdir()} == avant
+
+
+def test_le_questionnaire_papier_html_a_une_case_par_reponse(referentiel):
+    from html.parser import HTMLParser
+
+    from diagnum.sorties import html
+
+    for public in referentiel.publics:
+        liste = questions(referentiel, public.id)
+        page = html.questionnaire(public, liste)
+
+        class Lecteur(HTMLParser):
+            def __init__(self) -> None:
+                super().__init__()
+                self.cases = 0
+                self.texte: list[str] = []
+                self.champs = 0
+
+            def handle_starttag(self, balise, attributs):
+                self.cases += dict(attributs).get("class") == "case"
+                self.champs += balise in ("input", "textarea", "script", "img", "link")
+
+            def handle_data(self, donnees):
+                self.texte.append(donnees)
+
+        lecteur = Lecteur()
+        lecteur.feed(page)
+        texte = " ".join(" ".join(lecteur.texte).split())
+        assert lecteur.cases == sum(len(q.reponses) for q in liste)
+        assert lecteur.champs == 0  # ni champ pour un nom, ni script, ni ressource extérieure
+        assert "ni votre nom, ni votre adresse électronique" in texte
+        for question in liste:
+            assert f"{question.texte} ({question.code})" in texte, question.code
+
+
+def test_le_questionnaire_papier_en_pdf(tmp_path, referentiel):
+    import subprocess
+
+    from navigateur import outil_requis, weasyprint_requis
+
+    weasyprint_requis()
+    pdftotext = outil_requis("pdftotext", "poppler-utils")
+    dossier = tmp_path / "q"
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
+    assert resultat.exit_code == 0, resultat.output
+    assert "familles.html et familles.pdf à imprimer" in resultat.stdout and resultat.stderr == ""
+    texte = subprocess.run([pdftotext, str(dossier / "familles.pdf"), "-"], capture_output=True, text=True).stdout
+    texte = " ".join(texte.split())
+    assert "page 1 sur 1" in texte  # trois questions tiennent sur une feuille
+    for question in questions(referentiel, "familles"):
+        assert question.texte in texte
+
+
+def test_le_questionnaire_pdf_sans_weasyprint_ne_laisse_rien(tmp_path, monkeypatch):
+    import importlib.util
+
+    trouver = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda nom, *a: None if nom == "weasyprint" else trouver(nom, *a))
+    dossier = tmp_path / "q"
+    resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
+    assert resultat.exit_code == 2 and resultat.stdout == ""
+    assert 'installez-le avec pip install "diagnum[pdf]"' in resultat.stderr
+    assert not dossier.exists()
 
 
 def test_cli_questionnaire_json_et_public_inconnu():
@@ -239,6 +309,8 @@ def test_colonnes_reconnues_par_code_texte_ou_code_et_texte(referentiel):
         ("microsoft-forms.xlsx", "classeur XLSX, première feuille « Sheet1 »"),
         ("excel-fr-windows1252.csv", "CSV Windows-1252, séparateur point-virgule"),
         ("familles.ods", "classeur ODS, première feuille « Feuille1 »"),
+        ("excel-texte-unicode.txt", "CSV UTF-16, séparateur tabulation"),
+        ("familles-limesurvey-abrege.csv", "CSV UTF-8, séparateur virgule"),
     ],
 )
 def test_chaque_export_est_lu_et_son_format_dit(nom, format_):
@@ -247,7 +319,7 @@ def test_chaque_export_est_lu_et_son_format_dit(nom, format_):
     assert feuille.lignes and all(numero >= 2 for numero, _ in feuille.lignes)
 
 
-def test_les_cinq_exports_des_enseignants_donnent_les_memes_totaux(referentiel):
+def test_les_six_exports_des_enseignants_donnent_les_memes_totaux(referentiel):
     liste = questions(referentiel, "enseignants")
     resultats = [depouiller([lire_export(FIXTURES / nom)], liste) for nom in EXPORTS_ENSEIGNANTS]
     for resultat in resultats:
@@ -372,23 +444,102 @@ def test_une_reponse_deja_ecrite_n_est_remplacee_qu_avec_force(tmp_path):
     assert not valider_fichier(campagne).a_des_erreurs
 
 
-def test_microsoft_forms_avertit_des_colonnes_personnelles(campagne):
+def test_microsoft_forms_anonyme_n_avertit_de_rien(campagne):
+    """« Nom » vide et « Adresse de messagerie » à « anonymous » : c'est ce qu'écrit une enquête anonyme."""
     resultat = importer(FIXTURES / "microsoft-forms.xlsx", "--public", "enseignants", "--dans", campagne)
     assert resultat.exit_code == 0, resultat.output
-    assert "la colonne « Adresse de messagerie » ressemble à une donnée personnelle" in resultat.stderr
-    assert "la colonne « Nom » ressemble à une donnée personnelle" in resultat.stderr
+    assert resultat.stderr == ""
     assert "anonymous" not in campagne.read_text(encoding="utf-8")
     assert TAUX_EXEMPLE in resultat.stdout
 
 
-def test_une_reponse_en_double_compte_une_fois(campagne):
-    resultat = importer(
-        FIXTURES / "limesurvey-codes.csv", EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne
-    )
+def test_une_colonne_personnelle_remplie_est_signalee_sans_etre_citee(tmp_path, campagne, referentiel):
+    liste = questions(referentiel, "enseignants")
+    lignes = [["Nom", "Adresse de messagerie", *(q.texte for q in liste)]]
+    for n in range(6):
+        lignes.append([f"Martin{n}" if n == 2 else "", "anonymous", *(q.reponses[0].libelle for q in liste)])
+    export = tmp_path / "forms.xlsx"
+    export.write_bytes(outils_enquetes.xlsx(lignes))
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
     assert resultat.exit_code == 0, resultat.output
-    assert "38 réponses en double (même identifiant de réponse) comptées une seule fois" in resultat.stderr
+    assert "la colonne « Nom » ressemble à une donnée personnelle" in resultat.stderr
+    assert "Adresse de messagerie" not in resultat.stderr
+    assert "Martin" not in resultat.output and "Martin" not in campagne.read_text(encoding="utf-8")
+
+
+def test_une_reponse_en_double_compte_une_fois(tmp_path, campagne):
+    # Un second export qui reprend dix réponses du premier (mêmes identifiants), exporté plus tôt.
+    debut = tmp_path / "export-du-lundi.csv"
+    debut.write_bytes(b"".join((FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)[:11]))
+    resultat = importer(FIXTURES / "limesurvey-codes.csv", debut, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert "10 réponses en double (même identifiant de réponse) comptées une seule fois" in resultat.stderr
     assert TAUX_EXEMPLE in resultat.stdout
-    assert '- "enquete-enseignants-limesurvey.csv"\n      - "limesurvey-codes.csv"' in campagne.read_text("utf-8")
+    assert '- "export-du-lundi.csv"\n      - "limesurvey-codes.csv"' in campagne.read_text("utf-8")
+
+
+def test_un_meme_export_donne_deux_fois_ou_copie_compte_une_fois(tmp_path, campagne):
+    copie = tmp_path / "copie sous un autre nom.csv"
+    shutil.copy(EXPORT_EXEMPLE, copie)
+    # Google Forms n'a pas d'identifiant de réponse : seul le contenu dit que c'est le même export.
+    google = FIXTURES / "google-forms.csv"
+    autre = tmp_path / "reponses (1).csv"
+    shutil.copy(google, autre)
+    resultat = importer(google, autre, google, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert (
+        f"attention : {autre} a exactement le même contenu que {google} : c'est le même export, compté une "
+        "seule fois\n" in resultat.stderr
+    )
+    assert f"attention : {google} est donné deux fois : compté une seule fois\n" in resultat.stderr
+    assert TAUX_EXEMPLE in resultat.stdout
+    texte = campagne.read_text("utf-8")
+    assert 'sources:\n      - "google-forms.csv"\n' in texte and "reponses (1)" not in texte
+
+
+def test_deux_exports_de_meme_nom_sont_tous_deux_dans_sources(tmp_path, campagne):
+    lignes = (FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)
+    (tmp_path / "salle-a").mkdir()
+    (tmp_path / "salle-b").mkdir()
+    (tmp_path / "salle-a" / "reponses.csv").write_bytes(b"".join(lignes[:21]))
+    (tmp_path / "salle-b" / "reponses.csv").write_bytes(b"".join(lignes[:1] + lignes[21:]))
+    resultat = importer(
+        tmp_path / "salle-a" / "reponses.csv",
+        tmp_path / "salle-b" / "reponses.csv",
+        "--public",
+        "enseignants",
+        "--dans",
+        campagne,
+    )
+    assert resultat.exit_code == 0 and TAUX_EXEMPLE in resultat.stdout
+    sources = valider_fichier(campagne).campagne.enquetes["enseignants"].sources
+    assert sources == (str(tmp_path / "salle-a" / "reponses.csv"), str(tmp_path / "salle-b" / "reponses.csv"))
+
+
+def test_un_second_lot_ne_remplace_les_totaux_qu_avec_force_et_le_dit(tmp_path, campagne):
+    lignes = (FIXTURES / "limesurvey-codes.csv").read_bytes().splitlines(keepends=True)
+    lot1, lot2 = tmp_path / "lot1.csv", tmp_path / "lot2.csv"
+    lot1.write_bytes(b"".join(lignes[:21]))
+    lot2.write_bytes(b"".join(lignes[:1] + lignes[21:]))
+    assert importer(lot1, "--public", "enseignants", "--dans", campagne).exit_code == 0
+    apres_lot1 = campagne.read_bytes()
+    resultat = importer(lot2, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    assert re.search(
+        r"2024-2025\.yaml:\d+:3: l'enquête des enseignants déjà importée \(20 répondants, le \d\d/\d\d/\d{4}, "
+        r"lot1\.csv\) serait remplacée, pas complétée : pour ajouter un second lot, donnez tous les exports, anciens "
+        r"et nouveaux, en une seule exécution ; --force remplace ses totaux \(enquete-deja-importee\)",
+        resultat.stderr,
+    ), resultat.stderr
+    assert campagne.read_bytes() == apres_lot1
+    resultat = importer(lot2, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert "--force : les totaux de l'enquête des enseignants déjà importée (20 répondants" in resultat.stderr
+    assert "sont remplacés par ceux-ci, pas additionnés" in resultat.stderr
+    # La bonne façon : les deux lots en une seule exécution.
+    resultat = importer(lot1, lot2, "--public", "enseignants", "--dans", campagne, "--force")
+    assert resultat.exit_code == 0 and TAUX_EXEMPLE in resultat.stdout
+    assert '- "lot1.csv"\n      - "lot2.csv"' in campagne.read_text("utf-8")
 
 
 def test_une_campagne_neuve_recoit_les_familles(tmp_path):
@@ -445,6 +596,22 @@ def test_une_question_si_oui_ecartee_n_est_pas_reportee(campagne):
             "familles (--public familles)",
         ),
         ("mauvais-trop-peu.csv", "enseignants", "1:1", "trop-peu-de-repondants", "3 répondants seulement"),
+        (
+            "mauvais-question-reformulee.csv",
+            "enseignants",
+            "1:3",
+            "question-non-reconnue",
+            "la colonne « Utilisez-vous l'ENT en classe ? » (colonne C) semble être une question, mais son en-tête "
+            "n'en reprend ni le texte ni le code ; la plus proche par son texte est « entDevantEleves »",
+        ),
+        (
+            "mauvais-entetes-abreges.csv",
+            "enseignants",
+            "1:8",
+            "entetes-abreges",
+            "l'en-tête abrégé « Utilisez-vous d.. » (colonne H) peut être « ressTransversales » ou "
+            "« ressDisciplinaires » ; en-têtes abrégés : exportez avec « Code de la question »",
+        ),
     ],
 )
 def test_un_mauvais_export_est_refuse_sans_rien_ecrire(campagne, export, public, position, code, fragment):
@@ -455,6 +622,38 @@ def test_un_mauvais_export_est_refuse_sans_rien_ecrire(campagne, export, public,
     assert f"({code})" in resultat.stderr and fragment in resultat.stderr
     assert "Traceback" not in resultat.output
     assert campagne.read_bytes() == avant
+
+
+def test_en_tetes_abreges_sans_ambiguite_et_reponses_y_n(referentiel):
+    """LimeSurvey : « Votre famille d.. » ne commence qu'une question ; « Y »/« N » valent oui/non."""
+    liste = questions(referentiel, "familles")
+    abrege = depouiller([lire_export(FIXTURES / "familles-limesurvey-abrege.csv")], liste)
+    assert abrege.erreurs == [] and abrege.absentes == []
+    assert abrege.valeurs == depouiller([lire_export(FIXTURES / "familles.ods")], liste).valeurs
+
+
+def test_une_question_ajoutee_par_l_etablissement_reste_ignoree(tmp_path, campagne):
+    """Une colonne de texte libre qui ne ressemble à aucune question n'est pas une question reformulée."""
+    lignes = (FIXTURES / "google-forms.csv").read_text(encoding="utf-8").splitlines()
+    ajout = [f"{ligne},Mathématiques" for ligne in lignes[1:]]
+    export = tmp_path / "forms.csv"
+    export.write_text("\n".join([lignes[0] + ",Quelle discipline enseignez-vous ?", *ajout]) + "\n", "utf-8")
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert "Colonnes ignorées (pas des questions) : Horodateur, Quelle discipline enseignez-vous ?" in resultat.stdout
+    assert TAUX_EXEMPLE in resultat.stdout and resultat.stderr == ""
+
+
+def test_toutes_les_questions_reformulees_ne_sont_pas_un_mauvais_public(tmp_path, campagne, referentiel):
+    liste = questions(referentiel, "enseignants")
+    lignes = (FIXTURES / "google-forms.csv").read_text(encoding="utf-8").splitlines()
+    entetes = ["Horodateur", *(f"Question {n} : {q.texte[:40]}" for n, q in enumerate(liste, 1))]
+    export = tmp_path / "forms.csv"
+    export.write_text("\n".join([",".join(f'"{e}"' for e in entetes), *lignes[1:]]) + "\n", "utf-8")
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1
+    assert "(mauvais-public)" not in resultat.stderr
+    assert resultat.stderr.count("(question-non-reconnue)") == len(liste)
 
 
 def test_plus_de_repondants_que_d_enseignants_est_refuse(campagne):
@@ -476,6 +675,55 @@ def test_seuil_et_public_inconnu(campagne):
     resultat = importer(EXPORT_EXEMPLE, "--public", "eleves", "--dans", campagne)
     assert resultat.exit_code == 2 and resultat.stdout.count("\n") == 1  # la ligne qui décrit l'export lu
     assert "public « eleves » inconnu : « enseignants », « familles » ou « divisions »" in resultat.stderr
+
+
+def test_le_seuil_vaut_pour_chaque_question(tmp_path, campagne, referentiel):
+    """5 répondants, dont 1 seul a répondu à une question : sa réponse ne doit pas s'écrire."""
+    liste = questions(referentiel, "enseignants")
+    seule, autres = liste[0], liste[1:]
+    lignes = [[q.code for q in liste]]
+    for n in range(5):
+        lignes.append([seule.reponses[-1].code if n == 0 else "", *(q.reponses[0].code for q in autres)])
+    export = tmp_path / "cinq.csv"
+    export.write_text("\n".join(",".join(ligne) for ligne in lignes) + "\n", encoding="utf-8")
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 0, resultat.output
+    assert (
+        f"attention : « {seule.item.id} » n'est pas reporté : moins de 5 réponses à cette question "
+        f"(« {seule.code} »), on pourrait reconnaître qui a répondu quoi\n" in resultat.stderr
+    )
+    lue = valider_fichier(campagne).campagne
+    assert lue.reponse(seule.item.domaine, seule.item.id) is None
+    assert lue.reponse(autres[0].item.domaine, autres[0].item.id) is not None
+    assert seule.item.id not in resultat.stdout  # ni dans le tableau des réponses
+    # Avec --seuil 1 (choix explicite), la réponse passe.
+    resultat = importer(export, "--public", "enseignants", "--dans", campagne, "--seuil", "1", "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert valider_fichier(campagne).campagne.reponse(seule.item.domaine, seule.item.id) is not None
+
+
+def test_une_campagne_modifiee_pendant_l_import_n_est_pas_ecrasee(campagne, monkeypatch):
+    """Quelqu'un enregistre la campagne dans son éditeur pendant que l'import dépouille les exports."""
+    import diagnum.enquetes.importation as importation
+
+    original = importation.preparer_import
+    modifiee = campagne.read_text(encoding="utf-8").replace("date: 2025-", "date: 2025-", 1) + "# vu en réunion\n"
+
+    def pendant(*args, **kwargs):
+        bilan = original(*args, **kwargs)
+        campagne.write_text(modifiee, encoding="utf-8")
+        return bilan
+
+    monkeypatch.setattr(importation, "preparer_import", pendant)
+    resultat = importer(EXPORT_EXEMPLE, "--public", "enseignants", "--dans", campagne)
+    assert resultat.exit_code == 1, resultat.output
+    assert resultat.stderr == (
+        f"diagnum : {campagne} a changé sur le disque pendant le travail (enregistré dans un éditeur, ou une autre "
+        "commande l'a modifié entre-temps) : rien n'a été écrit, pour ne pas effacer ces changements ; relancez la "
+        "commande\n"
+    )
+    assert campagne.read_text(encoding="utf-8") == modifiee
+    assert sorted(p.name for p in campagne.parent.iterdir()) == [campagne.name]
 
 
 def test_edition_garde_fins_de_ligne_commentaires_et_formes(campagne, referentiel):

@@ -31,7 +31,12 @@ def test_questionnaire_ne_suit_pas_un_lien_casse(tmp_path):
     resultat = runner.invoke(app, ["enquete", "questionnaire", "enseignants", "-o", str(dossier), "--force"])
     assert resultat.exit_code == 0, resultat.output
     assert not (dossier / "enseignants.md").is_symlink() and not ailleurs.exists()
-    assert sorted(p.name for p in dossier.iterdir()) == ["enseignants.csv", "enseignants.md", "enseignants.txt"]
+    assert sorted(p.name for p in dossier.iterdir()) == [
+        "enseignants.csv",
+        "enseignants.html",
+        "enseignants.md",
+        "enseignants.txt",
+    ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

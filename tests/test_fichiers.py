@@ -374,3 +374,39 @@ def test_cli_rapport_permission_refusee(tmp_path, monkeypatch):
     resultat = runner.invoke(app, ["rapport", str(EXEMPLE), "-o", str(tmp_path / "rapport")])
     une_ligne_code_2(resultat, "permission refusée")
     assert contenu_dossier(tmp_path) == []
+
+
+# --------------------------------------------------------------------------
+# Pas de mise à jour perdue
+
+
+def test_un_fichier_change_depuis_sa_lecture_n_est_pas_ecrase(tmp_path):
+    from diagnum.fichiers import FichierModifie, lire_pour_modifier
+
+    chemin = tmp_path / "campagne.yaml"
+    chemin.write_text("version: 1\n", encoding="utf-8")
+    contenu, lu = lire_pour_modifier(chemin)
+    assert contenu == b"version: 1\n"
+    chemin.write_text("version: 2\n", encoding="utf-8")  # même taille, enregistré dans un éditeur
+    with pytest.raises(FichierModifie, match="a changé sur le disque pendant le travail") as exc:
+        ecrire_atomique(chemin, "importé\n", force=True, attendu=lu)
+    assert exc.value.code_sortie == 1
+    assert chemin.read_text(encoding="utf-8") == "version: 2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["campagne.yaml"]  # aucun temporaire
+    # Supprimé entre-temps : rien n'est recréé à sa place.
+    chemin.unlink()
+    with pytest.raises(FichierModifie):
+        ecrire_atomique(chemin, "importé\n", force=True, attendu=lu)
+    assert not chemin.exists()
+
+
+def test_un_fichier_reenregistre_a_l_identique_est_remplace(tmp_path):
+    from diagnum.fichiers import lire_pour_modifier
+
+    chemin = tmp_path / "campagne.yaml"
+    chemin.write_text("version: 1\n", encoding="utf-8")
+    _, lu = lire_pour_modifier(chemin)
+    os.utime(chemin, ns=(0, 0))
+    chemin.write_text("version: 1\n", encoding="utf-8")
+    ecrire_atomique(chemin, "importé\n", force=True, attendu=lu)
+    assert chemin.read_text(encoding="utf-8") == "importé\n"

@@ -147,12 +147,74 @@ def _imports_internes(fichier: Path, source: Path) -> set[str]:
     return trouves
 
 
-def test_aucun_module_n_importe_un_module_qui_l_importe() -> None:
+def cycles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """Les cycles du graphe des imports : ses composantes fortement connexes de plus d'un
+    module, ou un module qui s'importe lui-même (algorithme de Tarjan, sans récursion)."""
+    index: dict[str, int] = {}
+    bas: dict[str, int] = {}
+    pile: list[str] = []
+    sur_pile: set[str] = set()
+    trouves: list[list[str]] = []
+    for depart in sorted(imports):
+        if depart in index:
+            continue
+        chemin = [(depart, iter(sorted(imports[depart] & imports.keys())))]
+        index[depart] = bas[depart] = len(index)
+        pile.append(depart)
+        sur_pile.add(depart)
+        while chemin:
+            module, suivants = chemin[-1]
+            cible = next(suivants, None)
+            if cible is not None:
+                if cible not in index:
+                    index[cible] = bas[cible] = len(index)
+                    pile.append(cible)
+                    sur_pile.add(cible)
+                    chemin.append((cible, iter(sorted(imports[cible] & imports.keys()))))
+                elif cible in sur_pile:
+                    bas[module] = min(bas[module], index[cible])
+                continue
+            chemin.pop()
+            if chemin:
+                bas[chemin[-1][0]] = min(bas[chemin[-1][0]], bas[module])
+            if bas[module] == index[module]:
+                composante = []
+                while True:
+                    membre = pile.pop()
+                    sur_pile.discard(membre)
+                    composante.append(membre)
+                    if membre == module:
+                        break
+                if len(composante) > 1 or module in imports[module]:
+                    trouves.append(sorted(composante))
+    return sorted(trouves)
+
+
+def test_la_recherche_de_cycles_les_voit_tous() -> None:
+    """Garde-fou de la recherche : un cycle à deux, à trois, une boucle sur soi ; rien sans cycle."""
+    graphe = {
+        "a": {"b"},
+        "b": {"a", "c"},
+        "c": {"d"},
+        "d": {"e"},
+        "e": {"c", "f"},
+        "f": set(),
+        "g": {"g"},
+        "h": {"f", "hors_du_paquet"},
+    }
+    assert cycles(graphe) == [["a", "b"], ["c", "d", "e"], ["g"]]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_aucun_cycle_d_imports() -> None:
+    """Aucun module n'importe, même de loin, un module qui l'importe. Les imports paresseux
+    (dans une fonction) comptent : ils retardent le chargement, pas la dépendance, et un
+    cycle fait de modules qu'on ne comprend qu'ensemble reste un cycle."""
     source = RACINE / "src"
     imports: dict[str, set[str]] = {}
     for fichier in sorted((source / "diagnum").rglob("*.py")):
         nom = ".".join(fichier.relative_to(source).with_suffix("").parts).removesuffix(".__init__")
         imports[nom] = _imports_internes(fichier, source)
     assert len(imports) > 20, "les modules du paquet sont trouvés"
-    mutuels = sorted((a, b) for a, cibles in imports.items() for b in cibles if a < b and a in imports.get(b, ()))
-    assert mutuels == []
+    assert "diagnum.lecture_yaml" in imports["diagnum.referentiel"], "les imports paresseux sont lus"
+    assert cycles(imports) == []

@@ -181,3 +181,50 @@ def test_rapport_html_avec_repere(repere, tmp_path):
     assert "au-dessus de 50\u00a0% des 12 établissements" in page
     sans = runner.invoke(app, ["rapport", fichier, "-o", str(tmp_path / "s"), "--format", "html"])
     assert sans.exit_code == 0 and "territoire" not in (tmp_path / "s" / "rapport.html").read_text(encoding="utf-8")
+
+
+def _campagne(d: dict) -> dict:
+    return d["campagnes"]["2024-2025"]
+
+
+def _stat(d: dict) -> dict:
+    return _campagne(d)["domaines"][DOMAINE]["score"]
+
+
+MALFORMES = {
+    "etablissements-texte": (lambda d: _campagne(d).update(etablissements="douze"), "etablissements"),
+    "domaines-liste": (lambda d: _campagne(d).update(domaines=[1, 2]), "domaines"),
+    "domaine-nombre": (lambda d: _campagne(d)["domaines"].update({DOMAINE: 3}), DOMAINE),
+    "quartile-manquant": (lambda d: _stat(d).pop("q1"), "score.q1"),
+    "mediane-texte": (lambda d: _stat(d).update(mediane="50"), "score.mediane"),
+    "n-flottant": (lambda d: _stat(d).update(n=12.5), "score.n"),
+    "quartiles-desordre": (lambda d: _stat(d).update(q1=99), "score"),
+    "effectifs-mal-formes": (lambda d: _stat(d).update(effectifs=[[1, "x"], 3]), "score.effectifs"),
+    "campagne-texte": (lambda d: d["campagnes"].update({"2024-2025": "oui"}), "2024-2025"),
+    "referentiel-nombre": (lambda d: d.update(referentiel=2011), "referentiel"),
+}
+
+
+@pytest.mark.parametrize("cas", sorted(MALFORMES))
+@pytest.mark.parametrize("commande", ["score", "rapport"])
+def test_repere_mal_forme_code_2_et_message_clair(repere, tmp_path, cas, commande):
+    changer, lieu = MALFORMES[cas]
+    fichier = modifier(repere, tmp_path / f"{cas}.json", changer)
+    sortie = ["-o", str(tmp_path / "r")] if commande == "rapport" else []
+    resultat = runner.invoke(app, [commande, str(BONS / "etablissement-01.yaml"), *sortie, "--repere", str(fichier)])
+    assert (resultat.exit_code, resultat.stdout) == (2, ""), resultat.output
+    assert resultat.stderr.startswith(f"diagnum : {fichier} : repère mal formé en « ")
+    assert lieu in resultat.stderr and "erreur interne" not in resultat.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_repere_nan_et_imbrication_profonde(repere, tmp_path):
+    texte = repere.read_text(encoding="utf-8")
+    nan = tmp_path / "nan.json"
+    nan.write_text(re.sub(r'"mediane":[0-9.]+', '"mediane":NaN', texte, count=1), encoding="utf-8")
+    profond = tmp_path / "profond.json"
+    profond.write_text(texte[:-2] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
+    for fichier, attendu in ((nan, "« NaN » n'est pas un nombre"), (profond, "imbriqué trop profondément")):
+        resultat = runner.invoke(app, ["score", str(BONS / "etablissement-01.yaml"), "--repere", str(fichier)])
+        assert (resultat.exit_code, resultat.stdout) == (2, ""), resultat.output
+        assert attendu in resultat.stderr and "erreur interne" not in resultat.stderr

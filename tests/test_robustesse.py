@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from diagnum.campagne import sorties
 from diagnum.campagne.chargement import valider_texte
 from diagnum.campagne.diagnostics import Diagnostic, Position, avertissement, erreur
 from diagnum.cli import app
+from diagnum.sorties import texte as sorties
 from strategies_hostiles import en_yaml, entier_geant_ecrit, nom_de_fichier_hostile, texte_hostile
 
 RACINE = Path(__file__).resolve().parents[1]

@@ -122,7 +122,7 @@ def test_fichier_absent_et_autre_campagne(tmp_path):
     assert isinstance(absent, Rejet) and absent.code == "illisible" and absent.ligne is None
     assert "introuvable" in absent.message
     assert lire_un(str(BONS / "etablissement-01.yaml"), "2023-2024") == Ecart(
-        str(BONS / "etablissement-01.yaml"), "2024-2025"
+        str(BONS / "etablissement-01.yaml"), "2024-2025", "0390001P"
     )
 
 
@@ -242,3 +242,21 @@ def test_anonyme_masque_ce_qui_porte_sur_moins_de_cinq():
     # Sans --anonyme, rien n'est masqué, même pour quatre établissements.
     (nomme,) = _synthese(anonyme=False, nombre=4).campagnes
     assert all(not isinstance(d.score, str) for d in nomme.domaines)
+
+
+@pytest.mark.parametrize("fichier", sorted(BONS.glob("*.yaml"))[:6])
+def test_profil_leger_memes_chiffres_que_le_profil_complet(fichier):
+    """La synthèse calcule un profil « léger » (sans leviers ni descriptions) : mêmes chiffres."""
+    from diagnum.calculs.scores import calculer_profil
+    from diagnum.campagne.chargement import charger_campagne
+
+    campagne, referentiel = charger_campagne(fichier)
+    complet, leger = calculer_profil(campagne, referentiel), calculer_profil(campagne, referentiel, leger=True)
+    chiffres = ("id", "score", "usage", "moyens", "completude", "provisoire", "repondus", "attendus")
+    assert [[getattr(d, c) for c in chiffres] for d in leger.domaines] == [
+        [getattr(d, c) for c in chiffres] for d in complet.domaines
+    ]
+    assert [[c.valeur for c in d.contributions] for d in leger.domaines] == [
+        [c.valeur for c in d.contributions] for d in complet.domaines
+    ]
+    assert any(d.leviers for d in complet.domaines) and not any(d.leviers for d in leger.domaines)

@@ -30,6 +30,7 @@ from diagnum.campagne.chargement import valider_fichier, valider_texte
 from diagnum.campagne.diagnostics import CONSTATS_MAX, Diagnostic
 from diagnum.campagne.modele import STATUTS_ACTION
 from diagnum.campagne.validation import ALPHABET_UAI, lettre_uai, uai_valide
+from diagnum.campagne.verifications import VERIFICATIONS, bornes, contexte
 from diagnum.referentiel import SANS_OBJET, charger_referentiel
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -229,7 +230,7 @@ def codes_emis() -> set[tuple[str, str]]:
     """(code, gravité) de chaque appel à erreur()/avertissement()/self.err()/self.avert() du code source."""
     gravites = {"erreur": "erreur", "err": "erreur", "avertissement": "avertissement", "avert": "avertissement"}
     codes = set()
-    for module in (lecture_yaml, validation):
+    for module in (lecture_yaml, validation, contexte, bornes, *VERIFICATIONS):
         for noeud in ast.walk(ast.parse(inspect.getsource(module))):
             if not isinstance(noeud, ast.Call) or len(noeud.args) < 2:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from diagnum.referentiel import MODALITES
+from diagnum.vocabulaire import MODALITES
 
 # Les modalités sont des clés ASCII dans les fichiers ; voici comment les lire.
 LIBELLES_MODALITES = dict(zip(MODALITES, ("jamais", "occasionnellement", "régulièrement"), strict=True))
@@ -63,6 +63,12 @@ def abreger(texte: str, longueur: int = LONGUEUR_CITATION) -> str:
 
     texte = echapper_terminal(texte[: longueur * 4])
     return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
+
+
+def pluriel(nombre: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 ligne », « 2 lignes » ; « 0 ligne » (0 prend le singulier, comme en français) ;
+    un pluriel irrégulier en troisième argument (« 2 réponses mises »)."""
+    return f"{nombre} {singulier if nombre <= 1 else (pluriel or singulier + 's')}"
 
 
 def modalite(cle: str) -> str:

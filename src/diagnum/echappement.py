@@ -12,8 +12,9 @@ import re
 # Échappement pour un terminal (et toute sortie texte lisible)
 
 # Caractères de contrôle (C0 sauf rien, DEL, C1), séparateurs de ligne et de paragraphe Unicode,
-# et contrôles de sens d'écriture (qui retournent l'affichage d'une ligne).
-_INVISIBLES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# contrôles de sens d'écriture (qui retournent l'affichage d'une ligne), et demi-codets (surrogates) : un
+# nom de fichier dont les octets ne sont pas de l'UTF-8 les porte (os.fsdecode), impossibles à écrire tels quels.
+_INVISIBLES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NOMS_COURTS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -22,6 +23,8 @@ def _visible(m: re.Match[str]) -> str:
     if caractere in _NOMS_COURTS:
         return _NOMS_COURTS[caractere]
     code = ord(caractere)
+    if 0xDC80 <= code <= 0xDCFF:  # l'octet d'un nom de fichier qui n'était pas de l'UTF-8
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
@@ -31,7 +34,8 @@ def echapper_terminal(texte: object) -> str:
     Chaque caractère de contrôle (séquences d'échappement ``\\e[…``, titre de
     fenêtre, sonnerie, retour chariot…), chaque fin de ligne et chaque
     contrôle du sens d'écriture devient son écriture échappée, sur une seule
-    ligne : ``\\x1b``, ``\\n``, ``\\u202e``. Le reste (accents, « », espaces
+    ligne : ``\\x1b``, ``\\n``, ``\\u202e`` ; l'octet d'un nom de fichier qui n'est pas de
+    l'UTF-8 (un demi-codet de ``os.fsdecode``) s'écrit ``\\xff``. Le reste (accents, « », espaces
     insécables) est gardé tel quel ; appliquer deux fois ne change plus rien.
     ``None`` donne une chaîne vide.
     """

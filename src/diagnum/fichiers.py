@@ -12,7 +12,12 @@ Toute écriture passe par ``ecrire_atomique`` (un fichier) ou ``ecrire_dossier``
   cassé) n'est jamais suivi : sans ``force`` il est refusé, avec ``force``
   c'est le lien lui-même qui est remplacé, jamais sa cible ;
 - si l'écriture échoue (disque plein, permission refusée) ou est interrompue
-  (Ctrl+C, SIGTERM), l'original reste intact et aucun temporaire ne traîne.
+  (Ctrl+C, SIGTERM), l'original reste intact et aucun temporaire ne traîne ;
+- une commande qui modifie un fichier qu'elle a lu (``enquete importer`` et la
+  campagne) le lit avec ``lire_pour_modifier`` et passe son ``Lu`` à
+  ``ecrire_atomique(attendu=…)`` : si le fichier a changé sur le disque entre
+  la lecture et la mise en place (enregistré dans un éditeur, ou une autre
+  commande a fini entre-temps), rien n'est remplacé (``FichierModifie``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from diagnum.erreurs import ErreurFichier, ErreurProbleme, message_systeme
 
@@ -56,6 +62,50 @@ def lire_octets(chemin: Path, limite: int = TAILLE_LECTURE_MAX) -> bytes:
     finally:
         if descripteur >= 0:
             os.close(descripteur)
+
+
+class Lu(NamedTuple):
+    """Ce qu'on sait d'un fichier au moment où on l'a lu, pour ne pas écraser un changement fait depuis."""
+
+    chemin: Path
+    #: SHA-256 du contenu lu
+    empreinte: str
+
+
+class FichierModifie(ErreurProbleme):
+    """Le fichier a changé sur le disque depuis qu'il a été lu : il n'est pas remplacé (code 1)."""
+
+
+def lire_pour_modifier(chemin: Path, limite: int = TAILLE_LECTURE_MAX) -> tuple[bytes, Lu]:
+    """Lit un fichier qu'on va remplacer (comme ``lire_octets``), et note ce qu'il était."""
+    import hashlib
+
+    contenu = lire_octets(chemin, limite)
+    return contenu, Lu(Path(chemin), hashlib.sha256(contenu).hexdigest())
+
+
+def verifier_inchange(attendu: Lu) -> None:
+    """Lève ``FichierModifie`` si le fichier n'est plus celui qui a été lu. Le contenu est comparé par son
+    empreinte, toujours (la date de modification a la finesse du système de fichiers, deux enregistrements
+    de même taille dans la même seconde passeraient) ; un fichier réenregistré à l'identique n'a pas changé."""
+    import hashlib
+
+    chemin = attendu.chemin
+    etat = _etat(chemin)
+    if etat is None or not stat.S_ISREG(etat.st_mode):
+        actuelle = None
+    else:
+        try:
+            with open(chemin, "rb") as flux:
+                actuelle = hashlib.sha256(flux.read()).hexdigest()
+        except OSError as exc:
+            raise ErreurFichier(message_systeme(exc, chemin)) from None
+    if actuelle != attendu.empreinte:
+        raise FichierModifie(
+            f"{chemin} a changé sur le disque pendant le travail (enregistré dans un éditeur, ou une autre "
+            "commande l'a modifié entre-temps) : rien n'a été écrit, pour ne pas effacer ces changements ; "
+            "relancez la commande"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -139,7 +189,7 @@ def _lien_refuse(chemin: Path) -> ErreurProbleme:
     )
 
 
-def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) -> None:
+def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False, attendu: Lu | None = None) -> None:
     """Écrit ``contenu`` dans ``chemin`` sans jamais laisser de fichier à moitié écrit.
 
     Un fichier temporaire est écrit dans le même dossier, mis sur le disque
@@ -152,11 +202,13 @@ def ecrire_atomique(chemin: Path, contenu: bytes | str, *, force: bool = False) 
     Refuse d'écraser un fichier ou un lien existant sans ``force``
     (``ErreurProbleme``, code 1) ; toute erreur du système devient
     ``ErreurFichier`` (code 2). Interrompu (Ctrl+C, SIGTERM), il ne laisse
-    aucun temporaire.
+    aucun temporaire. Avec ``attendu`` (rendu par ``lire_pour_modifier``),
+    le fichier n'est remplacé que s'il est toujours celui qui a été lu, vérifié
+    juste avant la mise en place (sinon ``FichierModifie``, code 1).
     """
     donnees = contenu.encode("utf-8") if isinstance(contenu, str) else contenu
     with (
-        ecriture_atomique(chemin, force=force) as temporaire,
+        ecriture_atomique(chemin, force=force, attendu=attendu) as temporaire,
         os.fdopen(os.open(temporaire, os.O_WRONLY | os.O_TRUNC), "wb") as flux,
     ):
         flux.write(donnees)
@@ -181,7 +233,7 @@ def _verifier_cible(chemin: Path, force: bool) -> tuple[Path, int]:
 
 
 @contextlib.contextmanager
-def ecriture_atomique(chemin: Path, *, force: bool = False) -> Iterator[Path]:
+def ecriture_atomique(chemin: Path, *, force: bool = False, attendu: Lu | None = None) -> Iterator[Path]:
     """Comme ``ecrire_atomique``, pour un gros fichier écrit peu à peu (ou par SQLite) : rend le
     chemin d'un temporaire du même dossier, à remplir dans le bloc ``with`` ; à la sortie sans
     erreur, il est mis sur le disque puis mis en place d'un seul geste. Si le bloc échoue ou est
@@ -202,6 +254,8 @@ def ecriture_atomique(chemin: Path, *, force: bool = False) -> Iterator[Path]:
                 with open(temporaire, "rb+") as flux:
                     os.fsync(flux.fileno())
                 with _sans_interruption():
+                    if attendu is not None:
+                        verifier_inchange(attendu)
                     if force or not _lier_sans_ecraser(temporaire, chemin, chemin):
                         os.replace(temporaire, chemin)
                     else:

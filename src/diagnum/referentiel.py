@@ -24,11 +24,16 @@ from typing import NamedTuple
 from diagnum import __version__
 from diagnum.erreurs import ErreurReferentiel
 
+# Le vocabulaire des réponses vit dans son propre module (lu aussi par lecture_yaml et affichage) ;
+# ses noms restent importables d'ici.
+from diagnum.vocabulaire import MODALITES as MODALITES
+from diagnum.vocabulaire import NON as NON
+from diagnum.vocabulaire import OUI as OUI
+from diagnum.vocabulaire import SANS_OBJET as SANS_OBJET
+
 NATURES = ("affirmation", "nombre", "repartition", "proportion", "matrice")
 ROLES = ("score", "usage", "moyens")
 NATURES_DOMAINE = ("structurel", "usage")
-OUI, NON, SANS_OBJET = "oui", "non", "sans objet"
-MODALITES = ("jamais", "occasionnellement", "regulierement")
 #: Échelles de réponse d'une enquête, et agrégations permises pour chaque nature d'item.
 ECHELLES = {"frequence": MODALITES, "oui_non": (OUI, NON)}
 AGREGATIONS = {

@@ -202,9 +202,10 @@ def _pourcent(valeur: float | None) -> float | None:
 
 
 def valeur_item(
-    item: Item, reponse: object, referentiel: Referentiel, reference: dict[str, int | None]
+    item: Item, reponse: object, referentiel: Referentiel, reference: dict[str, int | None], detail: bool = True
 ) -> tuple[float, str] | None:
-    """Valeur (0 à 1) et description d'une réponse, ou ``None`` si elle ne compte pas."""
+    """Valeur (0 à 1) et description d'une réponse, ou ``None`` si elle ne compte pas (``detail`` faux :
+    description vide, pour qui ne veut que les chiffres)."""
     notation = referentiel.notation
     if reponse is None:
         return None
@@ -213,12 +214,15 @@ def valeur_item(
             return None
         return notation.affirmation[reponse], str(reponse)
     if item.nature == "proportion":
-        return min(float(reponse) / notation.proportion_diviseur, notation.plafond), f"{nombre_fr(reponse, 2)}\u00a0%"
+        valeur = min(float(reponse) / notation.proportion_diviseur, notation.plafond)
+        return valeur, f"{nombre_fr(reponse, 2)}\u00a0%" if detail else ""
     if item.nature == "nombre":
         base = denominateur(item, reference)
         if base is None:
             return None
         valeur = min(reponse / base, notation.plafond)
+        if not detail:
+            return valeur, ""
         if item.cible is not None:
             return valeur, f"{nombre_fr(reponse)} (cible {nombre_fr(base, 2)})"
         return valeur, f"{nombre_fr(reponse)} sur {nombre_fr(base, 2)}"
@@ -227,8 +231,9 @@ def valeur_item(
         if somme <= 0:
             return None
         valeur = sum(notation.repartition[m] * reponse[m] for m in MODALITES) / somme
-        detail = ", ".join(f"{modalite(m)} {nombre_fr(reponse[m])}" for m in MODALITES)
-        return valeur, detail
+        if not detail:
+            return valeur, ""
+        return valeur, ", ".join(f"{modalite(m)} {nombre_fr(reponse[m])}" for m in MODALITES)
     return None
 
 
@@ -241,7 +246,11 @@ def _compte(question: Question) -> bool:
 
 
 def _contribution_mesure(
-    mesure: Mesure, membres: list[Question], referentiel: Referentiel, reference: dict[str, int | None]
+    mesure: Mesure,
+    membres: list[Question],
+    referentiel: Referentiel,
+    reference: dict[str, int | None],
+    detail: bool = True,
 ) -> Contribution | None:
     comptes = [q for q in membres if _compte(q)]
     base = denominateur(membres[0].item, reference)
@@ -249,12 +258,16 @@ def _contribution_mesure(
         return None
     somme = sum(int(q.valeur) for q in comptes)
     valeur = min(somme / base, referentiel.notation.plafond)
+    if not detail:
+        return Contribution(mesure.id, mesure.libelle, membres[0].item.role, valeur, "")
     parties = " + ".join(str(q.valeur) if _compte(q) else "sans réponse" for q in membres)
     sur = f"cible {nombre_fr(base, 2)}" if membres[0].item.cible is not None else f"sur {nombre_fr(base, 2)}"
     return Contribution(mesure.id, mesure.libelle, membres[0].item.role, valeur, f"{parties} = {somme} ({sur})")
 
 
-def _contributions(domaine: Domaine, campagne: Campagne, referentiel: Referentiel, liste: list[Question]):
+def _contributions(
+    domaine: Domaine, campagne: Campagne, referentiel: Referentiel, liste: list[Question], detail: bool = True
+):
     contributions: list[Contribution] = []
     notation = referentiel.notation
     vues: set[str] = set()
@@ -278,13 +291,13 @@ def _contributions(domaine: Domaine, campagne: Campagne, referentiel: Referentie
             if mesure.id not in vues:
                 vues.add(mesure.id)
                 membres = [q for q in liste if q.item.id in mesure.items]
-                contribution = _contribution_mesure(mesure, membres, referentiel, campagne.reference)
+                contribution = _contribution_mesure(mesure, membres, referentiel, campagne.reference, detail)
                 if contribution is not None:
                     contributions.append(contribution)
             continue
         if not _compte(question):
             continue
-        resultat = valeur_item(item, question.valeur, referentiel, campagne.reference)
+        resultat = valeur_item(item, question.valeur, referentiel, campagne.reference, detail)
         if resultat is not None:
             contributions.append(Contribution(item.id, item.libelle, item.role, *resultat))
     return contributions
@@ -318,10 +331,12 @@ def _leviers(contributions: list[Contribution], plafond: float, nombre: int) -> 
     return tuple(leviers[:nombre])
 
 
-def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel) -> ScoreDomaine:
-    """Les chiffres d'un domaine pour une campagne."""
+def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel, leger: bool = False) -> ScoreDomaine:
+    """Les chiffres d'un domaine pour une campagne ; ``leger`` : seulement les chiffres (scores,
+    complétudes, répondus), sans leviers, couvertures ni descriptions des contributions (la synthèse
+    d'un territoire, qui n'en affiche rien, calcule ainsi des milliers de profils)."""
     liste = list(questions(referentiel, campagne.reponses, campagne.reference, domaine.id))
-    contributions = _contributions(domaine, campagne, referentiel, liste)
+    contributions = _contributions(domaine, campagne, referentiel, liste, not leger)
     notation = referentiel.notation
     attendues = [q for q in liste if q.attendue]
 
@@ -353,13 +368,15 @@ def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel
         usage=usage,
         moyens=moyens,
         contributions=tuple(contributions),
-        leviers=_leviers(contributions, notation.plafond, notation.leviers),
-        sans_reponse=tuple(q.cle for q in attendues if not q.repondue),
+        leviers=() if leger else _leviers(contributions, notation.plafond, notation.leviers),
+        sans_reponse=() if leger else tuple(q.cle for q in attendues if not q.repondue),
         completude_usage=None if completude_usage is None else round(completude_usage, 4),
         completude_moyens=None if completude_moyens is None else round(completude_moyens, 4),
         moyens_provisoire=moyens is not None and completude_moyens < notation.seuil_provisoire,
-        couvertures=tuple(_couverture(q, referentiel) for q in liste if q.comptes is not None),
-        incalculables=tuple(
+        couvertures=() if leger else tuple(_couverture(q, referentiel) for q in liste if q.comptes is not None),
+        incalculables=()
+        if leger
+        else tuple(
             Incalculable(q.item.id, q.item.libelle, reference_manquante(q.item), q.item.role)
             for q in liste
             if q.ecartee == REFERENCE
@@ -367,14 +384,15 @@ def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel
     )
 
 
-def calculer_profil(campagne: Campagne, referentiel: Referentiel) -> Profil:
-    """Le profil complet : un ``ScoreDomaine`` par domaine, et les obligations."""
+def calculer_profil(campagne: Campagne, referentiel: Referentiel, *, leger: bool = False) -> Profil:
+    """Le profil complet : un ``ScoreDomaine`` par domaine, et les obligations (``leger`` : les chiffres
+    seulement, voir ``score_domaine``)."""
     return Profil(
         referentiel=referentiel.version,
         etablissement=campagne.etablissement,
         campagne=campagne.libelle,
         date=campagne.date,
-        domaines=tuple(score_domaine(d, campagne, referentiel) for d in referentiel.domaines),
+        domaines=tuple(score_domaine(d, campagne, referentiel, leger) for d in referentiel.domaines),
         obligations=tuple(
             EtatObligation(item.id, item.libelle, item.contexte, campagne.obligations.get(item.id))
             for item in referentiel.obligations.items

@@ -1,7 +1,9 @@
 """Les constats que diagnum rapporte sur un fichier : des objets simples.
 
 Chaque constat porte une position 1-based (ligne, colonne), une gravité, un
-code stable et un message en français. Les fonctions de validation renvoient
+code stable et un message en français. Dans un classeur, une position est une
+``Cellule`` (feuille et cellule) : la lecture des classeurs fait valider leurs
+réponses par la même validation, puis traduit chaque position en cellule. Les fonctions de validation renvoient
 des listes de constats ; seules les sorties (voir ``sorties``) les mettent en
 forme.
 """
@@ -28,6 +30,16 @@ class Position(NamedTuple):
 
 
 DEBUT = Position(1, 1)
+
+
+class Cellule(NamedTuple):
+    """Position dans un classeur (``diagnum fusionner``) : une feuille et une cellule, écrite « Usages 3.6.1!D8 »."""
+
+    feuille: str
+    cellule: str
+
+    def __str__(self) -> str:
+        return f"{self.feuille}!{self.cellule}"
 
 
 class Diagnostic(NamedTuple):

@@ -73,13 +73,16 @@ def construire_gabarit(
     campagne: str | None = None,
     precedente: Campagne | None = None,
     reprendre: bool = False,
+    parties: tuple[str, ...] = (),
 ) -> str:
     """Le texte YAML d'une nouvelle campagne, prêt à remplir.
 
     Avec ``precedente``, ses réponses sont rappelées en commentaire ; avec
     ``reprendre`` en plus, elles sont recopiées comme valeurs, chacune suivie
     de « # repris de …, à vérifier », et seules les actions ni réalisées ni
-    abandonnées sont reprises, avec leur statut.
+    abandonnées sont reprises, avec leur statut. Avec ``parties`` (``reference``, ``obligations`` ou des
+    domaines), seules ces parties sont écrites, sans date ni commentaires : la part d'un membre du groupe
+    de pilotage, à fusionner ensuite dans la campagne (``diagnum fusionner``).
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -115,7 +118,8 @@ def construire_gabarit(
     etab["commune"] = _texte_yaml(commune or (prec_etab.commune if prec_etab else None))
     racine["etablissement"] = etab
     racine["campagne"] = DoubleQuotedScalarString(campagne) if campagne else None
-    racine["date"] = vide()
+    if not parties:
+        racine["date"] = vide()
 
     from diagnum.campagne.schema import ligne_modele
 
@@ -130,6 +134,12 @@ def construire_gabarit(
         "Un item laissé vide est « sans réponse ». N'inscrivez que des effectifs :",
         "aucun nom d'élève, de parent ou de personnel.",
     ]
+    if parties:
+        entete += [
+            "",
+            "Ce fichier ne contient qu'une partie de la campagne ; une fois rempli, il revient dans",
+            "la campagne par : diagnum fusionner CAMPAGNE.yaml <ce fichier>",
+        ]
     if precedente and reprendre:
         entete += [
             "",
@@ -145,53 +155,58 @@ def construire_gabarit(
             "comme point de départ et sont à mettre à jour.",
         ]
     racine.yaml_set_start_comment("\n".join(entete))
-    racine.yaml_set_comment_before_after_key(
-        "date", before="Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)"
-    )
+    if not parties:
+        racine.yaml_set_comment_before_after_key(
+            "date", before="Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)"
+        )
 
     # 3.1 éléments de référence
-    partie = referentiel.reference
-    reference = CommentedMap()
-    for item in partie.items:
-        valeur = precedente.reference.get(item.id) if precedente else None
-        reference[item.id] = valeur
-        aide = f"{item.libelle.rstrip(' :')} : un nombre entier positif ou nul"
-        if valeur is not None and reprendre:
-            reference.yaml_add_eol_comment(repris, item.id, column=0)
-        elif valeur is not None:
-            aide += f" (valeur de {etiquette}, à mettre à jour)"
-        reference.yaml_set_comment_before_after_key(item.id, before=_commentaire(aide, retrait=2), indent=2)
-    racine["reference"] = reference
-    racine.yaml_set_comment_before_after_key("reference", before=f"\n{partie.section} {partie.titre}")
+    if not parties or "reference" in parties:
+        partie = referentiel.reference
+        reference = CommentedMap()
+        for item in partie.items:
+            valeur = precedente.reference.get(item.id) if precedente else None
+            reference[item.id] = valeur
+            aide = f"{item.libelle.rstrip(' :')} : un nombre entier positif ou nul"
+            if valeur is not None and reprendre:
+                reference.yaml_add_eol_comment(repris, item.id, column=0)
+            elif valeur is not None:
+                aide += f" (valeur de {etiquette}, à mettre à jour)"
+            reference.yaml_set_comment_before_after_key(item.id, before=_commentaire(aide, retrait=2), indent=2)
+        racine["reference"] = reference
+        racine.yaml_set_comment_before_after_key("reference", before=f"\n{partie.section} {partie.titre}")
 
     # 3.2 obligations
-    partie = referentiel.obligations
-    obligations = CommentedMap()
-    for item in partie.items:
-        obligations[item.id] = None
-        if precedente:
-            avec_rappel(obligations, item.id, precedente.obligations.get(item.id))
-        obligations.yaml_set_comment_before_after_key(
-            item.id,
-            before=_commentaire(
-                f"({item.contexte})" if item.contexte else None,
-                item.libelle,
-                reponses_permises(item, referentiel),
-                retrait=2,
-            ),
-            indent=2,
+    if not parties or "obligations" in parties:
+        partie = referentiel.obligations
+        obligations = CommentedMap()
+        for item in partie.items:
+            obligations[item.id] = None
+            if precedente:
+                avec_rappel(obligations, item.id, precedente.obligations.get(item.id))
+            obligations.yaml_set_comment_before_after_key(
+                item.id,
+                before=_commentaire(
+                    f"({item.contexte})" if item.contexte else None,
+                    item.libelle,
+                    reponses_permises(item, referentiel),
+                    retrait=2,
+                ),
+                indent=2,
+            )
+        racine["obligations"] = obligations
+        textes = "\n".join(f"  - {t}" for t in partie.textes)
+        racine.yaml_set_comment_before_after_key(
+            "obligations",
+            before=f"\n{partie.section} {partie.titre}\n{_commentaire(partie.introduction)}\n{textes}",
         )
-    racine["obligations"] = obligations
-    textes = "\n".join(f"  - {t}" for t in partie.textes)
-    racine.yaml_set_comment_before_after_key(
-        "obligations",
-        before=f"\n{partie.section} {partie.titre}\n{_commentaire(partie.introduction)}\n{textes}",
-    )
 
     # 3.3 à 3.6 : les domaines
     reponses = CommentedMap()
     usages_presentes = False
     for domaine in referentiel.domaines:
+        if parties and domaine.id not in parties:
+            continue
         carte = CommentedMap()
         precedentes = precedente.reponses.get(domaine.id, {}) if precedente else {}
         for rubrique in domaine.rubriques:
@@ -228,12 +243,13 @@ def construire_gabarit(
         if domaine.description:
             entete_domaine.append(_commentaire(domaine.description, retrait=2))
         reponses.yaml_set_comment_before_after_key(domaine.id, before="\n".join(entete_domaine), indent=2)
-    racine["reponses"] = reponses
-    racine.yaml_set_comment_before_after_key(
-        "reponses", before="\nRéponses au questionnaire, domaine par domaine (sections 3.3 à 3.6.4)"
-    )
+    if reponses:
+        racine["reponses"] = reponses
+        racine.yaml_set_comment_before_after_key(
+            "reponses", before="\nRéponses au questionnaire, domaine par domaine (sections 3.3 à 3.6.4)"
+        )
 
-    if precedente and precedente.objectifs:
+    if precedente and precedente.objectifs and not parties:
         objectifs = CommentedSeq()
         for objectif in precedente.objectifs:
             o = CommentedMap()
@@ -261,11 +277,12 @@ def construire_gabarit(
             pluriel = "s" if closes > 1 else ""
             avant += f"\n{closes} action{pluriel} réalisée{pluriel} ou abandonnée{pluriel} en {etiquette} ne {'sont' if closes > 1 else 'est'} pas reprise{pluriel}."
         racine.yaml_set_comment_before_after_key("objectifs", before=avant)
-    racine["commentaires"] = LiteralScalarString("\n") if False else None
-    racine.yaml_set_comment_before_after_key(
-        "commentaires",
-        before="\nCommentaires libres du groupe de pilotage (texte sur plusieurs lignes après « | »)",
-    )
+    if not parties:
+        racine["commentaires"] = LiteralScalarString("\n") if False else None
+        racine.yaml_set_comment_before_after_key(
+            "commentaires",
+            before="\nCommentaires libres du groupe de pilotage (texte sur plusieurs lignes après « | »)",
+        )
 
     yaml = YAML(typ="rt")
     yaml.width = 4096

@@ -58,7 +58,7 @@ def gerer_erreurs(fonction: F) -> F:
         except ErreurDiagnum as exc:
             diagnostics = getattr(exc, "diagnostics", None)
             if diagnostics:
-                from diagnum.campagne.sorties import format_parsable
+                from diagnum.sorties.texte import format_parsable
 
                 sys.stderr.write(format_parsable([(exc.chemin, diagnostics)]))
             afficher_erreur(exc.message)

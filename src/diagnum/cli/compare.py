@@ -6,152 +6,14 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from diagnum.cli.commun import gerer_erreurs
+from diagnum.sorties import formats
 
-if TYPE_CHECKING:
-    from diagnum.calculs.comparaison import Comparaison
-
-
-class FormatComparaison(StrEnum):
-    texte = "texte"
-    json = "json"
-
-
-# --------------------------------------------------------------------------
-# Présentation (pure)
-
-
-def tableau_texte(lignes: Sequence[Sequence[str]]) -> list[str]:
-    """Un tableau aligné : première colonne à gauche, les autres à droite."""
-    largeurs = [max(len(ligne[i]) for ligne in lignes) for i in range(len(lignes[0]))]
-    resultat = []
-    for ligne in lignes:
-        cellules = [ligne[0].ljust(largeurs[0])] + [c.rjust(n) for c, n in zip(ligne[1:], largeurs[1:], strict=True)]
-        resultat.append("  ".join(cellules).rstrip())
-    return resultat
-
-
-def nom_etablissement(etablissement) -> str:
-    """« Collège Jean Moulin (UAI 0750654D) », ou ce qu'on en sait (pour un terminal : contrôles échappés)."""
-    from diagnum.echappement import echapper_terminal
-
-    nom = echapper_terminal(etablissement.nom) or "l'établissement"
-    return f"{nom} (UAI {etablissement.uai})" if etablissement.uai else nom
-
-
-def campagne_datee(profil) -> str:
-    """« 2024-2025 (20/05/2025) » (pour un terminal : contrôles échappés)."""
-    from diagnum.affichage import date_fr
-    from diagnum.echappement import echapper_terminal
-
-    campagne = echapper_terminal(profil.campagne)
-    return f"{campagne} ({date_fr(profil.date)})" if profil.date else campagne
-
-
-def _ligne_ecart(titre: str, ecart) -> list[str]:
-    from diagnum.affichage import score_fr
-    from diagnum.calculs.comparaison import delta_fr
-
-    return [titre, score_fr(ecart.avant), score_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
-
-
-def _pluriel(n: int, mot: str) -> str:
-    return f"{n} {mot}{'s' if n > 1 else ''}"
-
-
-def texte_comparaison(comparaison: Comparaison) -> str:
-    """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs ; tout texte de
-    l'utilisateur y passe par ``echapper_terminal`` (caractères de contrôle rendus visibles)."""
-    from diagnum.affichage import date_fr, nombre_fr, score_fr
-    from diagnum.calculs.comparaison import (
-        AMELIORATION,
-        EXPLICATIONS_SENS,
-        LIBELLES_SENS,
-        NEUTRE,
-        REGRESSION,
-        statut_fr,
-    )
-    from diagnum.echappement import echapper_lignes, echapper_terminal
-
-    avant, apres = comparaison.avant, comparaison.apres
-    lignes = [
-        f"Progrès — {nom_etablissement(apres.etablissement)} : {campagne_datee(avant)} → {campagne_datee(apres)}",
-        "",
-    ]
-    rangees = [["Domaine", "Avant", "Après", "Écart"]]
-    for d in comparaison.domaines:
-        rangees.append(_ligne_ecart(d.axe, d.score))
-        if d.moyens is not None:
-            rangees.append(_ligne_ecart("  moyens", d.moyens))
-    lignes += tableau_texte(rangees)
-    lignes += [
-        "Scores de 0 à 100 ; pour un domaine d'usage, le score est celui de l'usage,",
-        "la ligne « moyens » suit les éléments d'analyse. ↑ hausse, ↓ baisse,",
-        f"→ stable (écart de moins de {nombre_fr(comparaison.domaines[0].score.seuil)} point).",
-    ]
-
-    if comparaison.reference:
-        lignes += ["", "Éléments de référence modifiés"]
-        lignes += [f"  {r.libelle} : {nombre_fr(r.avant)} → {nombre_fr(r.apres)}" for r in comparaison.reference]
-
-    lignes.append("")
-    nombre = len(comparaison.changements)
-    if not nombre:
-        lignes.append("Aucune réponse n'a changé.")
-    else:
-        lignes.append(
-            f"Réponses qui ont changé : {nombre} ("
-            f"{_pluriel(len(comparaison.ameliorations), 'amélioration')}, "
-            f"{_pluriel(len(comparaison.regressions), 'régression')}, "
-            f"{_pluriel(len(comparaison.neutres), 'autre changement')})"
-        )
-    for sens in (AMELIORATION, REGRESSION, NEUTRE):
-        groupes = comparaison.groupes(sens)
-        if not groupes:
-            continue
-        explication = f" : {EXPLICATIONS_SENS[sens]}" if sens in EXPLICATIONS_SENS else ""
-        lignes += ["", f"{LIBELLES_SENS[sens]} ({len(comparaison.par_sens(sens))}){explication}"]
-        for titre, changements in groupes:
-            lignes.append(f"  {titre}")
-            for c in changements:
-                lignes.append(f"    - {' '.join(c.libelle.split()).rstrip(' :')}")
-                lignes.append(f"      {c.id} : {c.avant_ecrit} → {c.apres_ecrit}")
-
-    lignes.append("")
-    if not comparaison.objectifs:
-        lignes.append(f"Aucun objectif n'était fixé dans la campagne {echapper_terminal(avant.campagne)}.")
-    else:
-        lignes.append(
-            f"Objectifs fixés en {echapper_terminal(avant.campagne)}, "
-            f"jugés sur les scores de {echapper_terminal(apres.campagne)}"
-        )
-        for b in comparaison.objectifs:
-            verdict = "atteint" if b.atteint else "non atteint"
-            score = f"score {score_fr(b.score)}"
-            if b.score_initial is not None:
-                score += f" ({score_fr(b.score_initial)} en {echapper_terminal(avant.campagne)})"
-            details = [f"cible {score_fr(b.objectif.cible)}", score]
-            if b.objectif.echeance:
-                suite = " (pas encore échue à la date de la campagne)" if b.echeance_passee is False else ""
-                details.append(f"échéance {date_fr(b.objectif.echeance)}{suite}")
-            lignes.append(f"  {b.titre} : {verdict} — {', '.join(details)}")
-            if b.actions_non_realisees:
-                lignes.append("    Actions non réalisées :")
-                for a in b.actions_non_realisees:
-                    qui = ", ".join(
-                        echapper_terminal(p)
-                        for p in (a.responsable, f"échéance {date_fr(a.echeance)}" if a.echeance else None)
-                        if p
-                    )
-                    libelle = echapper_terminal(a.libelle)
-                    lignes.append(f"      - {libelle}{f' ({qui})' if qui else ''} : {statut_fr(a.statut)}")
-            elif b.objectif.actions:
-                lignes.append("    Toutes les actions sont réalisées.")
-    return echapper_lignes("\n".join(lignes)) + "\n"
+#: texte ou json à l'écran : les écrivains de comparaison du registre ``diagnum.sorties``.
+FormatComparaison = StrEnum("FormatComparaison", [(f, f) for f in formats("comparaison")])
 
 
 # --------------------------------------------------------------------------
@@ -228,12 +90,6 @@ def option_force(ce_qui_est_permis: str):
     return typer.Option(False, "--force", "-f", help=f"{ce_qui_est_permis} et remplace les fichiers existants.")
 
 
-def ecrire_json(document: dict) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-
-
 @gerer_erreurs
 def compare(
     avant: Path = typer.Argument(..., help="La campagne la plus ancienne.", show_default=False),
@@ -249,9 +105,10 @@ def compare(
     bilan des objectifs fixés dans AVANT, jugés sur les scores de la campagne APRES.
     Les deux campagnes doivent suivre la même version du référentiel.
     """
-    from diagnum.calculs.comparaison import comparaison_json, comparer
+    from diagnum.calculs.comparaison import comparer
     from diagnum.cli.commun import afficher_erreur, annoncer
     from diagnum.rapports.formats import verifier_formats
+    from diagnum.sorties import ecrivain
 
     format, formats_rapport = choisir_formats(formats, sortie)
     verifier_formats(formats_rapport)
@@ -271,7 +128,4 @@ def compare(
         for chemin in chemins:
             annoncer(f"{chemin} : rapport de progression écrit")
         return
-    if format is FormatComparaison.json:
-        ecrire_json(comparaison_json(comparaison, (str(avant), str(apres))))
-    else:
-        sys.stdout.write(texte_comparaison(comparaison))
+    sys.stdout.write(ecrivain("comparaison", format.value)(comparaison, (str(avant), str(apres))))

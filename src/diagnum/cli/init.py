@@ -22,6 +22,15 @@ def init(
     commune: str | None = typer.Option(None, "--commune", help="Commune de l'établissement."),
     campagne: str | None = typer.Option(None, "--campagne", help="Nom de la campagne, par exemple 2024-2025."),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace le fichier s'il existe déjà."),
+    parties: list[str] = typer.Option(
+        [],
+        "--partie",
+        help=(
+            "N'écrit que cette partie (reference, obligations, ou un domaine) ; répétable. La part d'un membre "
+            "du groupe de pilotage, qui reviendra par « diagnum fusionner »."
+        ),
+        show_default=False,
+    ),
     depuis: Path | None = typer.Option(
         None,
         "--depuis",
@@ -73,8 +82,13 @@ def init(
             raise ErreurDiagnum(
                 f"{option} : texte trop long ({longueur} caractères, au plus {maximum}) ; rien n'a été écrit"
             )
+    choisies: tuple[str, ...] = ()
+    if parties:
+        from diagnum.classeurs.modele import verifier_parties
+
+        choisies = verifier_parties(modele, parties)
     identite = {"etablissement": etablissement, "uai": uai, "commune": commune, "campagne": campagne}
-    texte = construire_gabarit(modele, precedente=precedente, reprendre=reprendre, **identite)
+    texte = construire_gabarit(modele, precedente=precedente, reprendre=reprendre, parties=choisies, **identite)
     ecrire_atomique(fichier, texte, force=force)
     from diagnum.cli.commun import annoncer
 

@@ -66,7 +66,7 @@ def rapport(
     from diagnum.campagne.chargement import charger_campagne
     from diagnum.cli.commun import annoncer
     from diagnum.rapports import formats as fmt
-    from diagnum.rapports.rapport import NOM_RADAR, construire_rapport, noms_images
+    from diagnum.rapports.rapport import NOM_RADAR, construire_rapport, contexte_rapport, noms_images
 
     demandes = fmt.lire_formats(formats)
     fmt.verifier_formats(demandes)
@@ -84,19 +84,21 @@ def rapport(
         from diagnum.territoire.repere import lire_repere
 
         situation = lire_repere(repere, profil)
+    # Les données du rapport, construites une fois et données à chaque format (Markdown, HTML, PDF).
+    contexte = contexte_rapport(campagne, referentiel, profil, situation)
 
     def markdown() -> dict[str, bytes | str]:
         if resume:
             from diagnum.rapports.resume import images_resume, texte_resume
 
-            return {**images_resume(profil), "resume.md": texte_resume(campagne, referentiel, profil)}
-        resultat = construire_rapport(campagne, referentiel, profil, situation)
+            return {**images_resume(profil), "resume.md": texte_resume(campagne, referentiel, profil, contexte)}
+        resultat = construire_rapport(campagne, referentiel, profil, situation, contexte)
         return {**resultat.images, "rapport.md": resultat.texte}
 
     def html() -> str:
         from diagnum.rapports.html import page_rapport
 
-        return page_rapport(campagne, referentiel, profil, resume_seul=resume, repere=situation)
+        return page_rapport(campagne, referentiel, profil, resume_seul=resume, repere=situation, contexte=contexte)
 
     fichiers = fmt.produire(base, demandes, markdown=markdown, html=html)
     fmt.ecrire(dossier, fichiers, force=force, principaux=principaux)

@@ -214,9 +214,9 @@ def _importer(
     from diagnum.sources import correspondance as corr
     from diagnum.sources.estimation import estimer
     from diagnum.sources.importation import preparer_estimation
-    from diagnum.sources.lecture import lire_lignes, reconnaitre
+    from diagnum.sources.lecture import LIMITES_SOURCES, lire_lignes, reconnaitre
 
-    feuille = lire_export(export)
+    feuille = lire_export(export, LIMITES_SOURCES)
     annoncer(
         f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne{'s' if len(feuille.lignes) > 1 else ''}"
     )

@@ -26,8 +26,9 @@ def synthese(
     anonyme: bool = typer.Option(
         False,
         "--anonyme",
-        help="Aucun nom, UAI ni commune dans les fichiers écrits : pseudonymes E001…, et aucune "
-        "statistique sur moins de 5 établissements.",
+        help="Aucun nom, UAI ni commune dans les fichiers écrits : pseudonymes E001…, aucune statistique "
+        "ni ligne sur moins de 5 établissements, ni minimum ni maximum, ni effectif de référence d'un "
+        "établissement ; libellé de campagne AAAA-AAAA, ou fichier laissé de côté.",
     ),
     correspondance: Path | None = typer.Option(
         None,
@@ -45,6 +46,15 @@ def synthese(
         metavar="<md|html|pdf|tout>",
         show_default=False,
     ),
+    attendus: Path | None = typer.Option(
+        None,
+        "--attendus",
+        help="Liste des établissements attendus (CSV : une colonne UAI, et si l'on veut nom et commune ; "
+        "« ; », « , » ou tabulation ; UTF-8 ou Windows-1252) : la synthèse nomme ceux qui n'ont pas de "
+        "campagne utilisable (absents, fichier laissé de côté et pourquoi, autre campagne), à l'écran et dans "
+        "manquants.csv (sans --anonyme).",
+        show_default=False,
+    ),
     force: bool = typer.Option(False, "--force", "-f", help="Remplace une synthèse existante dans ce dossier."),
 ) -> None:
     """Fait la synthèse des campagnes de nombreux établissements (département, région,
@@ -59,8 +69,9 @@ def synthese(
     deux fichiers du même établissement pour la même campagne, sont laissés de côté.
 
     Codes de sortie : 0 synthèse écrite, 1 synthèse écrite mais des fichiers laissés de
-    côté (ou synthèse existante sans --force), 2 impossible de travailler (aucune campagne
-    utilisable, dossier introuvable…).
+    côté ou des établissements attendus sans campagne (ou synthèse existante sans --force),
+    2 impossible de travailler (aucune campagne utilisable, dossier introuvable, liste des
+    établissements attendus illisible…).
     """
     from diagnum.cli.commun import afficher_erreur
     from diagnum.erreurs import SORTIE_OK, SORTIE_PROBLEMES, ErreurDiagnum
@@ -78,7 +89,10 @@ def synthese(
             f"{correspondance} : la table de correspondance nomme les établissements ; écrivez-la hors du "
             f"dossier publié {dossier}"
         )
+    from diagnum.territoire.attendus import lire_attendus
+
     options = {
+        "attendus": lire_attendus(attendus) if attendus is not None else None,
         "campagne": campagne,
         "anonyme": anonyme,
         "force": force,
@@ -89,6 +103,11 @@ def synthese(
     for rejet in bilan.rejets:
         lieu = f"{rejet.fichier}:{rejet.ligne}:{rejet.colonne}" if rejet.ligne else rejet.fichier
         afficher_erreur(f"{lieu}: laissé de côté : {rejet.message} ({rejet.code})")
+    if anonyme:  # aucun fichier ne les nomme : seule la sortie d'erreur le fait
+        from diagnum.territoire.sorties import message_ecart
+
+        for ecart in bilan.ecarts:
+            afficher_erreur(f"{ecart.fichier}: d'une autre campagne : {message_ecart(ecart, campagne)}")
     pluriel = "s" if bilan.retenus > 1 else ""
     from diagnum.echappement import echapper_terminal
 
@@ -104,7 +123,32 @@ def synthese(
         + (f", {bilan.ecartes} d'une autre campagne" if bilan.ecartes else "")
         + ")."
     )
-    raise typer.Exit(SORTIE_PROBLEMES if bilan.rejets else SORTIE_OK)
+    if bilan.manquants is not None:
+        _afficher_manquants(bilan)
+    raise typer.Exit(SORTIE_PROBLEMES if bilan.rejets or bilan.manquants else SORTIE_OK)
+
+
+def _afficher_manquants(bilan) -> None:
+    """La liste des établissements attendus sans campagne utilisable, sur la sortie standard."""
+    from diagnum.echappement import echapper_terminal
+
+    n, total, campagne = len(bilan.manquants), bilan.attendus, bilan.campagne_attendue
+    if not n:
+        campagne = echapper_terminal(campagne)
+        print(
+            f"Les {total} établissements attendus ont leur campagne {campagne}."
+            if total > 1
+            else f"L'établissement attendu a sa campagne {campagne}."
+        )
+        return
+    print(
+        f"{n} établissement{'s' if n > 1 else ''} attendu{'s' if n > 1 else ''} sur {total} sans campagne "
+        f"{echapper_terminal(campagne)} utilisable :"
+    )
+    for m in bilan.manquants:
+        qui = " ".join(p for p in (m.uai, m.nom, f"({m.commune})" if m.commune else None) if p)
+        fichier = f" : {m.fichier}" if m.fichier else ""
+        print(echapper_terminal(f"  {qui} : {m.etat}{fichier} : {m.raison}"))
 
 
 def _avec_barre(chemins: list[Path], dossier: Path, options: dict):

@@ -9,20 +9,17 @@ from pathlib import Path
 import typer
 
 from diagnum.cli.commun import gerer_erreurs
+from diagnum.sorties import formats
 
-
-class FormatConstats(StrEnum):
-    texte = "texte"
-    parsable = "parsable"
-    json = "json"
-    github = "github"
+#: texte, parsable, json, github : les écrivains de constats du registre ``diagnum.sorties``.
+FormatConstats = StrEnum("FormatConstats", [(f, f) for f in formats("constats")])
 
 
 @gerer_erreurs
 def valider(
     fichiers: list[Path] = typer.Argument(..., help="Un ou plusieurs fichiers de campagne.", show_default=False),
     format: FormatConstats = typer.Option(
-        FormatConstats.texte, "--format", help="Présentation des constats : texte, parsable, json ou github."
+        FormatConstats("texte"), "--format", help="Présentation des constats : texte, parsable, json ou github."
     ),
     complet: bool = typer.Option(
         False, "--complet", help="Les items sans réponse sont des erreurs (et non des avertissements)."
@@ -33,10 +30,10 @@ def valider(
     Codes de sortie : 0 aucune erreur, 1 une erreur dans au moins un fichier,
     2 impossible de travailler (fichier absent ou illisible, usage incorrect).
     """
-    from diagnum.campagne import sorties
     from diagnum.campagne.lot import SEUIL_PARALLELE, valider_lot
     from diagnum.cli.commun import afficher_erreur
     from diagnum.erreurs import SORTIE_IMPOSSIBLE, SORTIE_OK, SORTIE_PROBLEMES
+    from diagnum.sorties import ecrivain
 
     if len(fichiers) > SEUIL_PARALLELE and sys.stderr.isatty():
         verdicts = _avec_barre(fichiers, complet)
@@ -50,15 +47,9 @@ def valider(
             illisibles += 1
         else:
             resultats.append((verdict.chemin, verdict.constats))
-    if format is FormatConstats.texte:
-        sorties.ecrire_texte(resultats, non_lus=illisibles)
-    else:
-        ecrire = {
-            FormatConstats.parsable: sorties.format_parsable,
-            FormatConstats.json: sorties.format_json,
-            FormatConstats.github: sorties.format_github,
-        }[format]
-        sys.stdout.write(ecrire(resultats))
+    texte = ecrivain("constats", format.value)(resultats, illisibles)
+    if texte is not None:
+        sys.stdout.write(texte)
     erreur = any(d.est_erreur for _, constats in resultats for d in constats)
     if illisibles:
         raise typer.Exit(SORTIE_IMPOSSIBLE)

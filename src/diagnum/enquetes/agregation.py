@@ -13,10 +13,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from diagnum.enquetes.correspondance import (
+    RESSEMBLANCE_MIN,
+    Colonnes,
+    est_anonyme,
     est_sans_reponse,
     lettre_colonne,
     reconnaitre_colonnes,
     reconnaitre_reponse,
+    ressemblance,
 )
 from diagnum.enquetes.lecture import Constat, Feuille
 from diagnum.enquetes.questionnaire import Question
@@ -64,6 +68,64 @@ def _libelles(question: Question) -> str:
     return f"{libelles} (ou leurs codes {codes})"
 
 
+def _abreges(feuille: Feuille, colonnes: Colonnes) -> list[Constat]:
+    """Un en-tête abrégé par LimeSurvey qui commence plusieurs questions : on ne peut savoir laquelle."""
+    return [
+        Constat(
+            feuille.chemin,
+            1,
+            indice + 1,
+            "entetes-abreges",
+            f"l'en-tête abrégé « {entete.strip()} » (colonne {lettre_colonne(indice)}) peut être "
+            f"{' ou '.join(f'« {q.code} »' for q in candidats)} ; en-têtes abrégés : exportez avec « Code de la "
+            "question » (LimeSurvey : Exporter les réponses › En-têtes : Code de la question)",
+        )
+        for indice, entete, candidats in colonnes.abreges
+    ]
+
+
+def colonnes_non_reconnues(feuille: Feuille, questions: list[Question], colonnes: Colonnes) -> list[Constat]:
+    """Les colonnes qui sont une question sans que son en-tête en reprenne le texte ou le code (une question
+    reformulée dans Google Forms) : leurs réponses sont celles d'une échelle du questionnaire (« Oui »,
+    « Jamais »…), ou leur en-tête ressemble au texte d'une question. Chacune est une erreur qui nomme la
+    question la plus proche par son texte : ses réponses ne sont jamais perdues en silence."""
+    from diagnum.affichage import abreger
+
+    presentes = {q.code for q in colonnes.questions.values()}
+    restantes = [q for q in questions if q.code not in presentes] or questions
+    echelles = {q.reponses for q in questions}
+    constats = []
+    for indice, entete in enumerate(feuille.entetes):
+        if entete not in colonnes.ignorees:
+            continue
+        valeurs = {
+            cellules[indice].strip()
+            for _, cellules in feuille.lignes
+            if indice < len(cellules) and not est_sans_reponse(cellules[indice])
+        }
+        echelle = next(
+            (e for e in echelles if valeurs and all(reconnaitre_reponse(v, e) is not None for v in valeurs)), None
+        )
+        candidates = [q for q in restantes if q.reponses == echelle] or restantes
+        proche = max(candidates, key=lambda q: ressemblance(entete, q))
+        if echelle is None and ressemblance(entete, proche) < RESSEMBLANCE_MIN:
+            continue
+        constats.append(
+            Constat(
+                feuille.chemin,
+                1,
+                indice + 1,
+                "question-non-reconnue",
+                f"la colonne « {abreger(entete)} » (colonne {lettre_colonne(indice)}) semble être une question, "
+                f"mais son en-tête n'en reprend ni le texte ni le code ; la plus proche par son texte est "
+                f"« {proche.code} » : « {abreger(proche.texte)} ». Recopiez exactement ce texte dans le formulaire, "
+                f"ou remplacez l'en-tête de la colonne par « {proche.code} » ; si c'est une question ajoutée par "
+                "l'établissement, retirez la colonne de l'export",
+            )
+        )
+    return constats
+
+
 def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillement:
     """Additionne les réponses de toutes les feuilles ; une réponse en double (même identifiant) compte une fois."""
     par_item: dict[str, list[str]] = {q.item.id: [] for q in questions}
@@ -80,11 +142,28 @@ def depouiller(feuilles: list[Feuille], questions: list[Question]) -> Depouillem
     for feuille in feuilles:
         colonnes = reconnaitre_colonnes(feuille.entetes, questions)
         ignorees += [(feuille.chemin, e) for e in colonnes.ignorees]
-        personnelles += [(feuille.chemin, e) for e in colonnes.personnelles]
+        # Microsoft Forms ajoute « Nom » et « Adresse de messagerie », vides ou « anonymous » pour une enquête
+        # anonyme : seule une colonne qui contient vraiment quelque chose mérite un avertissement.
+        personnelles += [
+            (feuille.chemin, feuille.entetes[indice])
+            for indice in colonnes.indices_personnels
+            if not all(indice >= len(cellules) or est_anonyme(cellules[indice]) for _, cellules in feuille.lignes)
+        ]
         doubles += [(feuille.chemin, e) for e in colonnes.doubles]
+        erreurs += _abreges(feuille, colonnes)
         if not colonnes.questions:
-            sans_question.append(feuille.chemin)
+            if not colonnes.abreges:
+                sans_question.append(feuille.chemin)
             continue
+        reformulees = colonnes_non_reconnues(feuille, questions, colonnes)
+        if reformulees:
+            erreurs += reformulees
+            indices = {c.colonne - 1 for c in reformulees}
+            ignorees = [
+                (fichier, e)
+                for fichier, e in ignorees
+                if fichier != feuille.chemin or feuille.entetes.index(e) not in indices
+            ]
         presentes.update(q.item.id for q in colonnes.questions.values())
         for numero, cellules in feuille.lignes:
             valeurs: dict[str, str] = {}

@@ -13,7 +13,8 @@ import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
-from diagnum.enquetes.agregation import Depouillement, depouiller
+from diagnum.echappement import echapper_terminal
+from diagnum.enquetes.agregation import Depouillement, colonnes_non_reconnues, depouiller
 from diagnum.enquetes.correspondance import reconnaitre_colonnes
 from diagnum.enquetes.edition import Enquete, lire_enquete, modifier_campagne, position_cle, reponse_vide
 from diagnum.enquetes.lecture import Constat, Feuille
@@ -91,12 +92,19 @@ def preparer_import(
         publics = enumerer([p.id for p in referentiel.publics], "ou")
         raise ErreurDiagnum(f"public « {public} » inconnu : {publics}")
     liste = questions(referentiel, public)
+    avertissements: list[str] = []
+    feuilles = _sans_copies(feuilles, avertissements)
     depouillement = depouiller(feuilles, liste)
     erreurs = list(depouillement.erreurs)
-    avertissements: list[str] = []
     for fichier in depouillement.sans_question:
         feuille = next(f for f in feuilles if f.chemin == fichier)
         autre = _public_probable(referentiel, feuille, public)
+        if autre is None:
+            # Aucune colonne reconnue, mais certaines sont peut-être nos questions reformulées.
+            reformulees = colonnes_non_reconnues(feuille, liste, reconnaitre_colonnes(feuille.entetes, liste))
+            if reformulees:
+                erreurs += reformulees
+                continue
         conseil = f" ; ce fichier semble être celui des {autre} (--public {autre})" if autre else ""
         erreurs.append(
             Constat(
@@ -161,6 +169,14 @@ def preparer_import(
         item = question.item
         if item.id not in depouillement.valeurs:
             continue
+        if depouillement.reponses_par_item.get(item.id, 0) < seuil:
+            # Le seuil vaut pour chaque question : 5 répondants dont 1 seul a répondu à une question
+            # livreraient la réponse de cette personne.
+            avertissements.append(
+                f"« {item.id} » n'est pas reporté : moins de {seuil} réponses à cette question (« {question.code} »), "
+                "on pourrait reconnaître qui a répondu quoi"
+            )
+            continue
         if condition_remplie(referentiel, campagne.reponses, item) is False:
             avertissements.append(
                 f"« {item.id} » n'est pas reporté : la campagne écarte cette question (« Si oui » à « non », ou "
@@ -187,9 +203,31 @@ def preparer_import(
                     f"« {item.id} » a déjà une autre réponse : elle n'est pas remplacée sans --force",
                 )
             )
-    sources = tuple(sorted({Path(f.chemin).name for f in feuilles}))
+    sources = _sources(feuilles)
     enquete = Enquete(n, date or dt.date.today(), sources)
     deja = lire_enquete(racine, public)
+    if deja is not None and (deja.repondants, deja.sources) != (n, sources):
+        precedente = (
+            f"l'enquête des {public} déjà importée ({deja.repondants} répondants, le {deja.date:%d/%m/%Y}, "
+            f"{', '.join(deja.sources) or 'sans source'})"
+        )
+        if force:
+            avertissements.append(
+                f"--force : les totaux de {precedente} sont remplacés par ceux-ci, pas additionnés ; pour ajouter un "
+                "second lot de réponses, donnez tous les exports, anciens et nouveaux, en une seule exécution"
+            )
+        else:
+            ligne, colonne = position_cle(racine, "enquetes", public)
+            erreurs.append(
+                Constat(
+                    chemin,
+                    ligne,
+                    colonne,
+                    "enquete-deja-importee",
+                    f"{precedente} serait remplacée, pas complétée : pour ajouter un second lot, donnez tous les "
+                    "exports, anciens et nouveaux, en une seule exécution ; --force remplace ses totaux",
+                )
+            )
     nouveau: str | None = None
     if not erreurs and (changements or deja is None or (deja.repondants, deja.sources) != (n, sources)):
         from diagnum.enquetes.edition import CleIntrouvable
@@ -204,6 +242,46 @@ def preparer_import(
         if contenu.startswith(b"\xef\xbb\xbf"):
             nouveau = "\ufeff" + nouveau  # le BOM qu'un éditeur (Bloc-notes) a mis en tête reste en tête
     return Bilan(public, depouillement, reference, changements, erreurs, avertissements, nouveau)
+
+
+def nom_de_source(chemin: str) -> str:
+    """Le nom d'un export tel qu'il s'écrit dans ``sources:`` : son nom de fichier, un octet qui n'est pas de
+    l'UTF-8 écrit ``\\xff``, un caractère de contrôle échappé (jamais une erreur d'encodage)."""
+    return echapper_terminal(Path(chemin).name)
+
+
+def _sources(feuilles: list[Feuille]) -> tuple[str, ...]:
+    """Les fichiers comptés, par leur nom ; deux fichiers de même nom (dans deux dossiers) par leur chemin."""
+    from collections import Counter
+
+    noms = Counter(nom_de_source(f.chemin) for f in feuilles)
+    return tuple(
+        sorted(
+            {
+                nom_de_source(f.chemin) if noms[nom_de_source(f.chemin)] == 1 else echapper_terminal(f.chemin)
+                for f in feuilles
+            }
+        )
+    )
+
+
+def _sans_copies(feuilles: list[Feuille], avertissements: list[str]) -> list[Feuille]:
+    """Un même export (même contenu, quel que soit son nom) n'est compté qu'une fois : la première fois."""
+    vues: dict[str, Feuille] = {}
+    gardees = []
+    for feuille in feuilles:
+        premiere = vues.get(feuille.empreinte) if feuille.empreinte else None
+        if premiere is None:
+            vues[feuille.empreinte] = feuille
+            gardees.append(feuille)
+        elif premiere.chemin == feuille.chemin:
+            avertissements.append(f"{feuille.chemin} est donné deux fois : compté une seule fois")
+        else:
+            avertissements.append(
+                f"{feuille.chemin} a exactement le même contenu que {premiere.chemin} : c'est le même export, "
+                "compté une seule fois"
+            )
+    return gardees
 
 
 def _verifier(

@@ -9,8 +9,6 @@ caractères au plus, la limite de LimeSurvey) et un libellé accentué.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import NamedTuple
 
 from diagnum.referentiel import MODALITES, NON, OUI, Item, Public, Referentiel
@@ -107,12 +105,9 @@ def en_csv(liste: list[Question], lignes: int = LIGNES_SAISIE) -> str:
 
     Séparateur « ; » et BOM UTF-8 : c'est ce qu'un tableur réglé en français ouvre directement.
     """
-    flux = io.StringIO()
-    ecrivain = csv.writer(flux, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerow([q.code for q in liste])
-    for _ in range(lignes):
-        ecrivain.writerow([""] * len(liste))
-    return "\ufeff" + flux.getvalue()
+    from diagnum.tableur import csv_octets
+
+    return csv_octets([q.code for q in liste], [[""] * len(liste)] * lignes).decode("utf-8")
 
 
 #: Colonnes du format texte (tabulations) que LimeSurvey importe (``TSVImportSurvey``).

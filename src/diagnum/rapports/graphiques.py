@@ -99,6 +99,24 @@ def nouvelle_figure(largeur: float, hauteur: float) -> Figure:
     return figure
 
 
+def sans_cadre(axe) -> None:
+    """Ni trait en haut ni à droite : seuls les axes qui portent une échelle."""
+    for cote in ("top", "right"):
+        axe.spines[cote].set_visible(False)
+
+
+def axe_des_scores(axe, couleur: str | None = None) -> None:
+    """Un axe vertical de scores de 0 à 100 : son titre, un quadrillage horizontal léger, sans cadre."""
+    axe.set_ylabel("Score (0 à 100)", **({"color": couleur} if couleur else {}))
+    axe.grid(True, axis="y", color="#DDDDDD")
+    sans_cadre(axe)
+
+
+def titre_figure(figure: Figure, titre: str, largeur: int, taille: float, y: float = 0.97) -> None:
+    """Le titre d'une figure, en gras, coupé à ``largeur`` caractères (au plus ``LIGNES_MAX`` lignes)."""
+    figure.suptitle(couper(titre, largeur, LIGNES_MAX), fontsize=taille, fontweight="bold", y=y, va="top")
+
+
 def figure_en_png(figure: Figure, dpi: int = DPI) -> bytes:
     """Les octets du PNG à ``dpi`` points par pouce, sans métadonnée variable (ni logiciel, ni date)."""
     import io
@@ -269,7 +287,7 @@ def figure_radar(profils: Sequence[Profil], titre: str | None = None, repere: Re
             frameon=False,
             fontsize=11,
         )
-        figure.suptitle(couper(titre, 70, LIGNES_MAX), fontsize=15, fontweight="bold", y=0.98, va="top")
+        titre_figure(figure, titre, 70, 15, y=0.98)
         figure.text(0.5, 0.945, "Scores de 0 à 100", ha="center", va="top", fontsize=10, color=GRIS)
         return figure
 
@@ -341,8 +359,7 @@ def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: s
         axe.set_yticks(positions, libelles, fontsize=10)
         axe.set_xticks([0, 25, 50, 75, 100], ["0\u00a0%", "25\u00a0%", "50\u00a0%", "75\u00a0%", "100\u00a0%"])
         axe.tick_params(axis="y", length=0)
-        for cote in ("top", "right"):
-            axe.spines[cote].set_visible(False)
+        sans_cadre(axe)
         axe.legend(
             loc="lower left",
             bbox_to_anchor=(0, 1.0),
@@ -352,7 +369,5 @@ def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: s
             handlelength=1.2,
         )
         if titre:
-            figure.suptitle(
-                couper(titre, 90, LIGNES_MAX), fontsize=12.5, fontweight="bold", y=1 - 0.15 / hauteur, va="top"
-            )
+            titre_figure(figure, titre, 90, 12.5, y=1 - 0.15 / hauteur)
         return figure

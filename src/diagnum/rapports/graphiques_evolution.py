@@ -22,10 +22,12 @@ from diagnum.rapports.graphiques import (
     GRIS,
     LIGNES_MAX,
     PALETTE,
+    axe_des_scores,
     contexte_graphique,
     couper,
     figure_en_png,
     nouvelle_figure,
+    titre_figure,
 )
 
 MARQUEURS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -102,14 +104,11 @@ def courbes_evolution_png(evo: Evolution, titre: str | None = None, dpi: int = D
         axe.set_xlim(-0.3, len(positions) - 0.55)
         axe.set_ylim(-5, 105)
         axe.set_yticks([0, 20, 40, 60, 80, 100])
-        axe.set_ylabel("Score (0 à 100)", color=GRIS)
-        axe.grid(True, axis="y", color="#DDDDDD")
-        for cote in ("top", "right"):
-            axe.spines[cote].set_visible(False)
+        axe_des_scores(axe, couleur=GRIS)
         axe.legend(
             loc="upper left", bbox_to_anchor=(1.03, 1), frameon=False, fontsize=10.5, labelspacing=0.9, handlelength=3.2
         )
         nom = evo.profils[-1].etablissement.nom
         titre = titre or "Évolution des scores par domaine" + (f" — {nom}" if nom else "")
-        figure.suptitle(couper(titre, 80, LIGNES_MAX), fontsize=14, fontweight="bold", y=0.97, va="top")
+        titre_figure(figure, titre, 80, 14)
         return figure_en_png(figure, dpi)

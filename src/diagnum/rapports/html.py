@@ -170,6 +170,7 @@ def page_rapport(
     *,
     resume_seul: bool = False,
     repere: Repere | None = None,
+    contexte: Mapping[str, object] | None = None,
 ) -> str:
     """La page HTML du rapport d'une campagne (``resume_seul`` : le résumé pour le conseil d'administration seul ;
     ``repere`` : l'établissement situé parmi ceux du territoire, ``--repere``)."""
@@ -181,7 +182,8 @@ def page_rapport(
     from diagnum.rapports.resume import donnees_resume
 
     profil = profil or calculer_profil(campagne, referentiel)
-    contexte = contexte_rapport(campagne, referentiel, profil, repere)
+    if contexte is None:
+        contexte = contexte_rapport(campagne, referentiel, profil, repere)
     images = {"radar": image(radar_png([profil], dpi=DPI_IMPRESSION, repere=repere), texte_radar([profil]))}
     images[NOM_RADAR] = images["radar"]
     if not resume_seul:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from diagnum.affichage import date_fr, nombre_fr, score_fr
+from diagnum.affichage import date_fr, nombre_fr, pluriel, score_fr
 from diagnum.calculs.comparaison import (
     AMELIORATION,
     EXPLICATIONS_SENS,
@@ -90,9 +90,6 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
                     "groupes": groupes,
                 }
             )
-
-    def pluriel(n: int, mot: str) -> str:
-        return f"{n} {mot}{'s' if n > 1 else ''}"
 
     objectifs = []
     for b in comparaison.objectifs:
@@ -195,26 +192,35 @@ def rendre(modele: str, contexte: Mapping[str, object]) -> str:
     return re.sub(r"\n{3,}", "\n\n", texte).rstrip("\n") + "\n"
 
 
-def page_progression(comparaison: Comparaison, referentiel_titre: str = "") -> str:
-    """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``)."""
+def page_progression(
+    comparaison: Comparaison, referentiel_titre: str = "", contexte: Mapping[str, object] | None = None
+) -> str:
+    """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``) ; ``contexte`` :
+    celui de ``contexte_progression``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png
     from diagnum.rapports.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
 
     profils = [comparaison.avant, comparaison.apres]
     radar = image(radar_png(profils, dpi=DPI_IMPRESSION), texte_radar(profils))
     return rendre_html(
-        MODELE_PROGRESSION_HTML, {**contexte_progression(comparaison, referentiel_titre), "image": radar}
+        MODELE_PROGRESSION_HTML,
+        {
+            **(contexte if contexte is not None else contexte_progression(comparaison, referentiel_titre)),
+            "image": radar,
+        },
     )
 
 
-def page_evolution(evo: Evolution, referentiel_titre: str = "") -> str:
-    """La page HTML autonome du rapport d'évolution (gabarit ``evolution.html.j2``)."""
+def page_evolution(evo: Evolution, referentiel_titre: str = "", contexte: Mapping[str, object] | None = None) -> str:
+    """La page HTML autonome du rapport d'évolution (gabarit ``evolution.html.j2``) ; ``contexte`` : celui
+    de ``contexte_evolution``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION
     from diagnum.rapports.graphiques_evolution import courbes_evolution_png
     from diagnum.rapports.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
 
     courbes = image(courbes_evolution_png(evo, dpi=DPI_IMPRESSION), texte_evolution(evo))
-    return rendre_html(MODELE_EVOLUTION_HTML, {**contexte_evolution(evo, referentiel_titre), "image": courbes})
+    contexte = contexte if contexte is not None else contexte_evolution(evo, referentiel_titre)
+    return rendre_html(MODELE_EVOLUTION_HTML, {**contexte, "image": courbes})
 
 
 def ecrire_rapport_progression(
@@ -232,15 +238,16 @@ def ecrire_rapport_progression(
     fmt.verifier_formats(formats)
     fmt.verifier_dossier(dossier)
     fmt.refuser_existants(dossier, fmt.noms_fichiers(BASE_PROGRESSION, formats, (RADAR_PROGRESSION,)), force)
+    contexte = contexte_progression(comparaison, referentiel_titre)  # une fois, pour chaque format
 
     def markdown() -> dict[str, bytes | str]:
         from diagnum.rapports.graphiques import radar_png
 
-        texte = rendre("progression.md.j2", contexte_progression(comparaison, referentiel_titre))
+        texte = rendre("progression.md.j2", contexte)
         return {RADAR_PROGRESSION: radar_png([comparaison.avant, comparaison.apres]), RAPPORT_PROGRESSION: texte}
 
     def html() -> str:
-        return page_progression(comparaison, referentiel_titre)
+        return page_progression(comparaison, referentiel_titre, contexte)
 
     principaux = fmt.noms_fichiers(BASE_PROGRESSION, formats)
     fmt.ecrire(
@@ -267,15 +274,16 @@ def ecrire_rapport_evolution(
     fmt.verifier_formats(formats)
     fmt.verifier_dossier(dossier)
     fmt.refuser_existants(dossier, fmt.noms_fichiers(BASE_EVOLUTION, formats, (COURBES_EVOLUTION,)), force)
+    contexte = contexte_evolution(evo, referentiel_titre)  # une fois, pour chaque format
 
     def markdown() -> dict[str, bytes | str]:
         from diagnum.rapports.graphiques_evolution import courbes_evolution_png
 
-        texte = rendre("evolution.md.j2", contexte_evolution(evo, referentiel_titre))
+        texte = rendre("evolution.md.j2", contexte)
         return {COURBES_EVOLUTION: courbes_evolution_png(evo), RAPPORT_EVOLUTION: texte}
 
     def html() -> str:
-        return page_evolution(evo, referentiel_titre)
+        return page_evolution(evo, referentiel_titre, contexte)
 
     principaux = fmt.noms_fichiers(BASE_EVOLUTION, formats)
     fmt.ecrire(

@@ -17,6 +17,7 @@ dessinent.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -436,12 +437,17 @@ def contexte_rapport(
 
 
 def texte_rapport(
-    campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None, repere: Repere | None = None
+    campagne: Campagne,
+    referentiel: Referentiel,
+    profil: Profil | None = None,
+    repere: Repere | None = None,
+    contexte: Mapping[str, object] | None = None,
 ) -> str:
-    """Le texte Markdown du rapport (sans dessiner les images)."""
+    """Le texte Markdown du rapport (sans dessiner les images) ; ``contexte`` : celui de
+    ``contexte_rapport``, s'il est déjà construit pour un autre format."""
     profil = profil or calculer_profil(campagne, referentiel)
     modele = environnement_jinja().get_template(MODELE_RAPPORT)
-    return modele.render(contexte_rapport(campagne, referentiel, profil, repere))
+    return modele.render(contexte if contexte is not None else contexte_rapport(campagne, referentiel, profil, repere))
 
 
 def noms_images(campagne: Campagne, referentiel: Referentiel) -> list[str]:
@@ -467,10 +473,15 @@ def images_rapport(
 
 
 def construire_rapport(
-    campagne: Campagne, referentiel: Referentiel, profil: Profil | None = None, repere: Repere | None = None
+    campagne: Campagne,
+    referentiel: Referentiel,
+    profil: Profil | None = None,
+    repere: Repere | None = None,
+    contexte: Mapping[str, object] | None = None,
 ) -> Rapport:
-    """Le rapport complet : texte et images (le profil n'est calculé qu'une fois)."""
+    """Le rapport complet : texte et images (le profil n'est calculé qu'une fois, le contexte aussi)."""
     profil = profil or calculer_profil(campagne, referentiel)
     return Rapport(
-        texte_rapport(campagne, referentiel, profil, repere), images_rapport(campagne, referentiel, profil, repere)
+        texte_rapport(campagne, referentiel, profil, repere, contexte),
+        images_rapport(campagne, referentiel, profil, repere),
     )

@@ -87,11 +87,15 @@ def donnees_resume(contexte: Mapping[str, object]) -> dict[str, object]:
     }
 
 
-def texte_resume(campagne: Campagne, referentiel: Referentiel, profil: Profil) -> str:
-    """Le résumé en Markdown (``resume.md``), mêmes données que le rapport, gabarit ``resume.md.j2``."""
+def texte_resume(
+    campagne: Campagne, referentiel: Referentiel, profil: Profil, contexte: Mapping[str, object] | None = None
+) -> str:
+    """Le résumé en Markdown (``resume.md``), mêmes données que le rapport (``contexte``, s'il est déjà
+    construit), gabarit ``resume.md.j2``."""
     from diagnum.rapports.rapport import contexte_rapport, environnement_jinja
 
-    contexte = contexte_rapport(campagne, referentiel, profil)
+    if contexte is None:
+        contexte = contexte_rapport(campagne, referentiel, profil)
     return environnement_jinja().get_template("resume.md.j2").render({**contexte, "resume": donnees_resume(contexte)})
 
 

@@ -23,10 +23,15 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from diagnum.enquetes.correspondance import lettre_colonne, normaliser
-from diagnum.enquetes.lecture import Constat, Feuille
+from diagnum.enquetes.lecture import Constat, Feuille, Limites
 from diagnum.sources.dates import lire_date, lire_mois
 
 SORTES = ("reservations", "emploi_du_temps", "ent")
+#: Les limites d'un export des outils : une année de réservations d'un grand lycée fait 100 000 lignes et 25 Mo
+#: (le rapport de GRR met chaque cellule entre guillemets) ; dix fois plus laisse de la marge.
+LIMITES_SOURCES = Limites(
+    octets=256 * 1024 * 1024, decompresse=1024 * 1024 * 1024, lignes=1_000_000, colonnes=500, cellules=20_000_000
+)
 #: Les rôles des colonnes de chaque sorte d'export ; ceux qui sont obligatoires d'abord.
 ROLES = {
     "reservations": (("ressource", "date", "personne"), ("classe",)),

@@ -152,6 +152,18 @@ class BaseSynthese:
             self.connexion.executemany(f"DELETE FROM {table} WHERE campagne_id = ?", numeros)
         self.connexion.executemany("DELETE FROM campagnes WHERE id = ?", numeros)
 
+    def anonymiser(self, reponses_retirees: Iterable[tuple[str, str]], domaines_retires: Iterable[str]) -> None:
+        """Retire des réponses de chaque établissement ce qui le ferait reconnaître (mode anonyme) : les
+        réponses des ``domaines_retires`` (éléments de référence) et les ``reponses_retirees``
+        (domaine, item), par exemple les effectifs d'une répartition, dont la somme redonne un effectif."""
+        c = self.connexion
+        c.executemany("DELETE FROM reponses WHERE domaine = ?", [(d,) for d in domaines_retires])
+        c.execute("CREATE TEMP TABLE retirees (domaine TEXT, item TEXT, PRIMARY KEY (domaine, item))")
+        c.executemany("INSERT OR IGNORE INTO retirees VALUES (?, ?)", reponses_retirees)
+        c.execute("DELETE FROM reponses WHERE (domaine, item) IN (SELECT domaine, item FROM retirees)")
+        c.execute("DROP TABLE retirees")
+        self.retires += 1  # le fichier sera compacté
+
     def terminer(
         self,
         etablissements: Iterable[tuple[int, str, str | None, str | None]],

@@ -58,6 +58,8 @@ class Rejet(NamedTuple):
     colonne: int | None
     code: str
     message: str
+    #: L'UAI du fichier s'il a pu être lu (ou s'il est dans le nom du fichier) : pour ``--attendus``.
+    uai: str | None = None
 
 
 class Ecart(NamedTuple):
@@ -65,27 +67,55 @@ class Ecart(NamedTuple):
 
     fichier: str
     campagne: str | None
+    uai: str | None = None
 
 
 Issue = Fiche | Rejet | Ecart
+
+_LIBELLE = None
+
+
+def normaliser_campagne(libelle: str | None) -> str | None:
+    """Le libellé ``AAAA-AAAA`` d'une campagne écrite « 2024-2025 », « 2024/2025 », « 2024 – 2025 »
+    ou « 2024-25 » (deux années qui se suivent) ; ``None`` pour tout autre texte."""
+    global _LIBELLE
+    if libelle is None:
+        return None
+    if _LIBELLE is None:
+        import re
+
+        _LIBELLE = re.compile(r"\s*(\d{4})\s*[-/\u2010-\u2015]\s*(\d{4}|\d{2})\s*", re.ASCII)
+    trouve = _LIBELLE.fullmatch(libelle)
+    if trouve is None:
+        return None
+    debut, fin = int(trouve.group(1)), trouve.group(2)
+    suivante = debut + 1
+    if (len(fin) == 4 and int(fin) != suivante) or (len(fin) == 2 and int(fin) != suivante % 100):
+        return None
+    return f"{debut:04d}-{suivante:04d}"
 
 
 def chercher_fichiers(chemins: Iterable[Path]) -> list[Path]:
     """Les fichiers de campagne : ceux donnés, et les ``.yaml`` / ``.yml`` des dossiers
     (cherchés dans les sous-dossiers), par ordre de chemin, sans doublon.
 
-    Un chemin absent est gardé tel quel : sa lecture donnera le message d'erreur.
+    Un chemin absent est gardé tel quel : sa lecture donnera le message d'erreur. Dans un dossier,
+    un lien symbolique vers un dossier n'est pas parcouru ; un lien vers un fichier est gardé, pour
+    être nommé parmi les fichiers laissés de côté (``lire_un`` ne le suit pas).
     """
+    import os
+
     trouves: list[Path] = []
     for chemin in chemins:
         if chemin.is_dir():
-            trouves.extend(
-                sorted(
-                    p
-                    for p in chemin.rglob("*")
-                    if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith(".")
-                )
-            )
+            dedans = []
+            for racine, dossiers, noms in os.walk(chemin):  # ne suit pas les liens vers des dossiers
+                dossiers[:] = [d for d in dossiers if not d.startswith(".")]
+                for nom in noms:
+                    p = Path(racine, nom)
+                    if p.suffix.lower() in SUFFIXES and not nom.startswith(".") and (p.is_symlink() or p.is_file()):
+                        dedans.append(p)
+            trouves.extend(sorted(dedans))
         else:
             trouves.append(chemin)
     return list(dict.fromkeys(trouves))
@@ -150,7 +180,7 @@ def ficher(campagne, referentiel, chemin: str) -> Fiche:
     """La fiche d'une campagne valide (pure : le profil est calculé par ``calculer_profil``)."""
     from diagnum.calculs.scores import calculer_profil
 
-    profil = calculer_profil(campagne, referentiel)
+    profil = calculer_profil(campagne, referentiel, leger=True)
     etablissement = campagne.etablissement
     return Fiche(
         chemin=chemin,
@@ -180,28 +210,47 @@ def ficher(campagne, referentiel, chemin: str) -> Fiche:
     )
 
 
-def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
-    """Valide un fichier et en fait une fiche, un rejet ou un écart ; ne lève pas d'exception attendue."""
+def lire_un(chemin: str, campagne_voulue: str | None = None, anonyme: bool = False) -> Issue:
+    """Valide un fichier et en fait une fiche, un rejet ou un écart ; ne lève pas d'exception attendue.
+
+    Le libellé de campagne est ramené à ``AAAA-AAAA`` quand il s'y prête (« 2024/2025 ») ; en mode
+    anonyme, un autre texte (qui pourrait nommer l'établissement) fait refuser le fichier."""
+    import os
+
     from diagnum.campagne.chargement import valider_fichier
     from diagnum.erreurs import ErreurFichier
 
+    du_nom = _uai_du_nom(chemin)
+    if os.path.islink(chemin):  # jamais suivi : rien de sa cible n'est lu, ni cité
+        return Rejet(
+            chemin,
+            None,
+            None,
+            "lien-symbolique",
+            "lien symbolique : il n'est pas suivi (sa cible pourrait être n'importe quel fichier) ; "
+            "mettez ici le fichier de campagne lui-même",
+            du_nom,
+        )
     try:
         resultat = valider_fichier(Path(chemin))
     except ErreurFichier as exc:
-        return Rejet(chemin, None, None, "illisible", exc.message)
+        return Rejet(chemin, None, None, "illisible", exc.message, du_nom)
     campagne = resultat.campagne
+    uai = (campagne.etablissement.uai or "").upper() or du_nom if campagne is not None else du_nom
+    libelle = None if campagne is None else campagne.campagne
+    normalise = normaliser_campagne(libelle) or libelle
     # Un fichier d'une autre campagne est écarté, même fautif ; sans campagne lisible, il est jugé.
     if (
         campagne_voulue is not None
         and campagne is not None
-        and campagne.campagne != campagne_voulue
-        and (campagne.campagne is not None or not resultat.a_des_erreurs)
+        and normalise != (normaliser_campagne(campagne_voulue) or campagne_voulue)
+        and (libelle is not None or not resultat.a_des_erreurs)
     ):
-        return Ecart(chemin, campagne.campagne)
+        return Ecart(chemin, libelle, uai)
     erreurs = [d for d in resultat.diagnostics if d.est_erreur]
     if erreurs:
         d = erreurs[0]
-        return Rejet(chemin, d.ligne, d.colonne, d.code, d.message)
+        return Rejet(chemin, d.ligne, d.colonne, d.code, d.message, uai)
     if campagne is None or resultat.referentiel is None:  # pragma: no cover - une campagne sans erreur est lue
         return Rejet(chemin, 1, 1, "illisible", "campagne illisible")
     if not campagne.campagne:
@@ -212,6 +261,7 @@ def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
             "campagne-absente",
             "campagne non indiquée (par exemple campagne: « 2024-2025 ») : "
             "la synthèse range les établissements par campagne",
+            uai,
         )
     if not campagne.etablissement.uai:
         return Rejet(
@@ -220,18 +270,40 @@ def lire_un(chemin: str, campagne_voulue: str | None = None) -> Issue:
             1,
             "uai-absent",
             "UAI de l'établissement non indiqué : la synthèse reconnaît chaque établissement à son UAI",
+            du_nom,
         )
-    return ficher(campagne, resultat.referentiel, chemin)
+    if anonyme and normaliser_campagne(libelle) is None:
+        return Rejet(
+            chemin,
+            None,
+            None,
+            "campagne-libelle",
+            "libellé de campagne qui n'est pas de la forme AAAA-AAAA (par exemple « 2024-2025 ») : "
+            "en mode anonyme, il n'est pas recopié (il pourrait nommer l'établissement) ; corrigez-le et relancez",
+            uai,
+        )
+    fiche = ficher(campagne, resultat.referentiel, chemin)
+    return fiche if normalise == libelle else fiche._replace(campagne=normalise)
 
 
-def _lire_paquet(chemins: Sequence[str], campagne_voulue: str | None) -> list[Issue]:
-    return [lire_un(chemin, campagne_voulue) for chemin in chemins]
+def _uai_du_nom(chemin: str) -> str | None:
+    """Un UAI écrit dans le nom du fichier (« 0390001P.yaml », « college-0390001P-2025.yml »), s'il y en a un
+    et un seul : le seul moyen de rattacher à son établissement un fichier illisible."""
+    import re
+
+    trouves = set(re.findall(r"(?<![0-9A-Za-z])(\d{7}[A-Za-z])(?![0-9A-Za-z])", Path(chemin).stem))
+    return trouves.pop().upper() if len(trouves) == 1 else None
+
+
+def _lire_paquet(chemins: Sequence[str], campagne_voulue: str | None, anonyme: bool = False) -> list[Issue]:
+    return [lire_un(chemin, campagne_voulue, anonyme) for chemin in chemins]
 
 
 def collecter(
     chemins: Sequence[str | Path],
     *,
     campagne: str | None = None,
+    anonyme: bool = False,
     avancer: Callable[[int], None] | None = None,
     processus: int | None = None,
 ) -> Iterator[Issue]:
@@ -241,10 +313,10 @@ def collecter(
     if processus > 1:
         executeur = _executeur(processus)
         if executeur is not None:
-            yield from _en_parallele(executeur, chemins, campagne, processus, avancer)
+            yield from _en_parallele(executeur, chemins, campagne, anonyme, processus, avancer)
             return
     for chemin in chemins:
-        yield lire_un(chemin, campagne)
+        yield lire_un(chemin, campagne, anonyme)
         if avancer:
             avancer(1)
 
@@ -262,7 +334,12 @@ def _executeur(processus: int):
 
 
 def _en_parallele(
-    executeur, chemins: list[str], campagne: str | None, processus: int, avancer: Callable[[int], None] | None
+    executeur,
+    chemins: list[str],
+    campagne: str | None,
+    anonyme: bool,
+    processus: int,
+    avancer: Callable[[int], None] | None,
 ) -> Iterator[Issue]:
     """Par paquets, avec au plus ``4 × processus`` paquets soumis d'avance (mémoire bornée)."""
     paquets = iter([chemins[i : i + TAILLE_PAQUET] for i in range(0, len(chemins), TAILLE_PAQUET)])
@@ -271,14 +348,14 @@ def _en_parallele(
     with executeur:
         try:
             for paquet in paquets:
-                en_vol.append(executeur.submit(_lire_paquet, paquet, campagne))
+                en_vol.append(executeur.submit(_lire_paquet, paquet, campagne, anonyme))
                 if len(en_vol) >= avance:
                     break
             while en_vol:
                 resultat = en_vol.popleft().result()
                 suivant = next(paquets, None)
                 if suivant is not None:
-                    en_vol.append(executeur.submit(_lire_paquet, suivant, campagne))
+                    en_vol.append(executeur.submit(_lire_paquet, suivant, campagne, anonyme))
                 if avancer:
                     avancer(len(resultat))
                 yield from resultat
@@ -299,4 +376,5 @@ __all__ = [
     "ficher",
     "lignes_reponses",
     "lire_un",
+    "normaliser_campagne",
 ]

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from diagnum.rapports.graphiques import (
     DPI,
     GRIS,
-    LIGNES_MAX,
     PALETTE,
+    axe_des_scores,
     contexte_graphique,
     couper,
     figure_en_png,
     nouvelle_figure,
+    titre_figure,
 )
 from diagnum.territoire.statistiques import Resume
 
@@ -41,8 +42,8 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
                     "med": resume.mediane,
                     "q1": resume.q1,
                     "q3": resume.q3,
-                    "whislo": resume.minimum,
-                    "whishi": resume.maximum,
+                    "whislo": resume.q1 if resume.minimum is None else resume.minimum,
+                    "whishi": resume.q3 if resume.maximum is None else resume.maximum,
                     "mean": resume.moyenne,
                     "fliers": [],
                 }
@@ -63,17 +64,15 @@ def boites_png(boites: Sequence[tuple[str, Resume | None]], titre: str, dpi: int
         axe.set_xlim(0.4, len(boites) + 0.6)
         axe.set_ylim(0, 100)
         axe.set_xticks(range(1, len(boites) + 1), [couper(libelle, 16) for libelle, _ in boites], fontsize=9.5)
-        axe.set_ylabel("Score (0 à 100)")
-        axe.grid(axis="y", color="#DDDDDD")
+        axe_des_scores(axe)
         axe.set_axisbelow(True)
-        for cote in ("top", "right"):
-            axe.spines[cote].set_visible(False)
-        figure.suptitle(couper(titre, 90, LIGNES_MAX), fontsize=13, fontweight="bold", y=0.97, va="top")
+        titre_figure(figure, titre, 90, 13)
+        sans_extremes = any(r is not None and r.minimum is None for _, r in boites)
         figure.text(
             0.5,
             0.02,
             "Boîte : du premier au troisième quartile ; trait : médiane ; losange : moyenne ; "
-            "moustaches : du minimum au maximum.",
+            + ("sans moustaches (ni minimum ni maximum)." if sans_extremes else "moustaches : du minimum au maximum."),
             ha="center",
             fontsize=9,
             color=GRIS,

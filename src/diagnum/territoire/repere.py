@@ -30,6 +30,8 @@ class Situation(NamedTuple):
     mediane: float
     q3: float
     part: float | None
+    #: La part est estimée d'après des tranches (repère anonyme), pas d'après les scores eux-mêmes.
+    environ: bool = False
 
 
 class Repere(NamedTuple):
@@ -48,34 +50,112 @@ class Repere(NamedTuple):
             return "pas de repère pour ce domaine"
         if situation.part is None:
             return f"sans score (repère sur {situation.n} établissements)"
-        return f"au-dessus de {pourcent_fr(situation.part)} des {situation.n} établissements"
+        environ = "d'environ " if situation.environ else "de "
+        return f"au-dessus {environ}{pourcent_fr(situation.part)} des {situation.n} établissements"
+
+
+def _refuser_constante(nom: str) -> float:
+    raise ValueError(nom)
 
 
 def charger_repere(chemin: Path) -> dict:
-    """Le contenu d'un repere.json, vérifié dans sa forme ; ``ErreurFichier`` (code 2) s'il est illisible."""
+    """Le contenu d'un repere.json, vérifié dans sa forme ; ``ErreurFichier`` (code 2) s'il est illisible
+    ou mal formé (types, quartiles manquants, NaN, imbrication trop profonde), avec l'endroit fautif."""
     import json
 
     from diagnum.fichiers import lire_octets
 
     octets = lire_octets(Path(chemin), limite=64 * 1024 * 1024)
     try:
-        donnees = json.loads(octets.decode("utf-8-sig"))
+        donnees = json.loads(octets.decode("utf-8-sig"), parse_constant=_refuser_constante)
     except UnicodeDecodeError:
         raise ErreurFichier(f"{chemin} : ce n'est pas un fichier texte (UTF-8) ; un repere.json est attendu") from None
     except json.JSONDecodeError as exc:
         raise ErreurFichier(
             f"{chemin}:{exc.lineno}:{exc.colno}: JSON illisible ; donnez le repere.json écrit par diagnum synthese"
         ) from None
+    except ValueError as exc:
+        raise ErreurFichier(
+            f"{chemin} : « {exc} » n'est pas un nombre ; donnez le repere.json écrit par diagnum synthese"
+        ) from None
+    except RecursionError:
+        raise ErreurFichier(
+            f"{chemin} : JSON imbriqué trop profondément ; donnez le repere.json écrit par diagnum synthese"
+        ) from None
     if not isinstance(donnees, dict) or donnees.get("format") != FORMAT_REPERE:
         raise ErreurFichier(f"{chemin} : ce n'est pas un repère de diagnum (écrit par diagnum synthese)")
     if donnees.get("version") != VERSION_REPERE or not isinstance(donnees.get("campagnes"), dict):
         raise ErreurFichier(f"{chemin} : version de repère inconnue ; refaites-le avec cette version de diagnum")
+    _verifier(donnees, str(chemin))
     return donnees
+
+
+def _mal_forme(chemin: str, lieu: list[str], attendu: str) -> ErreurFichier:
+    from diagnum.affichage import abreger
+
+    return ErreurFichier(
+        f"{chemin} : repère mal formé en « {abreger('.'.join(lieu), 120)} » : {attendu} est attendu ; "
+        "donnez le repere.json écrit par diagnum synthese, sans le modifier"
+    )
+
+
+def _est_entier(valeur: object) -> bool:
+    return isinstance(valeur, int) and not isinstance(valeur, bool) and valeur >= 0
+
+
+def _est_nombre(valeur: object) -> bool:
+    import math
+
+    return isinstance(valeur, int | float) and not isinstance(valeur, bool) and math.isfinite(valeur)
+
+
+def _verifier(donnees: dict, chemin: str) -> None:
+    """Chaque campagne, chaque domaine, chaque statistique : les types qu'écrit ``diagnum synthese``."""
+    if not isinstance(donnees.get("referentiel"), str):
+        raise _mal_forme(chemin, ["referentiel"], "un texte (la version du référentiel)")
+    for nom, campagne in donnees["campagnes"].items():
+        lieu = ["campagnes", nom]
+        if not isinstance(campagne, dict):
+            raise _mal_forme(chemin, lieu, "un objet")
+        if not _est_entier(campagne.get("etablissements")):
+            raise _mal_forme(chemin, [*lieu, "etablissements"], "un nombre entier")
+        domaines = campagne.get("domaines")
+        if not isinstance(domaines, dict):
+            raise _mal_forme(chemin, [*lieu, "domaines"], "un objet")
+        for domaine, chiffres in domaines.items():
+            if not isinstance(chiffres, dict):
+                raise _mal_forme(chemin, [*lieu, "domaines", domaine], "un objet")
+            for cle, stat in chiffres.items():
+                _verifier_stat(stat, chemin, [*lieu, "domaines", domaine, cle])
+
+
+def _verifier_stat(stat: object, chemin: str, lieu: list[str]) -> None:
+    if not isinstance(stat, dict):
+        raise _mal_forme(chemin, lieu, "un objet")
+    n = stat.get("n")
+    if n is None:
+        return  # statistique non publiée (moins de 5 établissements)
+    if not _est_entier(n):
+        raise _mal_forme(chemin, [*lieu, "n"], "un nombre entier")
+    for cle in ("q1", "mediane", "q3"):
+        if not _est_nombre(stat.get(cle)):
+            raise _mal_forme(chemin, [*lieu, cle], "un nombre")
+    if not stat.get("q1") <= stat.get("mediane") <= stat.get("q3"):
+        raise _mal_forme(chemin, lieu, "des quartiles rangés (q1 ≤ médiane ≤ q3)")
+    for cle in ("effectifs", "tranches"):
+        if cle not in stat:
+            continue
+        serie = stat[cle]
+        if not isinstance(serie, list) or not all(
+            isinstance(paire, list) and len(paire) == 2 and _est_nombre(paire[0]) and _est_entier(paire[1])
+            for paire in serie
+        ):
+            raise _mal_forme(chemin, [*lieu, cle], "une liste de paires [valeur, nombre d'établissements]")
 
 
 def situer(profil, donnees: dict, chemin: str = "repere.json") -> Repere:
     """La situation de chaque domaine de ``profil`` dans le repère (pure) ; ``ErreurProbleme`` si refusé."""
-    from diagnum.territoire.statistiques import part_en_dessous
+    from diagnum.territoire.statistiques import part_en_dessous, part_en_dessous_tranches
 
     if donnees.get("referentiel") != profil.referentiel:
         raise ErreurProbleme(
@@ -102,10 +182,14 @@ def situer(profil, donnees: dict, chemin: str = "repere.json") -> Repere:
         if not isinstance(stat, dict) or not isinstance(stat.get("n"), int) or stat["n"] < SEUIL_REPERE:
             situations[d.id] = None
             continue
-        serie = [(float(v), int(n)) for v, n in stat.get("effectifs", [])]
-        part = None if d.score is None or not serie else part_en_dessous(d.score, serie)
+        environ = "effectifs" not in stat and "tranches" in stat
+        serie = [(float(v), int(n)) for v, n in stat.get("tranches" if environ else "effectifs", [])]
+        if d.score is None or not any(n for _, n in serie):
+            part = None
+        else:
+            part = part_en_dessous_tranches(d.score, serie) if environ else part_en_dessous(d.score, serie)
         situations[d.id] = Situation(
-            d.id, d.score, stat["n"], float(stat["q1"]), float(stat["mediane"]), float(stat["q3"]), part
+            d.id, d.score, stat["n"], float(stat["q1"]), float(stat["mediane"]), float(stat["q3"]), part, environ
         )
     return Repere(profil.campagne, etablissements, situations)
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from diagnum.fichiers import ecrire_atomique, ecriture_atomique
-from diagnum.tableur import BOM, cellule, cellule_score, csv_octets, ecrivain
-from diagnum.territoire.collecte import Rejet
+from diagnum.tableur import BOM, SQL_NEUTRALISER, cellule, cellule_score, csv_octets, ecrivain
+from diagnum.territoire.collecte import Ecart, Rejet
 from diagnum.territoire.repere import FORMAT_REPERE, VERSION_REPERE
-from diagnum.territoire.statistiques import Resume, effectifs, resumer
+from diagnum.territoire.statistiques import Resume, effectifs, resumer, tranches
 from diagnum.territoire.synthese import MASQUE, METHODE_QUANTILES, SEUIL_ANONYMAT, Synthese
 
 NOM_SYNTHESE = "synthese.md"
@@ -28,6 +28,7 @@ NOM_REPONSES = "reponses.csv"
 NOM_BASE = "synthese.sqlite"
 NOM_REPERE = "repere.json"
 NOM_REJETS = "rejets.csv"
+NOM_MANQUANTS = "manquants.csv"
 MODELE_SYNTHESE = "synthese.md.j2"
 
 ENTETES_SCORES = ("uai", "etablissement", "commune", "campagne", "domaine", "score", "usage", "moyens")
@@ -35,6 +36,9 @@ ENTETES_SCORES += ("completude", "provisoire")
 ENTETES_REPONSES = ("uai", "campagne", "domaine", "item", "valeur")
 ENTETES_REJETS = ("fichier", "ligne", "colonne", "code", "message")
 ENTETES_CORRESPONDANCE = ("pseudonyme", "uai", "etablissement", "commune")
+ENTETES_MANQUANTS = ("uai", "etablissement", "commune", "situation", "raison", "fichier")
+#: Le code d'un fichier d'une autre campagne que celle demandée, dans rejets.csv.
+CODE_AUTRE_CAMPAGNE = "autre-campagne"
 
 
 def texte_synthese(synthese: Synthese) -> str:
@@ -118,9 +122,12 @@ def ecrire_reponses(connexion: sqlite3.Connection, chemin: Path, force: bool) ->
         "SELECT c.id, e.code, c.campagne FROM campagnes c JOIN etablissements e ON e.id = c.etablissement_id "
         "ORDER BY e.code, c.campagne"
     ).fetchall()
+    # Les identifiants de domaine et d'item viennent du référentiel ; la valeur écrite est neutralisée
+    # comme toute cellule de texte (tableur.SQL_NEUTRALISER), un nombre garde ses chiffres.
+    valeur = SQL_NEUTRALISER.format("valeur", "nombre")
     requete = (
         "SELECT group_concat(? || domaine || ';' || item || ';' || "
-        "CASE WHEN nombre IS NULL THEN valeur ELSE replace(valeur, '.', ',') END, char(13, 10)) "
+        f"CASE WHEN nombre IS NULL THEN {valeur} ELSE replace(valeur, '.', ',') END, char(13, 10)) "
         "FROM reponses WHERE campagne_id = ?"
     )
     with ecriture_atomique(chemin, force=force) as temporaire, open(temporaire, "w", encoding="utf-8", newline="") as f:
@@ -135,9 +142,24 @@ def ecrire_reponses(connexion: sqlite3.Connection, chemin: Path, force: bool) ->
                 f.write("\r\n")
 
 
-def octets_rejets(rejets: Iterable[Rejet]) -> bytes:
-    """rejets.csv : fichier, ligne, colonne, code et message de la première erreur de chaque fichier."""
-    return csv_octets(ENTETES_REJETS, ((r.fichier, r.ligne or "", r.colonne or "", r.code, r.message) for r in rejets))
+def octets_rejets(rejets: Iterable[Rejet], ecarts: Iterable[Ecart] = (), campagne: str | None = None) -> bytes:
+    """rejets.csv : fichier, ligne, colonne, code et message de la première erreur de chaque fichier, puis
+    chaque fichier d'une autre campagne que ``campagne`` (code ``autre-campagne``)."""
+    lignes = [(r.fichier, r.ligne or "", r.colonne or "", r.code, r.message) for r in rejets]
+    lignes += [(e.fichier, "", "", CODE_AUTRE_CAMPAGNE, message_ecart(e, campagne)) for e in ecarts]
+    return csv_octets(ENTETES_REJETS, lignes)
+
+
+def message_ecart(ecart: Ecart, campagne: str | None) -> str:
+    """« campagne « 2023-2024 », pas 2024-2025 » : pourquoi un fichier valide est écarté."""
+    return f"campagne « {ecart.campagne or 'non indiquée'} », pas {campagne} (--campagne)"
+
+
+def octets_manquants(manquants: Iterable) -> bytes:
+    """manquants.csv : chaque établissement attendu sans campagne utilisable, avec la raison."""
+    return csv_octets(
+        ENTETES_MANQUANTS, ((m.uai, m.nom or "", m.commune or "", m.etat, m.raison, m.fichier or "") for m in manquants)
+    )
 
 
 def octets_correspondance(lignes: Iterable[tuple[str, str, str | None, str | None]]) -> bytes:
@@ -151,12 +173,23 @@ def _stat_repere(valeurs: list[float | None], anonyme: bool) -> dict[str, object
         return None
     if anonyme and resume.n < SEUIL_ANONYMAT:
         return {"n": None, "masque": MASQUE}
+    if anonyme:  # ni minimum, ni maximum, ni valeurs : des tranches de 10 points
+        stat: dict[str, object] = {k: v for k, v in resume._asdict().items() if k not in ("minimum", "maximum")}
+        return {**stat, "tranches": [[b, n] for b, n in tranches(valeurs)]}
     return {**resume._asdict(), "effectifs": [[v, n] for v, n in effectifs(valeurs)]}
 
 
-def donnees_repere(connexion: sqlite3.Connection, referentiel: str, anonyme: bool) -> dict[str, object]:
-    """Le contenu de repere.json : pour chaque campagne et chaque domaine, la distribution des chiffres."""
+def donnees_repere(
+    connexion: sqlite3.Connection, referentiel: str, anonyme: bool, masquees: dict[str, int] | None = None
+) -> dict[str, object]:
+    """Le contenu de repere.json : pour chaque campagne et chaque domaine, la distribution des chiffres ;
+    les campagnes ``masquees`` (campagne → nombre d'établissements, absentes de la base en mode anonyme
+    parce que trop petites) y figurent, chaque chiffre masqué."""
     campagnes: dict[str, dict] = {}
+    domaines_ids = [d for (d,) in connexion.execute("SELECT id FROM domaines ORDER BY rang")]
+    for campagne, nombre in (masquees or {}).items():
+        masque = {"n": None, "masque": MASQUE}
+        campagnes[campagne] = {"etablissements": nombre, "domaines": {d: {"score": masque} for d in domaines_ids}}
     for campagne, nombre in connexion.execute(
         "SELECT campagne, COUNT(*) FROM campagnes GROUP BY campagne ORDER BY campagne"
     ).fetchall():
@@ -174,6 +207,7 @@ def donnees_repere(connexion: sqlite3.Connection, referentiel: str, anonyme: boo
                     chiffres[nom] = stat
             domaines[domaine] = chiffres
         campagnes[campagne] = {"etablissements": nombre, "domaines": domaines}
+    campagnes = dict(sorted(campagnes.items()))
     return {
         "format": FORMAT_REPERE,
         "version": VERSION_REPERE,

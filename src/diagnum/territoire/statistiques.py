@@ -21,11 +21,12 @@ class Resume(NamedTuple):
     """Le résumé d'une série : effectif, minimum, quartiles, maximum, moyenne."""
 
     n: int
-    minimum: float
+    #: ``None`` dans une synthèse anonyme : le minimum et le maximum sont chacun le chiffre d'un établissement.
+    minimum: float | None
     q1: float
     mediane: float
     q3: float
-    maximum: float
+    maximum: float | None
     moyenne: float
 
 
@@ -86,3 +87,33 @@ def part_en_dessous(valeur: float, serie: Sequence[tuple[float, int]]) -> float:
     if total == 0:
         raise ValueError("part_en_dessous : série vide")
     return sum(nombre for v, nombre in serie if v < valeur) / total
+
+
+#: Largeur des tranches d'une série publiée sans ses valeurs (repère anonyme) : des scores de 0 à 100.
+LARGEUR_TRANCHE = 10
+
+
+def tranches(valeurs: Iterable[float | None], largeur: int = LARGEUR_TRANCHE) -> list[tuple[int, int]]:
+    """La série en tranches : (borne basse, nombre de valeurs dans [borne, borne + largeur[), par borne
+    croissante, tranches vides omises ; la dernière tranche de 0 à 100 comprend 100."""
+    comptes: dict[int, int] = {}
+    for v in valeurs:
+        if v is not None:
+            borne = min(int(v // largeur) * largeur, 100 - largeur)
+            comptes[borne] = comptes.get(borne, 0) + 1
+    return sorted(comptes.items())
+
+
+def part_en_dessous_tranches(
+    valeur: float, serie: Sequence[tuple[float, int]], largeur: int = LARGEUR_TRANCHE
+) -> float:
+    """La part (0 à 1), estimée, des valeurs sous ``valeur`` dans une série en tranches : les tranches
+    entières au-dessous, plus la fraction de la tranche de ``valeur`` (valeurs supposées réparties
+    uniformément dans leur tranche)."""
+    total = sum(nombre for _, nombre in serie)
+    if total == 0:
+        raise ValueError("part_en_dessous_tranches : série vide")
+    dessous = 0.0
+    for borne, nombre in serie:
+        dessous += nombre * min(1.0, max(0.0, (valeur - borne) / largeur))
+    return dessous / total

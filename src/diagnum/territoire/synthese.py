@@ -115,6 +115,12 @@ class Synthese:
     fichiers: int
     rejets: list[Rejet]
     ecartes: int
+    #: Les fichiers d'une autre campagne (``Ecart``), nommés dans le rapport sans --anonyme.
+    ecarts: list = field(default_factory=list)
+    #: Avec --attendus : les établissements attendus sans campagne utilisable (``attendus.Manquant``).
+    manquants: list | None = None
+    attendus: int = 0
+    campagne_attendue: str | None = None
     methode: str = METHODE_QUANTILES
     seuil: int = SEUIL_ANONYMAT
     masque: str = MASQUE
@@ -126,9 +132,13 @@ def nom_image_boites(rang: int) -> str:
 
 
 def _publier(resume: Resume | None, anonyme: bool) -> Stat:
-    if resume is not None and anonyme and resume.n < SEUIL_ANONYMAT:
+    """Un résumé tel qu'il peut être publié : en mode anonyme, masqué sous ``SEUIL_ANONYMAT``
+    établissements, et sans minimum ni maximum (chacun est le chiffre d'un établissement)."""
+    if resume is None or not anonyme:
+        return resume
+    if resume.n < SEUIL_ANONYMAT:
         return MASQUE
-    return resume
+    return resume._replace(minimum=None, maximum=None)
 
 
 def construire_synthese(
@@ -138,7 +148,10 @@ def construire_synthese(
     anonyme: bool,
     fichiers: int = 0,
     rejets: list[Rejet] | None = None,
-    ecartes: int = 0,
+    ecarts: list | None = None,
+    manquants: list | None = None,
+    attendus: int = 0,
+    campagne_attendue: str | None = None,
 ) -> Synthese:
     """La synthèse du territoire (pure)."""
     campagnes = []
@@ -190,7 +203,11 @@ def construire_synthese(
         medianes=medianes,
         fichiers=fichiers,
         rejets=list(rejets or []),
-        ecartes=ecartes,
+        ecartes=len(ecarts or ()),
+        ecarts=list(ecarts or ()),
+        manquants=manquants,
+        attendus=attendus,
+        campagne_attendue=campagne_attendue,
     )
 
 

@@ -1,0 +1,52 @@
+"""``diagnum classeur`` : le classeur (ODS ou XLSX) qu'un membre du groupe de pilotage remplit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from diagnum.cli.commun import gerer_erreurs
+
+#: Les formats de classeur, reconnus à l'extension du fichier.
+FORMATS = (".ods", ".xlsx")
+
+
+@gerer_erreurs
+def classeur(
+    campagne: Path = typer.Argument(..., help="La campagne (sans erreur) dont faire un classeur.", show_default=False),
+    sortie: Path = typer.Option(
+        ..., "--sortie", "-o", help="Classeur à écrire : .ods (LibreOffice) ou .xlsx (Excel).", show_default=False
+    ),
+    parties: list[str] = typer.Option(
+        [],
+        "--partie",
+        help="Partie à mettre dans le classeur (reference, obligations, ou un domaine) ; répétable. Toutes par défaut.",
+        show_default=False,
+    ),
+    force: bool = typer.Option(False, "--force", "-f", help="Remplace le classeur s'il existe déjà."),
+) -> None:
+    """Écrit un classeur à remplir : une feuille par partie, listes déroulantes et cellules protégées.
+
+    Les réponses déjà dans la campagne sont pré-remplies. Le classeur rempli revient par
+    « diagnum fusionner ».
+    """
+    from diagnum.campagne.chargement import charger_campagne
+    from diagnum.classeurs.modele import construire_classeur, verifier_parties
+    from diagnum.cli.commun import annoncer
+    from diagnum.erreurs import ErreurDiagnum
+    from diagnum.fichiers import ecrire_atomique
+
+    extension = sortie.suffix.lower()
+    if extension not in FORMATS:
+        raise ErreurDiagnum(f"{sortie} : extension inconnue ; écrivez un classeur .ods ou .xlsx")
+    donnees, referentiel = charger_campagne(campagne)
+    verifier_parties(referentiel, parties)
+    modele = construire_classeur(referentiel, donnees, parties, sortie.name)
+    if extension == ".ods":
+        from diagnum.sorties.ods import classeur_ods as ecrire
+    else:
+        from diagnum.sorties.xlsx import classeur_xlsx as ecrire
+    ecrire_atomique(sortie, ecrire(modele), force=force)
+    noms = ", ".join(f"« {f.nom} »" for f in modele.feuilles[1:])
+    annoncer(f"{sortie} : classeur écrit ({noms}). Une fois rempli : diagnum fusionner {campagne} {sortie}")

@@ -1,0 +1,134 @@
+"""Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``.
+
+Rich est importé dans chaque fonction (30 à 50 ms) ; sans couleur ni gras avec NO_COLOR ou hors
+d'un terminal (``cli.commun.console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diagnum.calculs.scores import Profil
+    from diagnum.referentiel import Notation, Referentiel
+    from diagnum.territoire.repere import Repere
+
+
+def profil(profil: Profil, notation: Notation, repere: Repere | None = None) -> None:
+    """Le tableau des sept domaines puis les obligations, non respectées d'abord ; avec un repère,
+    la médiane et les quartiles du territoire, et la position de l'établissement."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from diagnum.affichage import ABSENT, pourcent_fr, score_fr
+    from diagnum.cli.commun import console_rich
+    from diagnum.echappement import echapper_terminal
+
+    console = console_rich()
+    nom = echapper_terminal(profil.etablissement.nom) or "Établissement sans nom"
+    campagne = echapper_terminal(profil.campagne)
+    console.print(Text(f"{nom} — campagne {campagne} (référentiel {profil.referentiel})", style="bold"))
+    tableau = Table(show_edge=False, pad_edge=False)
+    tableau.add_column("Domaine")
+    for colonne in ("Score", "Usage", "Moyens", "Complétude"):
+        tableau.add_column(colonne, justify="right", no_wrap=True)
+    for d in profil.domaines:
+        if d.score is None:
+            score = Text("sans score", style="dim")
+        else:
+            score = Text(score_fr(d.score) + (" *" if d.provisoire else ""), style="bold")
+        usage_moyens = (
+            [score_fr(d.usage), score_fr(d.moyens) + (" *" if d.moyens_provisoire else "")]
+            if d.nature == "usage"
+            else ["", ""]
+        )
+        tableau.add_row(Text(f"{d.section} {d.axe}"), score, *usage_moyens, pourcent_fr(d.completude))
+    console.print(tableau)
+    if any(d.provisoire or d.moyens_provisoire for d in profil.domaines):
+        seuil = pourcent_fr(notation.seuil_provisoire)
+        console.print(Text(f"* provisoire : questions de ce chiffre renseignées à moins de {seuil}.", style="dim"))
+    if any(d.score is None for d in profil.domaines):
+        console.print(
+            Text("sans score : domaine non renseigné, rien n'y est calculable (ce n'est pas 0).", style="dim")
+        )
+    if any(d.nature == "usage" and None in (d.usage, d.moyens) for d in profil.domaines):
+        console.print(Text(f"{ABSENT} : aucune réponse comptée pour ce chiffre.", style="dim"))
+    for enquete in profil.enquetes:
+        taux = f" ({pourcent_fr(enquete.taux)})" if enquete.taux is not None else ""
+        console.print(Text(f"Enquête : {enquete.phrase}{taux}."))
+    console.print()
+    if repere is not None:
+        _repere(profil, repere)
+    obligations = Table(show_edge=False, pad_edge=False, title="Obligations réglementaires", title_justify="left")
+    obligations.add_column("Obligation")
+    obligations.add_column("Réponse", no_wrap=True)
+    for o in profil.obligations_triees:
+        if o.respectee:
+            etat = Text("respectée", style="green")
+        elif o.reponse is None:
+            etat = Text("sans réponse", style="bold yellow")
+        else:
+            etat = Text("non respectée", style="bold red")
+        obligations.add_row(Text(o.libelle), etat)
+    console.print(obligations)
+
+
+def _repere(profil: Profil, repere: Repere) -> None:
+    """Le tableau « parmi les établissements du territoire » : médiane, quartiles, position."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from diagnum.affichage import nombre_fr
+    from diagnum.cli.commun import console_rich
+    from diagnum.echappement import echapper_terminal
+
+    console = console_rich()
+    campagne = echapper_terminal(repere.campagne)
+    titre = f"Parmi les {repere.etablissements} établissements du territoire (campagne {campagne})"
+    tableau = Table(show_edge=False, pad_edge=False, title=titre, title_justify="left")
+    for colonne, alignement in (("Domaine", "left"), ("Score", "right"), ("Médiane", "right")):
+        tableau.add_column(colonne, justify=alignement, no_wrap=colonne != "Domaine")
+    tableau.add_column("1er – 3e quartile", justify="right", no_wrap=True)
+    tableau.add_column("Position")
+    for d in profil.domaines:
+        s = repere.situations.get(d.id)
+        quartiles = ["—", "—"] if s is None else [nombre_fr(s.mediane), f"{nombre_fr(s.q1)} – {nombre_fr(s.q3)}"]
+        tableau.add_row(Text(f"{d.section} {d.axe}"), nombre_fr(d.score), *quartiles, repere.phrase(d.id))
+    console.print(tableau)
+    console.print()
+
+
+def referentiel(referentiel: Referentiel) -> None:
+    """Un tableau Rich par partie ; sans couleur ni gras avec NO_COLOR ou hors d'un terminal.
+
+    Deux colonnes pour tenir dans 80 caractères : l'identifiant à écrire dans
+    la campagne, puis la question et, en dessous, la réponse attendue.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from diagnum.cli.commun import console_rich
+
+    console = console_rich()
+    console.print(f"{referentiel.titre} (version {referentiel.version})", style="bold")
+    from diagnum.sorties.commun import lignes_referentiel
+
+    for partie in lignes_referentiel(referentiel):
+        table = Table(expand=True, show_lines=True)
+        table.add_column("Identifiant", overflow="fold", max_width=34)
+        table.add_column("Question et réponse attendue")
+        for ligne in partie.lignes:
+            if ligne.titre:
+                table.add_row("", Text(f"{ligne.section} {ligne.question}", style="bold"))
+                continue
+            question = Text(ligne.question)
+            question.append(f"\nRéponse : {ligne.reponse}", style="italic")
+            table.add_row(ligne.identifiant, question)
+        console.print()
+        console.print(Text(partie.titre, style="bold"))
+        if partie.introduction:
+            console.print(Text(partie.introduction, style="italic"))
+        for texte in partie.textes:
+            console.print(Text(f"  • {texte}"))
+        if partie.lignes:
+            console.print(table)

@@ -1,0 +1,339 @@
+"""Le format texte : ce qu'on lit dans un terminal (constats, comparaison, évolution, versions).
+
+Constats de ``valider`` : ``texte`` (Rich sur un terminal, groupé par fichier), ``parsable``
+(``fichier:ligne:colonne: [gravité] message (code)``) et ``github`` (commandes de workflow
+GitHub Actions) ; leur JSON est dans ``sorties.json``. Tout texte venu d'une campagne ou d'un nom
+de fichier passe par ``echapper_terminal`` : un caractère de contrôle s'affiche échappé
+(``\\x1b``), jamais interprété par le terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from diagnum.affichage import pluriel
+from diagnum.campagne.diagnostics import Diagnostic
+from diagnum.echappement import echapper_lignes, echapper_terminal
+
+if TYPE_CHECKING:
+    from diagnum.calculs.comparaison import Comparaison, Evolution
+
+FichierConstats = tuple[str, Sequence[Diagnostic]]
+
+
+def format_parsable(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> str:
+    """Une ligne par constat, lisible par les éditeurs (errorformat, problem matcher)."""
+    lignes = []
+    for chemin, constats in fichiers:
+        chemin = echapper_terminal(chemin)
+        for d in constats:
+            message = " ".join(echapper_terminal(d.message).split())
+            lignes.append(f"{chemin}:{d.ligne}:{d.colonne}: [{d.gravite.value}] {message} ({d.code})")
+    return "\n".join(lignes) + ("\n" if lignes else "")
+
+
+def _echapper_github(texte: str, propriete: bool = False) -> str:
+    texte = texte.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if propriete:
+        texte = texte.replace(":", "%3A").replace(",", "%2C")
+    return texte
+
+
+def format_github(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> str:
+    """Commandes de workflow : ``::error file=…,line=…,col=…::message``."""
+    lignes = []
+    for chemin, constats in fichiers:
+        for d in constats:
+            niveau = "error" if d.est_erreur else "warning"
+            lignes.append(
+                f"::{niveau} file={_echapper_github(echapper_terminal(chemin), True)},line={d.ligne},"
+                f"col={d.colonne}::{_echapper_github(echapper_lignes(d.message))} ({d.code})"
+            )
+    return "\n".join(lignes) + ("\n" if lignes else "")
+
+
+def bilan(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> str:
+    """« 2 erreurs, 3 avertissements dans 1 fichier sur 4 » ; « ; 1 fichier non lu » s'il y en a."""
+    erreurs = sum(1 for _, cs in fichiers for d in cs if d.est_erreur)
+    avertissements = sum(1 for _, cs in fichiers for d in cs if not d.est_erreur)
+    touches = sum(1 for _, cs in fichiers if cs)
+
+    if not fichiers:
+        texte = "aucun fichier vérifié"
+    elif not erreurs and not avertissements:
+        texte = f"aucun problème ({pluriel(len(fichiers), 'fichier')} vérifié{'s' if len(fichiers) > 1 else ''})"
+    else:
+        texte = (
+            f"{pluriel(erreurs, 'erreur')}, {pluriel(avertissements, 'avertissement')} "
+            f"dans {pluriel(touches, 'fichier')} sur {len(fichiers)}"
+        )
+    if non_lus:
+        texte += f" ; {pluriel(non_lus, 'fichier')} non lu{'s' if non_lus > 1 else ''} (voir plus haut)"
+    return texte
+
+
+#: « avertissement » et deux espaces : les messages commencent tous à la même colonne.
+_LARGEUR_GRAVITE = len("avertissement") + 2
+
+
+def _largeur_position(constats: Sequence[Diagnostic]) -> int:
+    return max(len(f"{d.ligne}:{d.colonne}") for d in constats) + 2
+
+
+def _position(d: Diagnostic, largeur: int) -> str:
+    return f"{d.ligne}:{d.colonne}".ljust(largeur)
+
+
+def _lignes_texte(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> list[str]:
+    lignes = []
+    for chemin, constats in fichiers:
+        if not constats:
+            continue
+        lignes.append(echapper_terminal(chemin))
+        largeur = _largeur_position(constats)
+        for d in constats:
+            message = echapper_terminal(d.message)
+            ligne = f"  {_position(d, largeur)}{d.gravite.value:<{_LARGEUR_GRAVITE}}{message}  ({d.code})"
+            lignes.append(ligne.expandtabs(8))  # comme Rich, pour une tabulation citée dans un message
+        lignes.append("")
+    lignes.append(bilan(fichiers, non_lus))
+    return lignes
+
+
+def _terminal(flux: TextIO) -> bool:
+    """Vrai si la sortie est un terminal (ou si FORCE_COLOR le fait croire à Rich)."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return flux.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def ecrire_constats(fichiers: Sequence[FichierConstats], non_lus: int = 0) -> None:
+    """Les constats à l'écran (``ecrire_texte`` sur la sortie standard) ; rien à rendre."""
+    ecrire_texte(fichiers, non_lus=non_lus)
+
+
+def ecrire_texte(fichiers: Sequence[FichierConstats], flux: TextIO | None = None, non_lus: int = 0) -> None:
+    """Sortie lisible, groupée par fichier (couleurs seulement sur un terminal).
+
+    Hors d'un terminal (tube, fichier, tests), ou avec NO_COLOR, le même texte
+    sans couleurs ni gras est écrit directement : Rich coûterait 30 à 50 ms
+    d'import à chaque appel (et garderait le gras malgré NO_COLOR).
+    """
+    sortie = flux if flux is not None else sys.stdout
+    if not _terminal(sortie) or os.environ.get("NO_COLOR"):
+        sortie.write("\n".join(_lignes_texte(fichiers, non_lus)) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    # Des objets Text plutôt que du balisage : un « [ » ou un « \ » final d'un message reste tel quel.
+    console = Console(file=flux, highlight=False, soft_wrap=True, emoji=False)
+    for chemin, constats in fichiers:
+        if not constats:
+            continue
+        console.print(Text(echapper_terminal(chemin), style="bold"))
+        largeur = _largeur_position(constats)
+        for d in constats:
+            style = "red" if d.est_erreur else "yellow"
+            console.print(
+                Text.assemble(
+                    f"  {_position(d, largeur)}",
+                    (d.gravite.value, style),
+                    " " * (_LARGEUR_GRAVITE - len(d.gravite.value)),
+                    echapper_terminal(d.message),
+                    "  ",
+                    (f"({d.code})", "dim"),
+                )
+            )
+        console.print()
+    console.print(Text(bilan(fichiers, non_lus)))
+
+
+# --------------------------------------------------------------------------
+# Comparaison et évolution (``compare``, ``evolution``)
+
+
+def tableau_texte(lignes: Sequence[Sequence[str]]) -> list[str]:
+    """Un tableau aligné : première colonne à gauche, les autres à droite."""
+    largeurs = [max(len(ligne[i]) for ligne in lignes) for i in range(len(lignes[0]))]
+    resultat = []
+    for ligne in lignes:
+        cellules = [ligne[0].ljust(largeurs[0])] + [c.rjust(n) for c, n in zip(ligne[1:], largeurs[1:], strict=True)]
+        resultat.append("  ".join(cellules).rstrip())
+    return resultat
+
+
+def nom_etablissement(etablissement) -> str:
+    """« Collège Jean Moulin (UAI 0750654D) », ou ce qu'on en sait (pour un terminal : contrôles échappés)."""
+    from diagnum.echappement import echapper_terminal
+
+    nom = echapper_terminal(etablissement.nom) or "l'établissement"
+    return f"{nom} (UAI {etablissement.uai})" if etablissement.uai else nom
+
+
+def campagne_datee(profil) -> str:
+    """« 2024-2025 (20/05/2025) » (pour un terminal : contrôles échappés)."""
+    from diagnum.affichage import date_fr
+    from diagnum.echappement import echapper_terminal
+
+    campagne = echapper_terminal(profil.campagne)
+    return f"{campagne} ({date_fr(profil.date)})" if profil.date else campagne
+
+
+def _ligne_ecart(titre: str, ecart) -> list[str]:
+    from diagnum.affichage import score_fr
+    from diagnum.calculs.comparaison import delta_fr
+
+    return [titre, score_fr(ecart.avant), score_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
+
+
+def comparaison(comparaison: Comparaison, chemins: Sequence[str] = ()) -> str:
+    """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs ; tout texte de
+    l'utilisateur y passe par ``echapper_terminal`` (caractères de contrôle rendus visibles)."""
+    from diagnum.affichage import date_fr, nombre_fr, score_fr
+    from diagnum.calculs.comparaison import (
+        AMELIORATION,
+        EXPLICATIONS_SENS,
+        LIBELLES_SENS,
+        NEUTRE,
+        REGRESSION,
+        statut_fr,
+    )
+    from diagnum.echappement import echapper_lignes, echapper_terminal
+
+    avant, apres = comparaison.avant, comparaison.apres
+    lignes = [
+        f"Progrès — {nom_etablissement(apres.etablissement)} : {campagne_datee(avant)} → {campagne_datee(apres)}",
+        "",
+    ]
+    rangees = [["Domaine", "Avant", "Après", "Écart"]]
+    for d in comparaison.domaines:
+        rangees.append(_ligne_ecart(d.axe, d.score))
+        if d.moyens is not None:
+            rangees.append(_ligne_ecart("  moyens", d.moyens))
+    lignes += tableau_texte(rangees)
+    lignes += [
+        "Scores de 0 à 100 ; pour un domaine d'usage, le score est celui de l'usage,",
+        "la ligne « moyens » suit les éléments d'analyse. ↑ hausse, ↓ baisse,",
+        f"→ stable (écart de moins de {nombre_fr(comparaison.domaines[0].score.seuil)} point).",
+    ]
+
+    if comparaison.reference:
+        lignes += ["", "Éléments de référence modifiés"]
+        lignes += [f"  {r.libelle} : {nombre_fr(r.avant)} → {nombre_fr(r.apres)}" for r in comparaison.reference]
+
+    lignes.append("")
+    nombre = len(comparaison.changements)
+    if not nombre:
+        lignes.append("Aucune réponse n'a changé.")
+    else:
+        lignes.append(
+            f"Réponses qui ont changé : {nombre} ("
+            f"{pluriel(len(comparaison.ameliorations), 'amélioration')}, "
+            f"{pluriel(len(comparaison.regressions), 'régression')}, "
+            f"{pluriel(len(comparaison.neutres), 'autre changement')})"
+        )
+    for sens in (AMELIORATION, REGRESSION, NEUTRE):
+        groupes = comparaison.groupes(sens)
+        if not groupes:
+            continue
+        explication = f" : {EXPLICATIONS_SENS[sens]}" if sens in EXPLICATIONS_SENS else ""
+        lignes += ["", f"{LIBELLES_SENS[sens]} ({len(comparaison.par_sens(sens))}){explication}"]
+        for titre, changements in groupes:
+            lignes.append(f"  {titre}")
+            for c in changements:
+                lignes.append(f"    - {' '.join(c.libelle.split()).rstrip(' :')}")
+                lignes.append(f"      {c.id} : {c.avant_ecrit} → {c.apres_ecrit}")
+
+    lignes.append("")
+    if not comparaison.objectifs:
+        lignes.append(f"Aucun objectif n'était fixé dans la campagne {echapper_terminal(avant.campagne)}.")
+    else:
+        lignes.append(
+            f"Objectifs fixés en {echapper_terminal(avant.campagne)}, "
+            f"jugés sur les scores de {echapper_terminal(apres.campagne)}"
+        )
+        for b in comparaison.objectifs:
+            verdict = "atteint" if b.atteint else "non atteint"
+            score = f"score {score_fr(b.score)}"
+            if b.score_initial is not None:
+                score += f" ({score_fr(b.score_initial)} en {echapper_terminal(avant.campagne)})"
+            details = [f"cible {score_fr(b.objectif.cible)}", score]
+            if b.objectif.echeance:
+                suite = " (pas encore échue à la date de la campagne)" if b.echeance_passee is False else ""
+                details.append(f"échéance {date_fr(b.objectif.echeance)}{suite}")
+            lignes.append(f"  {b.titre} : {verdict} — {', '.join(details)}")
+            if b.actions_non_realisees:
+                lignes.append("    Actions non réalisées :")
+                for a in b.actions_non_realisees:
+                    qui = ", ".join(
+                        echapper_terminal(p)
+                        for p in (a.responsable, f"échéance {date_fr(a.echeance)}" if a.echeance else None)
+                        if p
+                    )
+                    libelle = echapper_terminal(a.libelle)
+                    lignes.append(f"      - {libelle}{f' ({qui})' if qui else ''} : {statut_fr(a.statut)}")
+            elif b.objectif.actions:
+                lignes.append("    Toutes les actions sont réalisées.")
+    return echapper_lignes("\n".join(lignes)) + "\n"
+
+
+def phrase_ordre(evo: Evolution) -> str:
+    """Comment les campagnes ont été rangées, en une phrase."""
+    from diagnum.calculs.comparaison import ORDRE_DATE
+
+    if evo.ordre == ORDRE_DATE:
+        return "Campagnes rangées par date."
+    return "Campagnes dans l'ordre donné : au moins une n'a pas de date (clé « date »)."
+
+
+def entetes_campagnes(evo: Evolution, largeur: int = 12) -> list[str]:
+    """Les noms des campagnes s'ils sont courts et distincts, sinon leurs numéros (contrôles échappés)."""
+    from diagnum.echappement import echapper_terminal
+
+    libelles = [echapper_terminal(libelle) for libelle in evo.libelles]
+    if len(set(libelles)) == len(libelles) and all(len(lib) <= largeur for lib in libelles):
+        return libelles
+    return [str(i) for i in range(1, len(libelles) + 1)]
+
+
+def evolution(evo: Evolution, chemins: Sequence[str] = ()) -> str:
+    """La sortie ``texte`` : un tableau domaine × campagne et l'écart de la première à la dernière."""
+    from diagnum.affichage import nombre_fr, score_fr
+    from diagnum.calculs.comparaison import Ecart, delta_fr
+    from diagnum.echappement import echapper_lignes
+
+    def tendance(ecart: Ecart) -> str:
+        return f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()
+
+    dernier = evo.profils[-1]
+    lignes = [
+        f"Évolution — {nom_etablissement(dernier.etablissement)} sur {len(evo.profils)} campagnes",
+        phrase_ordre(evo),
+        *(f"  {i}. {campagne_datee(p)}" for i, p in enumerate(evo.profils, start=1)),
+        "",
+    ]
+    rangees = [["Domaine", *entetes_campagnes(evo), "Évolution"]]
+    for serie in evo.domaines:
+        rangees.append([serie.axe, *(score_fr(s) for s in serie.scores), tendance(serie.ecart)])
+        if serie.moyens is not None:
+            rangees.append(["  moyens", *(score_fr(s) for s in serie.moyens), tendance(serie.ecart_moyens)])
+    lignes += tableau_texte(rangees)
+    lignes += [
+        "Scores de 0 à 100 ; « Évolution » : de la première à la dernière campagne",
+        f"(↑ hausse, ↓ baisse, → stable : écart de moins de {nombre_fr(evo.domaines[0].seuil)} point).",
+    ]
+    return echapper_lignes("\n".join(lignes)) + "\n"
+
+
+def versions(versions: Sequence[tuple[str, str]], recente: str) -> str:
+    """Les versions du référentiel, une par ligne : « 2011  Référentiel … (la plus récente) »."""
+    largeur = max(len(v) for v, _ in versions)
+    lignes = [f"{v:<{largeur}}  {t}" for v, t in versions]
+    return "\n".join([*lignes, "", f"Pour le détail d'une version : diagnum referentiel {recente}"]) + "\n"
