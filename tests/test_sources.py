@@ -745,3 +745,21 @@ def test_le_bouton_excel_de_grr_donne_la_meme_estimation_que_son_csv(dossier: Pa
         DIFFUSION, "Bénéficiaire (identifiant)", 45
     )
     sans_donnee_personnelle(resultat.stdout, resultat.stderr, chemin.read_bytes())
+
+
+def test_une_campagne_enregistree_pendant_l_import_n_est_pas_ecrasee(dossier: Path, monkeypatch):
+    from diagnum.sources import importation
+
+    chemin = campagne(dossier)
+    vraie = importation.preparer_estimation
+
+    def puis_quelqu_un_enregistre(*args, **kwargs):
+        bilan = vraie(*args, **kwargs)
+        chemin.write_text(chemin.read_text(encoding="utf-8") + "# ajouté dans l'éditeur\n", encoding="utf-8")
+        return bilan
+
+    monkeypatch.setattr(importation, "preparer_estimation", puis_quelqu_un_enregistre)
+    resultat = importer(str(FIXTURES / "grr4-rapport.csv"), "--dans", str(chemin), "-c", str(dossier / "corr.yaml"))
+    assert resultat.exit_code == 1, resultat.output
+    assert chemin.read_text(encoding="utf-8").endswith("# ajouté dans l'éditeur\n")
+    assert "estimé d'après" not in chemin.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from diagnum.enquetes.lecture import Constat
+    from diagnum.fichiers import Lu
     from diagnum.referentiel import Referentiel
     from diagnum.sources.estimation import Periode, Regles
     from diagnum.sources.importation import Bilan
@@ -150,11 +151,12 @@ def importer(
     rien n'en est écrit ni affiché.
 
     Codes de sortie : 0 campagne à jour (ou essai), 1 export ou estimation refusés (colonne inconnue, date
-    illisible, période vide, nombre de référence manquant, réponse déjà écrite sans --remplacer) et rien
-    n'est écrit, 2 impossible de travailler.
+    illisible, période vide, nombre de référence manquant, réponse déjà écrite sans --remplacer, campagne
+    changée sur le disque pendant l'import) et rien n'est écrit, 2 impossible de travailler (export trop grand,
+    fichier introuvable…).
     """
     from diagnum.erreurs import ErreurDiagnum, ErreurProbleme
-    from diagnum.fichiers import lire_octets
+    from diagnum.fichiers import lire_pour_modifier
     from diagnum.lecture_yaml import TAILLE_MAX
     from diagnum.referentiel import charger_referentiel
     from diagnum.sources.estimation import Periode, Regles
@@ -180,12 +182,12 @@ def importer(
             f"{campagne} est un lien symbolique : diagnum n'écrit jamais à travers un lien ; donnez le chemin "
             f"du fichier lui-même ({os.path.realpath(campagne)})"
         )
-    contenu = lire_octets(campagne, TAILLE_MAX)
+    contenu, lu = lire_pour_modifier(campagne, TAILLE_MAX)
     referentiel = charger_referentiel()
     with sans_ramasse_miettes():
         _importer(
             export, campagne, contenu, referentiel, nom_sorte_de(sorte), nommees, correspondance, ressources,
-            Regles(regulier, minimum, semaines), periode, essai=essai, remplacer=remplacer,
+            Regles(regulier, minimum, semaines), periode, essai=essai, remplacer=remplacer, lu=lu,
         )  # fmt: skip
 
 
@@ -207,6 +209,7 @@ def _importer(
     *,
     essai: bool,
     remplacer: bool,
+    lu: Lu,
 ) -> None:
     from diagnum.enquetes.lecture import lire_export
     from diagnum.fichiers import ecrire_atomique, lire_octets
@@ -253,7 +256,8 @@ def _importer(
         verbe = "changeraient" if nombre > 1 else "changerait"
         annoncer(f"{campagne} : essai, rien n'a été écrit ({nombre} réponse{'s' if nombre > 1 else ''} {verbe}).")
         return
-    ecrire_atomique(campagne, bilan.texte, force=True)
+    # Entre la lecture et ici, quelqu'un a pu enregistrer la campagne : rien n'est écrasé dans ce cas.
+    ecrire_atomique(campagne, bilan.texte, force=True, attendu=lu)
     annoncer(
         f"{campagne} : {nombre} réponse{'s mises' if nombre > 1 else ' mise'} à jour, estimation"
         f"{'s' if len(bilan.estimation.items) > 1 else ''} enregistrée{'s' if len(bilan.estimation.items) > 1 else ''} "
