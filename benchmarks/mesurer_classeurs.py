@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 import tempfile
@@ -83,13 +84,19 @@ def mesurer(repetitions: int, env: dict[str, str]) -> list[Rapport]:
     ]
 
 
-def markdown(rapports: list[Rapport]) -> str:
+def markdown(rapports: list[Rapport], charge: tuple[float, float] | None = None) -> str:
     lignes = [
         DEBUT,
         "## Classeurs : écrire et fusionner",
         "",
         f"Mesuré le {dt.date.today().isoformat()} sur {machine()} (`python benchmarks/mesurer_classeurs.py`), "
-        f"campagne `exemples/{EXEMPLE.name}`.",
+        f"campagne `exemples/{EXEMPLE.name}`."
+        + (
+            f" Charge de la machine (moyenne sur une minute) : {charge[0]:.1f} avant, {charge[1]:.1f} après ; "
+            "les durées absolues en dépendent, leurs rapports bien moins."
+            if charge
+            else ""
+        ),
         "",
         "| rapport | mesure | référence | valeur | cible |",
         "| --- | --- | --- | --- | --- |",
@@ -129,11 +136,13 @@ def main() -> int:
     parser.add_argument("--repetitions", type=int, default=11, help="tours par mesure (au moins 7)")
     parser.add_argument("--resultats", type=Path, help="écrit la section « classeurs » de ce fichier Markdown")
     arguments = parser.parse_args()
+    avant = os.getloadavg()[0]
     rapports = mesurer(max(7, arguments.repetitions), environnement())
+    charge = (avant, os.getloadavg()[0])
     for r in rapports:
         print(ligne(r), flush=True)
     if arguments.resultats:
-        ecrire_resultats(arguments.resultats, markdown(rapports))
+        ecrire_resultats(arguments.resultats, markdown(rapports, charge))
         print(f"{arguments.resultats} : section « classeurs » écrite")
     return 0 if all(r.atteint for r in rapports) else 1
 

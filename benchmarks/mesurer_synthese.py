@@ -167,7 +167,8 @@ class Mesures:
 
     @property
     def atteint(self) -> bool:
-        return self.rapport <= 1.5 and self.pic <= 2**30
+        """La durée, le temps de calcul (ce que serait la durée sur une machine libre) et la mémoire."""
+        return self.rapport <= 1.5 and self.rapport_calcul <= 1.5 and self.pic <= 2**30
 
     def texte(self) -> str:
         def serie(nom: str) -> str:
@@ -195,7 +196,14 @@ class Mesures:
             return f"{x:.2f}".replace(".", ",")
 
         jour = dt.date.today().isoformat()
-        cible = "atteinte" if self.rapport <= 1.5 else "manquée"
+        # Sur une machine chargée, la durée dépend des autres : la cible n'est dite atteinte que si le temps
+        # de calcul (qui est celui d'une machine libre, divisé par les cœurs) l'atteint aussi.
+        if self.rapport > 1.5:
+            cible = "manquée"
+        elif self.rapport_calcul > 1.5:
+            cible = f"atteinte en durée, pas en temps de calcul ({fr(self.rapport_calcul)}) : non sûre"
+        else:
+            cible = "atteinte"
         return "\n".join(
             [
                 DEBUT,

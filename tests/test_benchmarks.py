@@ -86,6 +86,22 @@ def test_la_mesure_des_sources_importe_le_rapport_de_grr_qu_elle_genere(monkeypa
     assert resultats.read_text(encoding="utf-8") == "# Mesures\n\n" + section + "la suite\n"
 
 
+def test_comparer_versions_lance_les_deux_copies_et_rapporte_leurs_medianes(tmp_path):
+    """Comparée à elle-même, la copie d'ici : deux commandes vérifiées, un rapport de médianes (sans cible
+    de temps ici : ``--cible`` très haute, seul le compte rendu est vérifié)."""
+    sortie = lancer(str(BANC / "comparer_versions.py"), "--avant", str(RACINE), "--repetitions", "7", "--cible", "1000")
+    assert (sortie.returncode, sortie.stderr) == (0, "")
+    lignes = sortie.stdout.splitlines()
+    assert [ligne.split(" ms ")[0].split("  ")[0] for ligne in lignes] == [
+        "valider ici / avant (durée)",
+        "valider ici / avant (temps de calcul)",
+    ]
+    assert all(ligne.endswith("(cible ≤ 1000.00 : atteinte)") for ligne in lignes)
+    # Une copie qui n'est pas diagnum : refusée avant toute mesure.
+    echec = lancer(str(BANC / "comparer_versions.py"), "--avant", str(tmp_path))
+    assert echec.returncode != 0 and "n'est pas une copie du dépôt de diagnum" in echec.stderr
+
+
 def test_la_mesure_des_classeurs_prepare_huit_classeurs_et_garde_les_autres_sections(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(BANC))
     spec = importlib.util.spec_from_file_location("mesurer_classeurs", BANC / "mesurer_classeurs.py")
@@ -103,3 +119,9 @@ def test_la_mesure_des_classeurs_prepare_huit_classeurs_et_garde_les_autres_sect
     texte = resultats.read_text(encoding="utf-8")
     assert texte.count("<!-- debut: classeurs -->") == 1 and "synthèse\n<!-- fin: synthese -->" in texte
     assert "| **3.00** | ≤ 3.00 ✓ |" in texte
+
+
+def test_la_mesure_des_enquetes_lit_le_meme_export_des_deux_facons():
+    sortie = lancer(str(BANC / "mesurer_enquetes.py"), "--reponses", "40", "--repetitions", "1")
+    assert sortie.returncode == 0, sortie.stderr
+    assert sortie.stdout.startswith("export XLSX de 40 réponses") and "rapport " in sortie.stdout

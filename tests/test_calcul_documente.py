@@ -193,8 +193,9 @@ def domaine_documente(domaine, reponses_domaines: dict, reference: dict) -> dict
         # LACUNE du texte (§ 4) : « un chiffre est provisoire quand la complétude […] est
         # inférieure à 50 % » ne dit pas ce qu'il en est d'un chiffre qui n'existe pas
         # (« sans score », § 3). diagnum répond False : un domaine sans score est « non
-        # renseigné », pas provisoire. Lecture retenue ici, faute de mieux.
-        return chiffre_ is not None and completude_ < NOTATION.seuil_provisoire
+        # renseigné », pas provisoire. Lecture retenue ici, faute de mieux. La complétude est
+        # comparée telle qu'elle est affichée, en pourcentage entier (§ 4).
+        return chiffre_ is not None and round(100 * completude_) < round(100 * NOTATION.seuil_provisoire)
 
     tout = completude({"score", "usage", "moyens"})
     resultat = {

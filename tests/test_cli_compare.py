@@ -142,7 +142,7 @@ def test_objectifs_juges_dans_les_deux_sens():
     assert any(o["atteint"] for o in atteints)
     assert any(not o["atteint"] for o in rates)
     for objectif in atteints + rates:
-        assert objectif["atteint"] is (objectif["score"] is not None and objectif["score"] >= objectif["cible"])
+        assert objectif["atteint"] is (None if objectif["score"] is None else objectif["score"] >= objectif["cible"])
     # Les actions non réalisées portent leur statut le plus récent.
     statuts = {a["statut"] for o in atteints for a in o["actions_non_realisees"]}
     assert statuts and "realisee" not in statuts
@@ -347,3 +347,53 @@ def test_une_question_si_oui_non_posee_avant_s_ecrit_non_posee(tmp_path):
     assert resultat.stderr == ""
     assert "      enseignants_ressources_transversales : non posée → 17" in resultat.stdout
     assert "      droits_ressources_transversales : non → oui" in resultat.stdout
+
+
+def test_chiffres_provisoires_marques_et_objectif_sans_score_non_mesurable(tmp_path):
+    """Une campagne partielle : l'objectif dont le domaine n'a plus de score n'est pas « non atteint »,
+    et un chiffre provisoire est marqué « (provisoire) » comme dans le rapport."""
+    campagne_avant, _ = charger(AVANT)
+    domaine = campagne_avant.objectifs[0].domaine
+
+    def partielle(donnees) -> None:
+        donnees["reponses"][domaine] = {}
+        # pilotage : une seule réponse gardée, son score devient provisoire
+        pilotage = donnees["reponses"]["pilotage"]
+        for cle in list(pilotage)[1:]:
+            del pilotage[cle]
+
+    apres = copie_modifiee(APRES, tmp_path / "partielle.yaml", partielle)
+    campagne, referentiel = charger(apres)
+    profil = calculer_profil(campagne, referentiel)
+    assert profil.domaine(domaine).score is None
+    provisoire = profil.domaine("pilotage")
+    assert provisoire.score is not None and provisoire.provisoire
+
+    resultat = compare(AVANT, apres)
+    assert resultat.exit_code == 0, resultat.output
+    assert resultat.stderr == ""
+    titre = profil.domaine(domaine).axe
+    (ligne,) = [ligne for ligne in resultat.stdout.splitlines() if ligne.startswith(f"  {titre} : ")]
+    assert ligne.startswith(f"  {titre} : non mesurable (aucun score en 2024-2025 dans ce domaine)")
+    (rangee,) = [ligne for ligne in resultat.stdout.splitlines() if ligne.startswith(provisoire.axe)]
+    assert "100,0 (provisoire)" in rangee
+    assert "(provisoire) : questions de ce chiffre renseignées à moins de 50\u00a0%." in resultat.stdout
+
+    document = compare_json(AVANT, apres)
+    (objectif,) = [o for o in document["objectifs"] if o["domaine"] == domaine]
+    assert (objectif["atteint"], objectif["verdict"], objectif["score"]) == (None, "non mesurable", None)
+    (ligne_json,) = [d for d in document["domaines"] if d["id"] == "pilotage"]
+    assert (ligne_json["apres"], ligne_json["apres_provisoire"], ligne_json["avant_provisoire"]) == (100.0, True, False)
+
+    dossier = tmp_path / "progres"
+    assert compare(AVANT, apres, "-o", dossier).exit_code == 0
+    texte = (dossier / "progression.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| {re.escape(titre)} \|.*\| non mesurable \|$", texte, re.M)
+    assert re.search(rf"^\\| {re.escape(provisoire.axe)} \\| [0-9,]+ \\| 100,0 \\(provisoire\\) \\|", texte, re.M)
+
+
+def test_le_pluriel_de_autre_changement():
+    scores = RACINE / "tests" / "fixtures" / "scores"
+    resultat = compare(scores / "regle3-provisoire.yaml", scores / "affirmation.yaml", "--force")
+    assert resultat.exit_code == 0, resultat.output
+    assert "19 autres changements)" in resultat.stdout and "autre changements" not in resultat.stdout

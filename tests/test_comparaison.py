@@ -251,7 +251,8 @@ def test_une_cible_tout_juste_atteinte_compte_et_un_score_absent_non(avant, apre
     vide = copy.deepcopy(apres)
     vide.reponses[domaine.id] = {}
     bilan = comparer(modifiee, vide, referentiel).objectifs[0]
-    assert (bilan.score, bilan.atteint) == (None, False)
+    # Sans score dans ce domaine, l'objectif n'est ni atteint ni manqué : il est non mesurable.
+    assert (bilan.score, bilan.atteint, bilan.verdict) == (None, None, "non mesurable")
 
 
 def test_actions_non_realisees_avec_le_statut_le_plus_recent(avant, apres):

@@ -248,7 +248,10 @@ def test_le_questionnaire_pdf_sans_weasyprint_ne_laisse_rien(tmp_path, monkeypat
     dossier = tmp_path / "q"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
     assert resultat.exit_code == 2 and resultat.stdout == ""
-    assert 'installez-le avec pip install "diagnum[pdf]"' in resultat.stderr
+    from diagnum.rapports.formats import installer_pdf
+
+    # le pip de l'environnement où tourne diagnum, nommé par son chemin
+    assert f"installez-le avec {installer_pdf()}" in resultat.stderr and 'pip install "diagnum[pdf]"' in resultat.stderr
     assert not dossier.exists()
 
 

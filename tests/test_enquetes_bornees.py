@@ -114,7 +114,7 @@ def test_un_csv_trop_gros_est_refuse_sans_etre_lu(tmp_path, campagne):  # noqa: 
     avant = campagne.read_bytes()
     debut = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     resultat = importer(gros, "--public", "enseignants", "--dans", campagne)
-    _refus_trop_grand(resultat, campagne, avant, "fichier trop gros")
+    _refus_trop_grand(resultat, campagne, avant, "fichier de plus de 10 Mo : trop grand pour un export de réponses")
     # Lu au plus une fois (10 Mo) : rien de comparable au 1,4 Go d'un CSV de 50 Mo lu en entier.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - debut < 200 * 1024
 
@@ -143,6 +143,8 @@ def test_un_gros_export_passe_avec_des_limites_plus_larges(tmp_path):
     with pytest.raises(ExportTropGrand, match="plus de 20\xa0000 lignes"):
         lire_export(chemin)
     assert len(lire_export(chemin, Limites(lignes=100_000, cellules=10_000_000)).lignes) == 25_000
+    with pytest.raises(ExportTropGrand, match="trop grand pour un export de réservations"):
+        lire_export(chemin, Limites(lignes=1_000, document="export de réservations"))
 
 
 def test_un_classeur_mis_en_forme_jusqu_en_bas_reste_lisible(tmp_path):

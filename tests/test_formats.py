@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import sys
+from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from diagnum.calculs.scores import ScoreDomaine, calculer_profil
@@ -14,7 +16,10 @@ from diagnum.campagne.chargement import charger_campagne
 from diagnum.erreurs import ErreurDiagnum
 from diagnum.rapports import formats
 from diagnum.rapports.resume import etat_actions, forts_et_faibles, qualificatif
+from diagnum.referentiel import charger_referentiel
 from outils_rapports import APRES, AVANT, PLUS_ANCIENNE, diagnum
+
+REF = charger_referentiel("2011")
 
 # --------------------------------------------------------------------------
 # Lecture de --format
@@ -82,11 +87,16 @@ def _domaine(i: int, score: float | None) -> ScoreDomaine:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(0, 100, allow_nan=False)), min_size=0, max_size=9))
+@example([10.0, 20.0, 39.9, None, 70.0])  # campagne partielle : un seul domaine au-dessus de 40
 def test_forts_et_faibles_disjoints_et_ordonnes(scores):
     domaines = [_domaine(i, s) for i, s in enumerate(scores)]
-    forts, faibles = forts_et_faibles(domaines)
+    point_faible = REF.notation.point_faible
+    forts, faibles = forts_et_faibles(domaines, point_faible)
     notes = [d for d in domaines if d.score is not None]
-    assert len(forts) == min(3, len(notes))
+    assert len(forts) == min(
+        3, sum(1 for d in notes if qualificatif(d.score, REF.notation.point_fort, point_faible) != "point faible")
+    )
+    assert all(qualificatif(d.score, REF.notation.point_fort, point_faible) != "point faible" for d in forts)
     assert len(faibles) == min(3, len(notes) - len(forts))
     assert not {d.id for d in forts} & {d.id for d in faibles}
     assert [d.score for d in forts] == sorted((d.score for d in forts), reverse=True)
@@ -94,8 +104,9 @@ def test_forts_et_faibles_disjoints_et_ordonnes(scores):
     if forts and faibles:
         assert min(d.score for d in forts) >= max(d.score for d in faibles)
     ecartes = [d for d in notes if d not in forts and d not in faibles]
-    for d in ecartes:
-        assert d.score <= min(f.score for f in forts) and d.score >= max(f.score for f in faibles)
+    for d in ecartes:  # sans fort (tous points faibles), les écartés sont sous les faibles montrés
+        assert not forts or d.score <= min(f.score for f in forts)
+        assert d.score >= max(f.score for f in faibles)
 
 
 def test_qualificatif_suit_les_seuils():
@@ -146,6 +157,23 @@ def test_resume_md(tmp_path):
     assert "## Les trois domaines les plus forts" in texte and "signature" in texte
 
 
+def test_resume_d_une_campagne_partielle_sans_point_faible_parmi_les_forts():
+    from diagnum.rapports.resume import texte_resume
+
+    # Un seul domaine noté (pilotage, 0 sur 100) : c'est un point faible, jamais un des « plus forts ».
+    campagne, referentiel = charger_campagne(
+        Path(__file__).parent / "fixtures" / "scores" / "regle8-non-renseigne.yaml"
+    )
+    profil = calculer_profil(campagne, referentiel)
+    (note,) = [d for d in profil.domaines if d.score is not None]
+    texte = texte_resume(campagne, referentiel, profil)
+    forts = texte.split("## Les trois domaines les plus forts")[1].split("## Les trois domaines les plus faibles")[0]
+    faibles = texte.split("## Les trois domaines les plus faibles")[1].split("## Obligations")[0]
+    assert note.axe not in forts
+    assert "Aucun domaine n'atteint 40 sur 100 : tous les domaines notés sont des points faibles." in forts
+    assert f"- **{note.axe}** : 0,0 sur 100, point faible" in faibles
+
+
 def test_format_inconnu_sur_la_ligne_de_commande(tmp_path):
     resultat = diagnum("rapport", APRES, "-o", tmp_path / "r", "--format", "docx")
     assert resultat.exit_code == 2
@@ -193,6 +221,9 @@ def test_pdf_sans_weasyprint_code_2_avant_tout_travail(sans_weasyprint, tmp_path
     assert resultat.exit_code == 2
     assert resultat.stdout == ""
     assert 'pip install "diagnum[pdf]"' in resultat.stderr and "WeasyPrint" in resultat.stderr
+    # le pip de l'environnement où tourne diagnum, par son chemin (pas un autre pip du PATH)
+    pip = Path(sys.executable).parent / "pip"
+    assert f'{pip} install "diagnum[pdf]"' in " ".join(resultat.stderr.split())
     assert "Traceback" not in resultat.stderr
     assert not dossier.exists(), "rien n'est écrit"
 

@@ -55,7 +55,14 @@ def test_la_section_synthese_de_resultats_remplace_la_precedente(tmp_path, monke
         {"valider": [18.0, 19.0, 20.0], "synthese": [29.0, 30.0, 31.0]},
         200 * 2**20, 120 * 2**20, 220 * 2**20, 140_000_000, 77_000_000,
     )  # fmt: skip
-    assert mesures.rapport == 1.5 and mesures.atteint
+    # Durée dans la cible, mais temps de calcul au-delà (30 / 19) : une machine chargée a pu aider.
+    assert mesures.rapport == 1.5 and not mesures.atteint
+    assert (
+        "| durée (médiane) | 11,00 s | 16,50 s | **1,50** | ≤ 1,5 : atteinte en durée, pas en temps de calcul "
+        "(1,58) : non sûre |" in mesures.markdown()
+    )
+    mesures.calcul["synthese"] = [27.0, 28.5, 29.0]
+    assert mesures.atteint
     bloc = mesures.markdown()
     assert "| durée (médiane) | 11,00 s | 16,50 s | **1,50** | ≤ 1,5 : atteinte |" in bloc
     assert "| pic de mémoire, somme des processus | 120 Mio | 200 Mio | | ≤ 1 Gio : atteinte |" in bloc

@@ -418,3 +418,34 @@ def test_matplotlib_et_jinja2_pas_importes_hors_dessin(commande, tmp_path):
     )
     sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert sortie.stdout.strip() == "[]"
+
+
+def test_le_rapport_dit_d_ou_viennent_les_comptages_d_usage_manquants():
+    """Campagne partielle : chaque comptage manquant d'un domaine d'usage est rattaché à l'enquête
+    de son public (``diagnum enquete``) ou aux outils de l'établissement (``diagnum sources importer``)."""
+    campagne, referentiel = charger_campagne(Path(__file__).parent / "fixtures" / "scores" / "repartition.yaml")
+    texte = texte_rapport(campagne, referentiel)
+    profil = calculer_profil(campagne, referentiel)
+    sections = texte.split("\n### ")
+    vus = set()
+    for domaine in referentiel.domaines:
+        if not domaine.est_usage:
+            continue
+        (section,) = [s for s in sections if s.startswith(f"{domaine.section} ")]
+        manquants = set(profil.domaine(domaine.id).sans_reponse)
+        for item in domaine.items:
+            if item.id not in manquants or item.nature not in ("repartition", "nombre"):
+                continue
+            libelle = f"« {item.libelle.rstrip(' :')} »"
+            ligne = next(ligne for ligne in section.splitlines() if libelle in ligne)
+            vus.add(item.collecte is not None)
+            if item.collecte is not None:
+                public = item.collecte.public
+                assert f"`diagnum enquete questionnaire {public}`" in ligne
+                assert f"`diagnum enquete importer EXPORT --public {public} --dans CAMPAGNE`" in ligne
+            else:
+                assert ligne.startswith("- dans les outils de l'établissement")
+                assert "`diagnum sources importer`" in ligne
+    assert vus == {True, False}
+    # une campagne complète n'en dit rien
+    assert "D'où viennent les comptages qui manquent" not in texte_rapport(*charger_campagne(EXEMPLE_DE_REFERENCE))

@@ -65,3 +65,10 @@ def test_le_dossier_du_rapport_d_exemple_est_ignore_par_git():
         ["git", "check-ignore", "--no-index", "-q", f"{dossier}/rapport.md"], cwd=RACINE, check=False
     )
     assert resultat.returncode == 0, f"{dossier}/ n'est pas ignoré par git"
+
+
+def test_le_readme_dit_comment_appeler_diagnum_avant_le_premier_init():
+    # le premier exemple à taper : « diagnum init … » en début de ligne d'un bloc de commandes
+    premier_init = re.search(r"^\s*diagnum init ", README, re.M).start()
+    for consigne in ("source .venv/bin/activate", ".venv\\Scripts\\activate", "`.venv/bin/diagnum init"):
+        assert -1 < README.find(consigne) < premier_init, consigne

@@ -11,6 +11,7 @@ import pytest
 from diagnum.erreurs import ErreurReferentiel
 from diagnum.referentiel import (
     NATURES,
+    NON,
     charger_fichier_referentiel,
     charger_referentiel,
     construire_referentiel,
@@ -308,3 +309,74 @@ def test_la_collecte_garde_les_conditions_si_oui(referentiel):
         i for d in referentiel.domaines for i in d.items if i.collecte is not None and i.condition is not None
     ]
     assert conditionnes, "les questions « Si oui » recueillies gardent leur condition"
+
+
+def _cache_unique(tmp_path):
+    (cache,) = (tmp_path / "diagnum").glob("referentiel-*.marshal")
+    return cache
+
+
+def test_un_cache_retouche_n_est_pas_cru(tmp_path, copie):
+    """Un cache modifié à la main (chaque « non » vaut 1 : tous les scores à 100) est reconstruit."""
+    import marshal
+    import os
+
+    from diagnum import referentiel as module
+
+    vrai = charger_fichier_referentiel(copie)
+    cache = _cache_unique(tmp_path)
+    notation = vrai.notation._replace(affirmation={**vrai.notation.affirmation, NON: 1})
+    faux = module._en_donnees(vrai._replace(par_id={}, notation=notation))
+    contenu = copie.read_bytes()
+    octets = cache.read_bytes()
+
+    def retouches():
+        yield marshal.dumps((contenu, faux))  # la charge seule, réécrite
+        entete = len(module.ENTETE_CACHE) + module.TAILLE_EMPREINTE
+        yield octets[:entete] + marshal.dumps((contenu, faux))  # la charge changée sous l'ancienne empreinte
+
+    for retouche in retouches():
+        cache.write_bytes(retouche)
+        os.chmod(cache, 0o600)
+        charger_fichier_referentiel.cache_clear()
+        relu = charger_fichier_referentiel(copie)
+        assert relu.notation.affirmation[NON] == 0
+        assert relu == vrai
+    # le cache reconstruit est de nouveau servi tel quel
+    assert cache.read_bytes() == octets
+
+
+def test_le_cache_ne_suit_aucun_lien_plante(tmp_path, copie):
+    import os
+
+    from diagnum import referentiel as module
+
+    victime = tmp_path / "victime.txt"
+    victime.write_text("à garder\n", encoding="utf-8")
+    dossier = tmp_path / "diagnum"
+    dossier.mkdir(mode=0o700)
+    nom = module._nom_cache(copie.read_bytes())
+    # les noms que l'on pourrait deviner : le cache lui-même, et l'ancien temporaire (nom, pid)
+    (dossier / nom).symlink_to(victime)
+    (dossier / f".{nom}.{os.getpid()}.tmp").symlink_to(victime)
+    referentiel = charger_fichier_referentiel(copie)
+    assert victime.read_text(encoding="utf-8") == "à garder\n"
+    assert not (dossier / nom).is_symlink() and (dossier / nom).is_file()
+    assert (dossier / nom).stat().st_mode & 0o077 == 0
+    # un cache qui est un lien vers un cache valable ailleurs n'est pas lu
+    ailleurs = tmp_path / "ailleurs.marshal"
+    os.replace(dossier / nom, ailleurs)
+    (dossier / nom).symlink_to(ailleurs)
+    charger_fichier_referentiel.cache_clear()
+    assert charger_fichier_referentiel(copie) == referentiel
+    assert not (dossier / nom).is_symlink()
+
+
+def test_un_dossier_de_cache_ouvert_a_tous_n_est_ni_lu_ni_ecrit(tmp_path, copie):
+    import os
+
+    dossier = tmp_path / "diagnum"
+    dossier.mkdir()
+    os.chmod(dossier, 0o777)
+    charger_fichier_referentiel(copie)
+    assert list(dossier.iterdir()) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from diagnum.campagne.schema import META_SCHEMA, construire_schema, texte_schema, uri_schema
+from diagnum.campagne.schema import META_SCHEMA, MOTIF_DATE, construire_schema, texte_schema, uri_schema
 from diagnum.cli import app
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, charger_referentiel, versions_disponibles
 
@@ -170,7 +170,7 @@ def test_objectifs_et_version(referentiel, schema):
     assert objectif["properties"]["domaine"]["enum"] == [d.id for d in referentiel.domaines]
     assert objectif["required"] == ["domaine", "cible"]
     for propriete in (proprietes["date"], objectif["properties"]["echeance"]):
-        assert propriete["pattern"].startswith("^[0-9]{4}-")
+        assert propriete["pattern"] == MOTIF_DATE
 
 
 def test_le_texte_est_stable(referentiel):
@@ -213,11 +213,39 @@ def test_check_jsonschema_refuse_les_fautes_de_forme():
         "statut-inconnu",
         "uai-format",
         "domaine-inconnu",
+        "date-impossible",
     ]
     fichiers = [INVALIDES / f"{nom}.yaml" for nom in fautes]
     processus = check_jsonschema(LIVRES / "2011.schema.json", *fichiers)
     assert processus.returncode == 1
     assert sorted(erreurs_par_fichier(processus)) == sorted(f.name for f in fichiers)
+
+
+DATES = [
+    *(
+        f"{a}-{m}-{j}"
+        for a in ("2023", "2024", "1900", "2000")
+        for m in ("2", "02", "4", "12", "13", "00")
+        for j in ("1", "01", "28", "29", "30", "31", "32", "00", "45")
+    ),
+    "2025-13-45",
+    "0000-01-01",
+]
+
+
+def test_le_schema_et_valider_s_accordent_sur_chaque_date(analyseur):
+    """Une date que valider refuse (« 2025-13-45 », un 29 février hors année bissextile) l'est aussi par le schéma."""
+    import re
+
+    from diagnum.campagne.chargement import valider_texte
+
+    motif = re.compile(MOTIF_DATE)
+    for date in DATES:
+        for ecrite in (date, f'"{date}"'):
+            texte = f'referentiel: "2011"\ndate: {ecrite}\n'.encode()
+            constats = valider_texte(texte, "date.yaml").diagnostics
+            refusee = any(d.ligne == 2 and d.est_erreur for d in constats)
+            assert refusee is (motif.match(date) is None), (ecrite, [d.message for d in constats])
 
 
 def test_l_editeur_trouve_le_schema_par_la_premiere_ligne(tmp_path, referentiel):

@@ -12,7 +12,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from diagnum.calculs.scores import Profil, ScoreDomaine, calculer_profil, lire_profil
@@ -237,6 +237,46 @@ def test_lecture_du_profil_selon_les_seuils_du_referentiel():
     assert [d.id for d in lecture.sous_utilises] == ["sous_utilise"]
     assert lecture.freines == ()
     assert [d.id for d in lecture.non_renseignes] == ["vide"]
+
+
+def test_un_ecart_de_25_affiche_est_signale_malgre_la_virgule_flottante():
+    # 32,3 − 7,3 vaut 24.999999999999996 en virgule flottante ; 32,2 − 7,2 vaut 25.000000000000004
+    assert 32.3 - 7.3 < 25 < 32.2 - 7.2
+    domaines = (
+        _domaine("a", 7.3, usage=7.3, moyens=32.3),
+        _domaine("b", 7.2, usage=7.2, moyens=32.2),
+        _domaine("c", 57.3, usage=57.3, moyens=32.3),
+    )
+    p = Profil("2011", campagne=None, etablissement=None, date=None, domaines=domaines, obligations=())
+    lecture = lire_profil(p, REF.notation)
+    assert [d.id for d in lecture.sous_utilises] == ["a", "b"]
+    assert [d.id for d in lecture.freines] == ["c"]
+
+
+@given(st.integers(0, 1000), st.integers(0, 1000))
+@example(323, 73)
+@example(73, 323)
+def test_chaque_seuil_de_lecture_compare_les_dixiemes_affiches(moyens: int, usage: int):
+    """Comparé en dixièmes entiers (exact) : la lecture ne dépend pas des erreurs d'arrondi binaires."""
+    notation = REF.notation  # point_fort 66, point_faible 40, écart 25 : des dixièmes entiers
+    d = _domaine("d", usage / 10, usage=usage / 10, moyens=moyens / 10)
+    p = Profil("2011", campagne=None, etablissement=None, date=None, domaines=(d,), obligations=())
+    lecture = lire_profil(p, notation)
+    assert bool(lecture.sous_utilises) == (moyens - usage >= 10 * notation.ecart_moyens_usage)
+    assert bool(lecture.freines) == (usage - moyens >= 10 * notation.ecart_moyens_usage)
+    assert bool(lecture.forts) == (usage >= 10 * notation.point_fort)
+    assert bool(lecture.faibles) == (usage < 10 * notation.point_faible)
+
+
+def test_la_completude_est_comparee_au_seuil_telle_qu_elle_est_affichee():
+    from diagnum.calculs.seuils import part_sous
+
+    # Trois couvertures de 60 %, 70 %, 70 % et une question sans réponse : 2 / 4 = 50 % exactement,
+    # mais 0.49999999999999994 en virgule flottante ; affichée « 50 % », elle n'est pas sous 50 %.
+    part = (0.6 + 0.7 + 0.7) / 4
+    assert part < 0.5
+    assert not part_sous(part, 0.5)
+    assert part_sous(0.494, 0.5) and not part_sous(0.5, 0.5) and not part_sous(0.495, 0.5)
 
 
 # --------------------------------------------------------------------------

@@ -260,3 +260,48 @@ def test_profil_leger_memes_chiffres_que_le_profil_complet(fichier):
         [c.valeur for c in d.contributions] for d in complet.domaines
     ]
     assert any(d.leviers for d in complet.domaines) and not any(d.leviers for d in leger.domaines)
+
+
+@given(st.text(alphabet=st.sampled_from([*"0123456789-/ –—\u2010ab"]), max_size=14))
+def test_libelle_de_campagne_normalise_ou_refuse(libelle):
+    from diagnum.territoire.collecte import normaliser_campagne
+
+    normalise = normaliser_campagne(libelle)
+    if normalise is not None:
+        debut, fin = normalise.split("-")
+        assert len(debut) == len(fin) == 4 and int(fin) == int(debut) + 1
+        assert debut in libelle and normaliser_campagne(normalise) == normalise
+
+
+@pytest.mark.parametrize(
+    ("libelle", "attendu"),
+    [
+        ("2024-2025", "2024-2025"),
+        ("2024/2025", "2024-2025"),
+        (" 2024 – 2025 ", "2024-2025"),
+        ("2024-25", "2024-2025"),
+        ("2099-00", "2099-2100"),
+        ("2024-2026", None),
+        ("2023-2024 collège Jean Moulin de Dole", None),
+        ("Bilan de printemps", None),
+        ("２０２４-２０２５", None),  # chiffres pleine chasse : pas des chiffres ASCII
+    ],
+)
+def test_libelles_de_campagne(libelle, attendu):
+    from diagnum.territoire.collecte import normaliser_campagne
+
+    assert normaliser_campagne(libelle) == attendu
+
+
+@given(st.lists(st.floats(min_value=0, max_value=100), min_size=1, max_size=60), st.floats(min_value=0, max_value=100))
+def test_part_en_dessous_tranches_proche_de_la_part_exacte(serie, score):
+    """La part estimée d'après les tranches de 10 points ne s'écarte de la part exacte que de la part des
+    établissements de la tranche du score (qu'on ne sait pas placer)."""
+    from diagnum.territoire.statistiques import part_en_dessous_tranches, tranches
+
+    estimee = part_en_dessous_tranches(score, tranches(serie))
+    exacte = part_en_dessous(score, effectifs(serie))
+    tranche = min(int(score // 10) * 10, 90)
+    dans_la_tranche = sum(1 for v in serie if min(int(v // 10) * 10, 90) == tranche) / len(serie)
+    assert 0 <= estimee <= 1 and abs(estimee - exacte) <= dans_la_tranche + 1e-9
+    assert sum(n for _, n in tranches(serie)) == len(serie)

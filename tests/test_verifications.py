@@ -19,6 +19,7 @@ from diagnum.campagne.verifications import (
     VERIFICATIONS,
     conditions,
     identite,
+    libelle_campagne,
     objectifs,
     sans_reponse,
     structure,
@@ -35,6 +36,7 @@ PAR_NOM = {v.__name__.rsplit(".", 1)[-1]: v for v in VERIFICATIONS}
 RATTACHEMENT = {
     "structure": {"affirmation", "sans-objet-interdit", "enquete-incomplete", "negatif", "periode-inversee"},
     "identite": {"uai-invalide"},
+    "libelle_campagne": {"campagne-libelle"},
     "conditions": {"condition-non-remplie", "reference-manquante", "repartition-vide", "sans-objet-partiel"},
     "totaux": {"depasse-total", "repartition-excede", "mesure-depasse-total", "repondants-trop-nombreux"},
     "objectifs": {"objectif-incomplet", "domaine-inconnu", "objectif-double", "action-incomplete", "statut-inconnu"},
@@ -66,7 +68,7 @@ def _produits(chemin: Path, nom: str) -> Counter:
 
 def test_le_rattachement_couvre_chaque_verification_et_ses_codes_propres():
     assert set(PAR_NOM) == set(RATTACHEMENT)
-    assert [structure, identite, conditions, totaux, objectifs, sans_reponse] == list(VERIFICATIONS)
+    assert [structure, identite, libelle_campagne, conditions, totaux, objectifs, sans_reponse] == list(VERIFICATIONS)
     for nom, codes in RATTACHEMENT.items():
         assert codes == _propres(nom), nom
     # Chaque code propre est annoncé par au moins un fichier.

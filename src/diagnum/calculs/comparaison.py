@@ -19,7 +19,8 @@ Règles :
   neutre si elle ne compte pas d'un côté ou de l'autre (sans réponse,
   « sans objet », question non posée) ;
 - un objectif de ``avant`` est atteint si le score du domaine dans ``apres``
-  est au moins égal à la cible ; ses actions non réalisées sont listées avec
+  est au moins égal à la cible (au dixième affiché), non mesurable si ce
+  domaine n'a pas de score ; ses actions non réalisées sont listées avec
   leur statut le plus récent (celui de ``apres`` si l'action y figure, sous le
   même domaine et le même libellé).
 """
@@ -33,11 +34,14 @@ from dataclasses import dataclass, field
 from diagnum.affichage import modalite, nombre_fr, score_fr
 from diagnum.calculs.regles import condition_remplie
 from diagnum.calculs.scores import Profil, ScoreDomaine, calculer_profil, valeur_item
+from diagnum.calculs.seuils import atteint
 from diagnum.campagne.modele import Action, Campagne, Objectif
 from diagnum.erreurs import ErreurProbleme
 from diagnum.referentiel import MODALITES, Item, Referentiel
 
 AMELIORATION, REGRESSION, NEUTRE = "amelioration", "regression", "neutre"
+#: Verdict d'un objectif : sans score dans son domaine, il ne peut être ni atteint ni manqué.
+ATTEINT, NON_ATTEINT, NON_MESURABLE = "atteint", "non atteint", "non mesurable"
 SENS = (AMELIORATION, REGRESSION, NEUTRE)
 HAUSSE, BAISSE, STABLE = "hausse", "baisse", "stable"
 FLECHES = {HAUSSE: "↑", BAISSE: "↓", STABLE: "→"}
@@ -64,6 +68,9 @@ class Ecart:
     avant: float | None
     apres: float | None
     seuil: float = 0.0
+    #: Chiffre provisoire (questions renseignées sous ``notation.seuil_provisoire``), marqué comme dans le rapport.
+    avant_provisoire: bool = False
+    apres_provisoire: bool = False
 
     @property
     def delta(self) -> float | None:
@@ -142,14 +149,24 @@ class BilanObjectif:
     titre: str
     score_initial: float | None
     score: float | None
-    atteint: bool
+    #: ``None`` quand le domaine n'a pas de score dans ``apres`` : l'objectif est non mesurable.
+    atteint: bool | None
     echeance_passee: bool | None
     actions_non_realisees: tuple[Action, ...]
     seuil: float = 0.0
+    #: Le score de ``apres`` est provisoire : le verdict l'est aussi.
+    provisoire: bool = False
 
     @property
     def ecart(self) -> Ecart:
-        return Ecart(self.score_initial, self.score, self.seuil)
+        return Ecart(self.score_initial, self.score, self.seuil, apres_provisoire=self.provisoire)
+
+    @property
+    def verdict(self) -> str:
+        """« atteint », « non atteint » ou « non mesurable » (pas de score dans ce domaine)."""
+        if self.atteint is None:
+            return NON_MESURABLE
+        return ATTEINT if self.atteint else NON_ATTEINT
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +180,17 @@ class Comparaison:
     reference: tuple[ChangementReference, ...]
     objectifs: tuple[BilanObjectif, ...]
     titres: dict[str, str] = field(default_factory=dict)
+    #: ``notation.seuil_provisoire`` : sous cette complétude, un chiffre est provisoire.
+    seuil_provisoire: float = 0.5
+
+    @property
+    def a_des_provisoires(self) -> bool:
+        """Un chiffre (score ou moyens, avant ou après) est provisoire : une note le dit sous le tableau."""
+        return any(
+            e is not None and (e.avant_provisoire or e.apres_provisoire)
+            for d in self.domaines
+            for e in (d.score, d.moyens)
+        )
 
     def par_sens(self, sens: str) -> tuple[Changement, ...]:
         return tuple(c for c in self.changements if c.sens == sens)
@@ -324,9 +352,11 @@ def changements_reference(
 
 
 def _ecart_domaine(d1: ScoreDomaine, d2: ScoreDomaine, seuil: float) -> EcartDomaine:
-    usage = Ecart(d1.usage, d2.usage, seuil) if d1.nature == "usage" else None
-    moyens = Ecart(d1.moyens, d2.moyens, seuil) if d1.nature == "usage" else None
-    score = Ecart(d1.score, d2.score, seuil)
+    usage = Ecart(d1.usage, d2.usage, seuil, d1.provisoire, d2.provisoire) if d1.nature == "usage" else None
+    moyens = (
+        Ecart(d1.moyens, d2.moyens, seuil, d1.moyens_provisoire, d2.moyens_provisoire) if d1.nature == "usage" else None
+    )
+    score = Ecart(d1.score, d2.score, seuil, d1.provisoire, d2.provisoire)
     return EcartDomaine(d1.id, d1.section, d1.titre, d1.axe, d1.nature, score, usage, moyens)
 
 
@@ -359,10 +389,11 @@ def juger_objectifs(
                 titre=d2.axe,
                 score_initial=d1.score if d1 else None,
                 score=d2.score,
-                atteint=d2.score is not None and d2.score >= objectif.cible,
+                atteint=None if d2.score is None else atteint(d2.score, objectif.cible),
                 echeance_passee=echeance_passee,
                 actions_non_realisees=tuple(a for a in actions if a.statut != REALISEE),
                 seuil=seuil,
+                provisoire=d2.provisoire,
             )
         )
     return tuple(bilans)
@@ -387,6 +418,7 @@ def comparer(avant: Campagne, apres: Campagne, referentiel: Referentiel) -> Comp
         reference=changements_reference(avant, apres, referentiel),
         objectifs=juger_objectifs(avant, profil_avant, apres, profil_apres, seuil),
         titres={OBLIGATIONS: referentiel.obligations.titre} | {d.id: d.axe for d in referentiel.domaines},
+        seuil_provisoire=referentiel.notation.seuil_provisoire,
     )
 
 
@@ -530,7 +562,14 @@ def comparaison_json(comparaison: Comparaison, chemins: tuple[str, str] = ("", "
     def ecart_json(ecart: Ecart | None) -> dict[str, float | None] | None:
         if ecart is None:
             return None
-        return {"avant": ecart.avant, "apres": ecart.apres, "delta": ecart.delta, "tendance": ecart.tendance}
+        return {
+            "avant": ecart.avant,
+            "apres": ecart.apres,
+            "delta": ecart.delta,
+            "tendance": ecart.tendance,
+            "avant_provisoire": ecart.avant_provisoire,
+            "apres_provisoire": ecart.apres_provisoire,
+        }
 
     return {
         "referentiel": comparaison.avant.referentiel,
@@ -548,6 +587,8 @@ def comparaison_json(comparaison: Comparaison, chemins: tuple[str, str] = ("", "
                 "apres": d.score.apres,
                 "delta": d.score.delta,
                 "tendance": d.score.tendance,
+                "avant_provisoire": d.score.avant_provisoire,
+                "apres_provisoire": d.score.apres_provisoire,
                 "moyens": ecart_json(d.moyens),
             }
             for d in comparaison.domaines
@@ -575,6 +616,8 @@ def comparaison_json(comparaison: Comparaison, chemins: tuple[str, str] = ("", "
                 "score_initial": b.score_initial,
                 "score": b.score,
                 "atteint": b.atteint,
+                "verdict": b.verdict,
+                "provisoire": b.provisoire,
                 "echeance_passee": b.echeance_passee,
                 "actions_non_realisees": [_action_json(a) for a in b.actions_non_realisees],
             }

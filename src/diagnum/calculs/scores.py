@@ -39,6 +39,7 @@ from diagnum.calculs.regles import (
     questions,
     reference_manquante,
 )
+from diagnum.calculs.seuils import atteint, ecart_atteint, part_sous
 from diagnum.campagne.modele import Campagne, Etablissement
 from diagnum.referentiel import MODALITES, NON, OUI, SANS_OBJET, Domaine, Item, Mesure, Notation, Referentiel
 
@@ -362,7 +363,7 @@ def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel
         nature=domaine.nature,
         score=score,
         completude=round(completude(liste), 4),
-        provisoire=score is not None and completude_score < notation.seuil_provisoire,
+        provisoire=score is not None and part_sous(completude_score, notation.seuil_provisoire),
         repondus=sum(1 for q in attendues if q.repondue),
         attendus=len(attendues),
         usage=usage,
@@ -372,7 +373,7 @@ def score_domaine(domaine: Domaine, campagne: Campagne, referentiel: Referentiel
         sans_reponse=() if leger else tuple(q.cle for q in attendues if not q.repondue),
         completude_usage=None if completude_usage is None else round(completude_usage, 4),
         completude_moyens=None if completude_moyens is None else round(completude_moyens, 4),
-        moyens_provisoire=moyens is not None and completude_moyens < notation.seuil_provisoire,
+        moyens_provisoire=moyens is not None and part_sous(completude_moyens, notation.seuil_provisoire),
         couvertures=() if leger else tuple(_couverture(q, referentiel) for q in liste if q.comptes is not None),
         incalculables=()
         if leger
@@ -427,24 +428,33 @@ class Lecture:
 def lire_profil(profil: Profil, notation: Notation) -> Lecture:
     """Points forts (score ≥ ``point_fort``), points faibles (score < ``point_faible``),
     domaines d'usage dont les moyens dépassent l'usage d'au moins ``ecart_moyens_usage``
-    (équipement sous-utilisé) ou l'inverse (pratique freinée par l'équipement)."""
+    (équipement sous-utilisé) ou l'inverse (pratique freinée par l'équipement).
+
+    Chaque seuil est comparé aux chiffres tels qu'ils sont affichés, au dixième (``calculs.seuils``)."""
     notes = [d for d in profil.domaines if d.score is not None]
     ecarts = [d for d in profil.domaines if d.usage is not None and d.moyens is not None]
+    ecart = notation.ecart_moyens_usage
     return Lecture(
-        forts=tuple(sorted((d for d in notes if d.score >= notation.point_fort), key=lambda d: -d.score)),
-        faibles=tuple(sorted((d for d in notes if d.score < notation.point_faible), key=lambda d: d.score)),
-        sous_utilises=tuple(d for d in ecarts if d.moyens - d.usage >= notation.ecart_moyens_usage),
-        freines=tuple(d for d in ecarts if d.usage - d.moyens >= notation.ecart_moyens_usage),
+        forts=tuple(sorted((d for d in notes if atteint(d.score, notation.point_fort)), key=lambda d: -d.score)),
+        faibles=tuple(sorted((d for d in notes if not atteint(d.score, notation.point_faible)), key=lambda d: d.score)),
+        sous_utilises=tuple(d for d in ecarts if ecart_atteint(d.moyens, d.usage, ecart)),
+        freines=tuple(d for d in ecarts if ecart_atteint(d.usage, d.moyens, ecart)),
         non_renseignes=tuple(d for d in profil.domaines if d.score is None),
         obligations_non_respectees=tuple(o for o in profil.obligations_triees if not o.respectee),
     )
 
 
+#: La version du format JSON de ``score`` (``profil_en_dict``), que porte aussi son schéma (``sorties.schema_score``).
+VERSION_FORMAT_SCORE = 1
+
+
 def profil_en_dict(profil: Profil) -> dict:
-    """Le profil en données JSON : scores de 0 à 100 (ou ``None``), complétude de 0 à 1,
-    obligations non respectées d'abord."""
+    """Le profil en données JSON (schéma : ``sorties.schema_score``, livré dans ``docs/score.schema.json``) :
+    ``version_format`` d'abord, scores de 0 à 100 (ou ``None``), complétude de 0 à 1, obligations non
+    respectées d'abord."""
     etablissement = profil.etablissement
     return {
+        "version_format": VERSION_FORMAT_SCORE,
         "referentiel": profil.referentiel,
         "etablissement": {
             "nom": etablissement.nom,

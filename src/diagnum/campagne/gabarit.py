@@ -16,7 +16,8 @@ from diagnum.campagne.consignes import consigne_condition, reponses_permises
 from diagnum.campagne.modele import Campagne
 from diagnum.referentiel import MODALITES, OUI, SANS_OBJET, Item, Referentiel
 
-LARGEUR = 88
+#: Largeur des commentaires du gabarit, « # » compris : la règle line-length de yamllint par défaut (80).
+LARGEUR = 80
 #: Les actions qu'une campagne reprise (``--reprendre``) ne recopie pas.
 ACTIONS_CLOSES = ("realisee", "abandonnee")
 
@@ -137,8 +138,9 @@ def construire_gabarit(
     if parties:
         entete += [
             "",
-            "Ce fichier ne contient qu'une partie de la campagne ; une fois rempli, il revient dans",
-            "la campagne par : diagnum fusionner CAMPAGNE.yaml <ce fichier>",
+            "Ce fichier ne contient qu'une partie de la campagne ; une fois rempli,",
+            "il revient dans la campagne par :",
+            "  diagnum fusionner CAMPAGNE.yaml <ce fichier>",
         ]
     if precedente and reprendre:
         entete += [
@@ -195,7 +197,7 @@ def construire_gabarit(
                 indent=2,
             )
         racine["obligations"] = obligations
-        textes = "\n".join(f"  - {t}" for t in partie.textes)
+        textes = "\n".join("  - " + "\n    ".join(_lignes(t, LARGEUR - 2 - 4)) for t in partie.textes)
         racine.yaml_set_comment_before_after_key(
             "obligations",
             before=f"\n{partie.section} {partie.titre}\n{_commentaire(partie.introduction)}\n{textes}",
@@ -215,10 +217,10 @@ def construire_gabarit(
             for item in rubrique.items:
                 avant = []
                 if premier:
-                    avant.append(f"--- {titre_rubrique} ---")
+                    avant.append(_commentaire(f"--- {titre_rubrique} ---", retrait=4))
                     premier = False
                 if item.groupe:
-                    avant.append(item.groupe)
+                    avant.append(_commentaire(item.groupe, retrait=4))
                 avant.append(_commentaire(item.libelle, retrait=4))
                 if item.nature == "matrice":
                     for c in item.colonnes:
@@ -238,8 +240,11 @@ def construire_gabarit(
         usages = referentiel.usages
         if usages and domaine.section.startswith(f"{usages.section}.") and not usages_presentes:
             usages_presentes = True
-            entete_domaine += [f"\n{usages.section} {usages.titre}", _commentaire(usages.introduction, retrait=2)]
-        entete_domaine.append(f"\n{domaine.section} {domaine.titre}")
+            entete_domaine += [
+                "\n" + _commentaire(f"{usages.section} {usages.titre}", retrait=2),
+                _commentaire(usages.introduction, retrait=2),
+            ]
+        entete_domaine.append("\n" + _commentaire(f"{domaine.section} {domaine.titre}", retrait=2))
         if domaine.description:
             entete_domaine.append(_commentaire(domaine.description, retrait=2))
         reponses.yaml_set_comment_before_after_key(domaine.id, before="\n".join(entete_domaine), indent=2)
@@ -271,17 +276,21 @@ def construire_gabarit(
             objectifs.append(o)
         racine["objectifs"] = objectifs
         closes = sum(a.statut in ACTIONS_CLOSES for o in precedente.objectifs for a in o.actions)
-        avant = f"\nObjectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
-        avant += "\n(prevue | en cours | realisee | abandonnee)."
+        consigne = f"Objectifs et actions repris de {etiquette} : mettez à jour le statut des actions"
+        avant = "\n" + _commentaire(consigne) + "\n(prevue | en cours | realisee | abandonnee)."
         if reprendre and closes:
             pluriel = "s" if closes > 1 else ""
-            avant += f"\n{closes} action{pluriel} réalisée{pluriel} ou abandonnée{pluriel} en {etiquette} ne {'sont' if closes > 1 else 'est'} pas reprise{pluriel}."
+            verbe = "sont" if closes > 1 else "est"
+            avant += "\n" + _commentaire(
+                f"{closes} action{pluriel} réalisée{pluriel} ou abandonnée{pluriel} en {etiquette} ne {verbe} "
+                f"pas reprise{pluriel}."
+            )
         racine.yaml_set_comment_before_after_key("objectifs", before=avant)
     if not parties:
         racine["commentaires"] = LiteralScalarString("\n") if False else None
         racine.yaml_set_comment_before_after_key(
             "commentaires",
-            before="\nCommentaires libres du groupe de pilotage (texte sur plusieurs lignes après « | »)",
+            before="\nCommentaires libres du groupe de pilotage (plusieurs lignes après « | »)",
         )
 
     yaml = YAML(typ="rt")
@@ -322,7 +331,7 @@ def _valeur_vide(
                 sous[colonne.id] = None
                 noter(sous, colonne.id, cellules.get(colonne.id))
             carte[ligne.id] = sous
-            carte.yaml_set_comment_before_after_key(ligne.id, before=ligne.libelle, indent=6)
+            carte.yaml_set_comment_before_after_key(ligne.id, before=_commentaire(ligne.libelle, retrait=6), indent=6)
         return carte
     return None
 

@@ -34,8 +34,14 @@ from diagnum.referentiel import (
 
 META_SCHEMA = "http://json-schema.org/draft-07/schema#"
 SUFFIXE = ".schema.json"
-# Date AAAA-MM-JJ (un ou deux chiffres pour le mois et le jour, comme valider), heure éventuelle ignorée.
-MOTIF_DATE = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$"
+# Date AAAA-MM-JJ (un ou deux chiffres pour le mois et le jour, comme valider) qui existe au calendrier : jours
+# de chaque mois, 29 février des seules années bissextiles ; heure éventuelle (ignorée) de 0:00:00 à 23:59:59.
+_JOUR_31 = r"(0?[13578]|1[02])-(0?[1-9]|[12][0-9]|3[01])"
+_JOUR_30 = r"(0?[469]|11)-(0?[1-9]|[12][0-9]|30)"
+_FEVRIER = r"0?2-(0?[1-9]|1[0-9]|2[0-8])"
+_BISSEXTILE = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
+_HEURE = r"([Tt]|[ \t]+)([01]?[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?"
+MOTIF_DATE = rf"^(?!0000)([0-9]{{4}}-({_JOUR_31}|{_JOUR_30}|{_FEVRIER})|{_BISSEXTILE}-0?2-29)({_HEURE})?$"
 
 Schema = dict[str, Any]
 
@@ -77,13 +83,18 @@ def construire_schema(referentiel: Referentiel) -> Schema:
                 "nom": _decrit(_texte(referentiel.bornes.texte), "Nom de l'établissement."),
                 "uai": _decrit(
                     {"type": ["string", "null"], "pattern": _motif_uai()},
-                    "Code UAI de l'établissement : 7 chiffres et une lettre de contrôle (par exemple 0750654D).",
+                    "Code UAI de l'établissement : 7 chiffres et une lettre de contrôle (par exemple 0750654D). "
+                    "La lettre se calcule sur les 7 chiffres (reste de la division par 23) : un schéma JSON ne "
+                    "peut pas le vérifier, seul « diagnum valider » signale une lettre fausse.",
                 ),
                 "commune": _decrit(_texte(referentiel.bornes.texte), "Commune de l'établissement."),
             },
             "L'établissement : nom, code UAI et commune.",
         ),
-        "campagne": _decrit(_texte(referentiel.bornes.texte), "Nom de la campagne, par exemple 2024-2025."),
+        "campagne": _decrit(
+            _texte(referentiel.bornes.texte),
+            "L'année scolaire de la campagne, AAAA-AAAA : deux années consécutives, par exemple 2024-2025.",
+        ),
         "date": _decrit(_date(), "Date du diagnostic, au format AAAA-MM-JJ (par exemple 2025-05-20)."),
         "reference": _partie(referentiel.reference, referentiel),
         "obligations": _partie(referentiel.obligations, referentiel),
@@ -105,7 +116,10 @@ def construire_schema(referentiel: Referentiel) -> Schema:
         "title": f"Campagne diagnum : {referentiel.titre} (version {referentiel.version})",
         "description": (
             f"Une campagne de diagnostic selon le {referentiel.titre} ({referentiel.version}). "
-            "Un item laissé vide est sans réponse ; vérifiez le fichier avec « diagnum valider »."
+            "Un item laissé vide est sans réponse ; vérifiez le fichier avec « diagnum valider ». Ce schéma "
+            "vérifie la forme de chaque réponse ; il ne voit pas comment un nombre est écrit (0x2F, 4_7 ou 1e3 "
+            "sont lus comme des nombres) ni si la lettre de contrôle d'un UAI est juste : « diagnum valider » "
+            "les refuse."
         ),
         "type": "object",
         "additionalProperties": False,

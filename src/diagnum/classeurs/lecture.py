@@ -95,6 +95,14 @@ def _texte(valeur: object) -> str:
     return str(valeur).strip() if valeur is not None else ""
 
 
+def _sans_vides(textes: tuple[str, ...]) -> tuple[str, ...]:
+    """Des textes de cellules sans les vides de la fin (une ligne lue a la largeur de la feuille)."""
+    textes = tuple(textes)
+    while textes and not textes[-1]:
+        textes = textes[:-1]
+    return textes
+
+
 def _vide(valeur: object) -> bool:
     return valeur is None or (isinstance(valeur, str) and valeur.strip() == "")
 
@@ -171,6 +179,8 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
     referentiel = charger_referentiel(version)
     attendu = construire_classeur(referentiel, None, parties_connues(referentiel))
     lignes = {r.identifiant: r for f in attendu.feuilles for r in f.rangees if r.identifiant}
+    # Ce que portent, en colonnes D à F, les lignes sans identifiant (en-têtes, modalités, affirmations).
+    intitules = {_sans_vides(r.intitules) for f in attendu.feuilles for r in f.rangees if not r.identifiant}
     noms = {f.nom for f in attendu.feuilles}
     constats: list[Alteration] = []
     places: list[Cellule] = []
@@ -187,6 +197,14 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
         for numero, valeurs in enumerate(rangees, 1):
             identifiant = _texte(valeurs[0]) if valeurs else ""
             if not identifiant or identifiant == ENTETES[0]:
+                ecrit = _sans_vides(tuple(_texte(v) for v in valeurs[3:6]))
+                if ecrit and ecrit not in intitules:
+                    message = (
+                        "réponse écrite sur une ligne sans identifiant (colonne A vide) : elle ne peut pas être relue"
+                    )
+                    constats.append(
+                        Alteration(reference_cellule(nom_feuille, numero, COLONNE_ID), "sans-identifiant", message)
+                    )
                 continue
             place_id = reference_cellule(nom_feuille, numero, COLONNE_ID)
             modele = lignes.get(identifiant)

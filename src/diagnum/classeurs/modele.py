@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from diagnum.affichage import modalite
 from diagnum.campagne.consignes import consigne_condition, reponses_permises
 from diagnum.campagne.diagnostics import Cellule
 from diagnum.campagne.modele import Campagne
@@ -40,7 +41,6 @@ ID_REFERENTIEL, ID_UAI, ID_NOM, ID_CAMPAGNE, ID_PARTIES = (
     "campagne",
     "parties",
 )
-MODALITES_LISIBLES = {"jamais": "jamais", "occasionnellement": "occasionnellement", "regulierement": "régulièrement"}
 
 # Les styles d'une ligne (chaque écrivain leur donne une apparence).
 TITRE, ENTETE, RUBRIQUE, ITEM, SOUS_ITEM, TEXTE, SOUS_ENTETE = (
@@ -232,9 +232,7 @@ class _Construction:
         elif item.nature == "nombre":
             saisies = (self.entier(chemin, "nombre", "Effectif"),)
         elif item.nature == "repartition":
-            saisies = tuple(
-                self.entier((*chemin, m), "repartition", f"Effectif « {MODALITES_LISIBLES[m]} »") for m in MODALITES
-            )
+            saisies = tuple(self.entier((*chemin, m), "repartition", f"Effectif « {modalite(m)} »") for m in MODALITES)
         else:
             return self.matrice(item, chemin, consigne)
         return [Rangee(style, item.id, item.section, texte, consigne, saisies)]
@@ -280,7 +278,7 @@ class _Construction:
         for rubrique in domaine.rubriques:
             titre = " ".join(p for p in (rubrique.section, rubrique.titre) if p)
             repartitions = any(i.nature == "repartition" for i in rubrique.items)
-            intitules = tuple(MODALITES_LISIBLES[m] for m in MODALITES) if repartitions else ()
+            intitules = tuple(modalite(m) for m in MODALITES) if repartitions else ()
             rangees.append(Rangee(RUBRIQUE, texte=titre, intitules=intitules))
             precedente = ""
             for item in rubrique.items:

@@ -11,10 +11,9 @@ import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
-from diagnum.affichage import abreger
+from diagnum.affichage import abreger, modalite
 from diagnum.classeurs.edition import appliquer, provenances
 from diagnum.classeurs.fusion import fusionner
-from diagnum.classeurs.modele import MODALITES_LISIBLES
 from diagnum.classeurs.reponses import chemins, libelle_chemin
 from diagnum.classeurs.sources import charger, charger_yaml, differences
 from diagnum.erreurs import ErreurDiagnum
@@ -39,7 +38,7 @@ def affiche(valeur: object) -> str:
     if valeur is None:
         return "(vide)"
     if isinstance(valeur, dict):
-        return ", ".join(f"{MODALITES_LISIBLES.get(k, k)} {v}" for k, v in valeur.items())
+        return ", ".join(f"{modalite(k)} {v}" for k, v in valeur.items())
     if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
         return str(int(valeur)) if float(valeur).is_integer() else str(valeur)
     if isinstance(valeur, dt.date):

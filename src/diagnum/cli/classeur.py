@@ -8,9 +8,6 @@ import typer
 
 from diagnum.cli.commun import gerer_erreurs
 
-#: Les formats de classeur, reconnus à l'extension du fichier.
-FORMATS = (".ods", ".xlsx")
-
 
 @gerer_erreurs
 def classeur(
@@ -36,17 +33,15 @@ def classeur(
     from diagnum.cli.commun import annoncer
     from diagnum.erreurs import ErreurDiagnum
     from diagnum.fichiers import ecrire_atomique
+    from diagnum.sorties import ecrivain, formats
 
-    extension = sortie.suffix.lower()
-    if extension not in FORMATS:
+    # Le format est celui de l'extension (.ods ou .xlsx), parmi les écrivains du registre.
+    extension = sortie.suffix.lower().removeprefix(".")
+    if extension not in formats("classeur"):
         raise ErreurDiagnum(f"{sortie} : extension inconnue ; écrivez un classeur .ods ou .xlsx")
     donnees, referentiel = charger_campagne(campagne)
     verifier_parties(referentiel, parties)
     modele = construire_classeur(referentiel, donnees, parties, sortie.name)
-    if extension == ".ods":
-        from diagnum.sorties.ods import classeur_ods as ecrire
-    else:
-        from diagnum.sorties.xlsx import classeur_xlsx as ecrire
-    ecrire_atomique(sortie, ecrire(modele), force=force)
+    ecrire_atomique(sortie, ecrivain("classeur", extension)(modele), force=force)
     noms = ", ".join(f"« {f.nom} »" for f in modele.feuilles[1:])
     annoncer(f"{sortie} : classeur écrit ({noms}). Une fois rempli : diagnum fusionner {campagne} {sortie}")

@@ -45,6 +45,8 @@ class Limites(NamedTuple):
     colonnes: int = 500
     #: cellules de toute la feuille (lignes × colonnes remplies)
     cellules: int = 1_000_000
+    #: ce qu'est le fichier attendu, pour le message de refus (« trop grand pour un export de réponses »)
+    document: str = "export de réponses"
 
 
 #: Les limites d'un export d'enquête : celui d'un grand lycée fait quelques milliers de lignes et quelques dizaines
@@ -83,7 +85,7 @@ class ExportTropGrand(ErreurExport):
     code_sortie = SORTIE_IMPOSSIBLE
 
 
-def _n(nombre: int) -> str:
+def _n(nombre: float) -> str:
     """Un nombre écrit à la française (espaces insécables entre les milliers)."""
     from diagnum.affichage import nombre_fr
 
@@ -101,8 +103,8 @@ def _trop_grand(chemin: object, quoi: str, limites: Limites, position: str = "")
     return ExportTropGrand(
         chemin,
         "export-trop-grand",
-        f"{quoi}{ou} : trop grand pour un export de réponses (au plus {bornes}) ; rien n'a été lu. "
-        "Vérifiez que c'est bien l'export des réponses, ou exportez-le en CSV",
+        f"{quoi}{ou} : trop grand pour un {limites.document} (au plus {bornes}) ; rien n'a été lu. "
+        "Vérifiez que c'est bien le bon fichier, ou exportez-le en CSV",
     )
 
 
@@ -129,7 +131,7 @@ def lire_export(chemin: Path, limites: Limites = LIMITES_ENQUETE) -> Feuille:
 
     contenu = lire_octets(chemin, limites.octets)
     if len(contenu) > limites.octets:
-        raise _trop_grand(chemin, "fichier trop gros", limites)
+        raise _trop_grand(chemin, f"fichier de plus de {_n(limites.octets / 2**20)} Mo", limites)
     if not contenu.removeprefix(b"\xef\xbb\xbf").strip():
         raise ErreurExport(chemin, "export-vide", "le fichier est vide (aucune ligne d'en-tête, aucune réponse)")
     empreinte = hashlib.sha256(contenu).hexdigest()

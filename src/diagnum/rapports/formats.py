@@ -38,6 +38,17 @@ AIDE_FORMAT = (
 INSTALLER_PDF = 'pip install "diagnum[pdf]"'
 
 
+def installer_pdf() -> str:
+    """La commande qui installe WeasyPrint là où diagnum tourne : le pip de son environnement (le
+    ``.venv`` du README), nommé par son chemin, pour qu'un autre pip ne l'installe pas ailleurs."""
+    import sys
+
+    dossier = Path(sys.executable).parent
+    pip = next((dossier / nom for nom in ("pip", "pip.exe", "pip3") if (dossier / nom).is_file()), None)
+    commande = [str(pip)] if pip is not None else [sys.executable, "-m", "pip"]
+    return " ".join(f'"{m}"' if " " in m else m for m in commande) + ' install "diagnum[pdf]"'
+
+
 def lire_formats(valeurs: Iterable[str] | None, defaut: Sequence[str] = (MD,)) -> tuple[str, ...]:
     """Les formats demandés, sans doublon, dans l'ordre md, html, pdf.
 
@@ -74,7 +85,7 @@ def verifier_formats(formats: Iterable[str]) -> None:
 
         if importlib.util.find_spec("weasyprint") is None:
             raise ErreurDiagnum(
-                f"le format pdf demande WeasyPrint, qui n'est pas installé : installez-le avec {INSTALLER_PDF} "
+                f"le format pdf demande WeasyPrint, qui n'est pas installé : installez-le avec {installer_pdf()} "
                 "puis relancez la commande (rien n'a été écrit ; --format html donne un rapport à imprimer "
                 "depuis le navigateur)"
             )
@@ -147,7 +158,7 @@ def produire(
         if HTML in formats:
             fichiers[f"{base}.{HTML}"] = page
         if PDF in formats:
-            from diagnum.rapports.pdf import html_en_pdf
+            from diagnum.sorties.pdf import html_en_pdf
 
             fichiers[f"{base}.{PDF}"] = html_en_pdf(page)
     return fichiers

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from diagnum.affichage import date_fr, nombre_fr, pluriel, score_fr
+from diagnum.affichage import date_fr, nombre_fr, pluriel, pourcent_fr, score_fr
 from diagnum.calculs.comparaison import (
     AMELIORATION,
     EXPLICATIONS_SENS,
@@ -44,10 +44,15 @@ def _campagne(profil) -> dict[str, str]:
     return {"campagne": profil.campagne, "date": date_fr(profil.date) if profil.date else ""}
 
 
+def _marque(valeur: float | None, provisoire: bool) -> str:
+    """« 62,0 (provisoire) » comme dans le rapport d'une campagne."""
+    return f"{score_fr(valeur)} (provisoire)" if provisoire and valeur is not None else score_fr(valeur)
+
+
 def _ecart(ecart: Ecart) -> dict[str, str]:
     return {
-        "avant": score_fr(ecart.avant),
-        "apres": score_fr(ecart.apres),
+        "avant": _marque(ecart.avant, ecart.avant_provisoire),
+        "apres": _marque(ecart.apres, ecart.apres_provisoire),
         "delta": delta_fr(ecart.delta),
         "fleche": ecart.fleche,
     }
@@ -107,8 +112,9 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
                 "titre": b.titre,
                 "cible": score_fr(b.objectif.cible),
                 "score_initial": score_fr(b.score_initial),
-                "score": score_fr(b.score),
+                "score": _marque(b.score, b.provisoire),
                 "atteint": b.atteint,
+                "verdict": b.verdict,
                 "echeance": echeance,
                 "actions": actions,
                 "nombre_actions": len(b.objectif.actions),
@@ -116,6 +122,8 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
         )
     return {
         "seuil": nombre_fr(comparaison.domaines[0].score.seuil if comparaison.domaines else 0),
+        "seuil_provisoire": pourcent_fr(comparaison.seuil_provisoire),
+        "provisoires": comparaison.a_des_provisoires,
         "etablissement": _etablissement(apres),
         "avant": _campagne(avant),
         "apres": _campagne(apres),
@@ -136,7 +144,7 @@ def contexte_progression(comparaison: Comparaison, referentiel_titre: str = "") 
             [
                 pluriel(len(comparaison.ameliorations), "amélioration"),
                 pluriel(len(comparaison.regressions), "régression"),
-                pluriel(len(comparaison.neutres), "autre changement"),
+                pluriel(len(comparaison.neutres), "autre changement", "autres changements"),
             ]
         ),
         "sens_groupes": sens_groupes,
@@ -198,7 +206,7 @@ def page_progression(
     """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``) ; ``contexte`` :
     celui de ``contexte_progression``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png
-    from diagnum.rapports.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
+    from diagnum.sorties.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
 
     profils = [comparaison.avant, comparaison.apres]
     radar = image(radar_png(profils, dpi=DPI_IMPRESSION), texte_radar(profils))
@@ -216,7 +224,7 @@ def page_evolution(evo: Evolution, referentiel_titre: str = "", contexte: Mappin
     de ``contexte_evolution``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION
     from diagnum.rapports.graphiques_evolution import courbes_evolution_png
-    from diagnum.rapports.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
+    from diagnum.sorties.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
 
     courbes = image(courbes_evolution_png(evo, dpi=DPI_IMPRESSION), texte_evolution(evo))
     contexte = contexte if contexte is not None else contexte_evolution(evo, referentiel_titre)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from diagnum.affichage import ABSENT, date_fr, nombre_fr, pourcent_fr, score_fr
 from diagnum.calculs.regles import CONDITION, PERSONNE, REFERENCE, Question, completude, condition_remplie, questions
 from diagnum.calculs.scores import Contribution, Levier, Profil, ScoreDomaine, calculer_profil, lire_profil
+from diagnum.calculs.seuils import atteint, montre
 from diagnum.campagne.modele import Campagne
 from diagnum.echappement import echapper_markdown, echapper_paragraphes
 from diagnum.referentiel import NON, OUI, SANS_OBJET, Domaine, Item, Referentiel
@@ -99,6 +100,43 @@ class DetailDomaine:
     image: str | None
     reponses: tuple[LigneReponse, ...]
     leviers: tuple[dict[str, object], ...]
+    #: D'où viennent les comptages manquants (``comptages_manquants``).
+    manquants: tuple[dict[str, object], ...] = ()
+
+
+#: Natures d'un comptage (un nombre de personnes, de salles, de divisions…).
+NATURES_COMPTAGE = ("repartition", "nombre")
+
+
+def comptages_manquants(domaine: Domaine, sd: ScoreDomaine, referentiel: Referentiel) -> list[dict[str, object]]:
+    """D'où viennent les comptages qui manquent à un domaine d'usage (sans réponse, ou couverture
+    incomplète) : l'enquête d'un public pour un item qui a une « collecte » (``diagnum enquete``),
+    sinon les outils de l'établissement (``diagnum sources importer``) ; vide hors domaine d'usage."""
+    if not domaine.est_usage:
+        return []
+    incomplets = set(sd.sans_reponse) | {c.item for c in sd.couvertures if c.part is not None and c.part < 1}
+    par_public: dict[str, list[str]] = {}
+    outils: list[str] = []
+    for item in domaine.items:
+        if item.id not in incomplets or item.nature not in NATURES_COMPTAGE:
+            continue
+        libelle = sans_deux_points(item.libelle)
+        if item.collecte is not None:
+            par_public.setdefault(item.collecte.public, []).append(libelle)
+        else:
+            outils.append(libelle)
+    provenances: list[dict[str, object]] = [
+        {
+            "source": "enquete",
+            "public": public,
+            "titre": getattr(referentiel.public(public), "titre", None) or public,
+            "items": libelles,
+        }
+        for public, libelles in par_public.items()
+    ]
+    if outils:
+        provenances.append({"source": "outils", "public": None, "titre": None, "items": outils})
+    return provenances
 
 
 @dataclass(slots=True)
@@ -385,6 +423,7 @@ def contexte_rapport(
                 image=image,
                 reponses=_lignes_reponses(domaine, sd, campagne, referentiel),
                 leviers=tuple(_levier(levier, referentiel) for levier in sd.leviers),
+                manquants=tuple(comptages_manquants(domaine, sd, referentiel)),
             )
         )
     repondus = sum(d.repondus for d in profil.domaines)
@@ -402,8 +441,8 @@ def contexte_rapport(
                 "domaine": f"{sd.section} {sd.axe}" if sd else objectif.domaine,
                 "actuel": actuel,
                 "cible": objectif.cible,
-                "ecart": None if actuel is None else max(0.0, objectif.cible - actuel),
-                "atteint": actuel is not None and actuel >= objectif.cible,
+                "ecart": None if actuel is None else float(max(0, montre(objectif.cible) - montre(actuel))),
+                "atteint": actuel is not None and atteint(actuel, objectif.cible),
                 "echeance": objectif.echeance,
                 "actions": [
                     {

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from diagnum.affichage import pourcent_fr, score_fr
+from diagnum.calculs.seuils import atteint
 
 if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
@@ -28,9 +29,9 @@ ORDRE_STATUTS = ("réalisée", "en cours", "prévue", "abandonnée", "sans statu
 
 def qualificatif(score: float, point_fort: float, point_faible: float) -> str:
     """Le niveau d'un score en mots, d'après les seuils de lecture du référentiel."""
-    if score >= point_fort:
+    if atteint(score, point_fort):
         return "point fort"
-    if score < point_faible:
+    if not atteint(score, point_faible):
         return "point faible"
     return "niveau intermédiaire"
 
@@ -46,12 +47,15 @@ def phrase_domaine(d: object, notation: object) -> str:
     return phrase
 
 
-def forts_et_faibles(domaines: Sequence[object], n: int = NOMBRE_DOMAINES) -> tuple[list[object], list[object]]:
+def forts_et_faibles(
+    domaines: Sequence[object], point_faible: float, n: int = NOMBRE_DOMAINES
+) -> tuple[list[object], list[object]]:
     """Les ``n`` domaines aux meilleurs scores, puis les ``n`` aux plus faibles (sans doublon : avec moins
-    de ``2 n`` domaines notés, les plus faibles sont pris parmi ceux qui restent)."""
+    de ``2 n`` domaines notés, les plus faibles sont pris parmi ceux qui restent). Un point faible (score
+    affiché sous ``point_faible``) n'est jamais parmi les plus forts, même dans une campagne partielle."""
     notes = sorted((d for d in domaines if d.score is not None), key=lambda d: (-d.score, d.section))
-    forts = notes[:n]
-    restants = notes[len(forts) :]
+    forts = [d for d in notes if atteint(d.score, point_faible)][:n]
+    restants = [d for d in notes if d not in forts]
     faibles = sorted(restants, key=lambda d: (d.score, d.section))[:n]
     return forts, faibles
 
@@ -75,7 +79,7 @@ def donnees_resume(contexte: Mapping[str, object]) -> dict[str, object]:
     profil = contexte["profil"]
     notation = contexte["notation"]
     lecture = contexte["lecture"]
-    forts, faibles = forts_et_faibles(profil.domaines)
+    forts, faibles = forts_et_faibles(profil.domaines, notation.point_faible)
     return {
         "forts": [{"domaine": d, "phrase": phrase_domaine(d, notation)} for d in forts],
         "faibles": [{"domaine": d, "phrase": phrase_domaine(d, notation)} for d in faibles],
@@ -84,6 +88,7 @@ def donnees_resume(contexte: Mapping[str, object]) -> dict[str, object]:
         "nombre_obligations": len(profil.obligations),
         "objectifs": [{**o, "etat_actions": etat_actions(o["actions"])} for o in contexte["objectifs"]],
         "provisoires": [d for d in profil.domaines if d.score is not None and d.provisoire],
+        "notes": sum(1 for d in profil.domaines if d.score is not None),
     }
 
 

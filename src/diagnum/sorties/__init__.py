@@ -37,6 +37,9 @@ ECRIVAINS: dict[tuple[str, str], str] = {
     # la liste des versions (``referentiel``) : (versions, recente) → texte
     ("versions", "tableau"): "texte:versions",
     ("versions", "markdown"): "markdown:versions",
+    # classeur à remplir de ``classeur`` (format choisi par l'extension de -o) : (classeur) → octets
+    ("classeur", "ods"): "ods:classeur_ods",
+    ("classeur", "xlsx"): "xlsx:classeur_xlsx",
 }
 
 

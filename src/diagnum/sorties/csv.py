@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from diagnum.referentiel import Notation
     from diagnum.territoire.repere import Repere
 
-ENTETES_CSV = ("identifiant", "section", "domaine", "score", "usage", "moyens", "complétude (%)", "provisoire")
+#: La complétude est une part de 0 à 1, comme en JSON et dans la base de synthese (une seule unité).
+ENTETES_CSV = ("identifiant", "section", "domaine", "score", "usage", "moyens", "complétude (0 à 1)", "provisoire")
 #: Colonnes ajoutées par --repere.
 ENTETES_REPERE = ("médiane du territoire", "1er quartile", "3e quartile", "établissements", "au-dessus de (%)")
 
@@ -20,7 +21,6 @@ ENTETES_REPERE = ("médiane du territoire", "1er quartile", "3e quartile", "éta
 def profil(profil: Profil, notation: Notation | None = None, repere: Repere | None = None) -> bytes:
     """Une ligne par domaine, dans le dialecte CSV de diagnum (``diagnum.tableur`` : séparateur
     « ; », virgule décimale, UTF-8 avec BOM, fins de ligne CRLF) ; avec un repère, cinq colonnes de plus."""
-    from diagnum.affichage import nombre_fr
     from diagnum.tableur import cellule, cellule_score, csv_octets
 
     def situation(identifiant: str) -> tuple[str, ...]:
@@ -42,7 +42,7 @@ def profil(profil: Profil, notation: Notation | None = None, repere: Repere | No
                 cellule_score(d.score),
                 cellule_score(d.usage),
                 cellule_score(d.moyens),
-                nombre_fr(100 * d.completude),
+                cellule(d.completude, 4),
                 "oui" if d.provisoire else "non",
                 *situation(d.id),
             )

@@ -186,17 +186,28 @@ def campagne_datee(profil) -> str:
     return f"{campagne} ({date_fr(profil.date)})" if profil.date else campagne
 
 
-def _ligne_ecart(titre: str, ecart) -> list[str]:
+def chiffre_marque(valeur: float | None, provisoire: bool) -> str:
+    """« 62,0 », ou « 62,0 (provisoire) » comme dans le rapport ; « — » sans chiffre."""
     from diagnum.affichage import score_fr
+
+    return f"{score_fr(valeur)} (provisoire)" if provisoire and valeur is not None else score_fr(valeur)
+
+
+def _ligne_ecart(titre: str, ecart) -> list[str]:
     from diagnum.calculs.comparaison import delta_fr
 
-    return [titre, score_fr(ecart.avant), score_fr(ecart.apres), f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip()]
+    return [
+        titre,
+        chiffre_marque(ecart.avant, ecart.avant_provisoire),
+        chiffre_marque(ecart.apres, ecart.apres_provisoire),
+        f"{delta_fr(ecart.delta)} {ecart.fleche}".rstrip(),
+    ]
 
 
 def comparaison(comparaison: Comparaison, chemins: Sequence[str] = ()) -> str:
     """La sortie ``texte`` : écarts par domaine, réponses changées, objectifs ; tout texte de
     l'utilisateur y passe par ``echapper_terminal`` (caractères de contrôle rendus visibles)."""
-    from diagnum.affichage import date_fr, nombre_fr, score_fr
+    from diagnum.affichage import date_fr, nombre_fr, pourcent_fr, score_fr
     from diagnum.calculs.comparaison import (
         AMELIORATION,
         EXPLICATIONS_SENS,
@@ -223,6 +234,10 @@ def comparaison(comparaison: Comparaison, chemins: Sequence[str] = ()) -> str:
         "la ligne « moyens » suit les éléments d'analyse. ↑ hausse, ↓ baisse,",
         f"→ stable (écart de moins de {nombre_fr(comparaison.domaines[0].score.seuil)} point).",
     ]
+    if comparaison.a_des_provisoires:
+        lignes.append(
+            f"(provisoire) : questions de ce chiffre renseignées à moins de {pourcent_fr(comparaison.seuil_provisoire)}."
+        )
 
     if comparaison.reference:
         lignes += ["", "Éléments de référence modifiés"]
@@ -237,7 +252,7 @@ def comparaison(comparaison: Comparaison, chemins: Sequence[str] = ()) -> str:
             f"Réponses qui ont changé : {nombre} ("
             f"{pluriel(len(comparaison.ameliorations), 'amélioration')}, "
             f"{pluriel(len(comparaison.regressions), 'régression')}, "
-            f"{pluriel(len(comparaison.neutres), 'autre changement')})"
+            f"{pluriel(len(comparaison.neutres), 'autre changement', 'autres changements')})"
         )
     for sens in (AMELIORATION, REGRESSION, NEUTRE):
         groupes = comparaison.groupes(sens)
@@ -260,8 +275,10 @@ def comparaison(comparaison: Comparaison, chemins: Sequence[str] = ()) -> str:
             f"jugés sur les scores de {echapper_terminal(apres.campagne)}"
         )
         for b in comparaison.objectifs:
-            verdict = "atteint" if b.atteint else "non atteint"
-            score = f"score {score_fr(b.score)}"
+            verdict = b.verdict
+            if b.atteint is None:
+                verdict += f" (aucun score en {echapper_terminal(apres.campagne)} dans ce domaine)"
+            score = f"score {chiffre_marque(b.score, b.provisoire)}"
             if b.score_initial is not None:
                 score += f" ({score_fr(b.score_initial)} en {echapper_terminal(avant.campagne)})"
             details = [f"cible {score_fr(b.objectif.cible)}", score]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from diagnum.campagne.lot import SEUIL_PARALLELE, TAILLE_PAQUET, nombre_de_processus
+from diagnum.campagne.verifications.libelle_campagne import normaliser_campagne
 
 #: Identifiant de « domaine » des éléments de référence et des obligations dans les réponses
 #: (ce sont les clés du fichier de campagne qui les portent).
@@ -71,28 +72,6 @@ class Ecart(NamedTuple):
 
 
 Issue = Fiche | Rejet | Ecart
-
-_LIBELLE = None
-
-
-def normaliser_campagne(libelle: str | None) -> str | None:
-    """Le libellé ``AAAA-AAAA`` d'une campagne écrite « 2024-2025 », « 2024/2025 », « 2024 – 2025 »
-    ou « 2024-25 » (deux années qui se suivent) ; ``None`` pour tout autre texte."""
-    global _LIBELLE
-    if libelle is None:
-        return None
-    if _LIBELLE is None:
-        import re
-
-        _LIBELLE = re.compile(r"\s*(\d{4})\s*[-/\u2010-\u2015]\s*(\d{4}|\d{2})\s*", re.ASCII)
-    trouve = _LIBELLE.fullmatch(libelle)
-    if trouve is None:
-        return None
-    debut, fin = int(trouve.group(1)), trouve.group(2)
-    suivante = debut + 1
-    if (len(fin) == 4 and int(fin) != suivante) or (len(fin) == 2 and int(fin) != suivante % 100):
-        return None
-    return f"{debut:04d}-{suivante:04d}"
 
 
 def chercher_fichiers(chemins: Iterable[Path]) -> list[Path]:

@@ -18,7 +18,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from diagnum.campagne.verifications import conditions, identite, objectifs, sans_reponse, structure, totaux
+from diagnum.campagne.verifications import (
+    conditions,
+    identite,
+    libelle_campagne,
+    objectifs,
+    sans_reponse,
+    structure,
+    totaux,
+)
 from diagnum.campagne.verifications.contexte import Contexte
 
 #: Les étapes du parcours : les parties du fichier, dans l'ordre où elles sont lues, puis la fin.
@@ -40,6 +48,7 @@ ETAPES = (
 VERIFICATIONS: tuple[ModuleType, ...] = (
     structure,  # structure et types (et bornes, voir ``bornes``)
     identite,  # établissement et UAI
+    libelle_campagne,  # le libellé de campagne, AAAA-AAAA
     conditions,  # conditions « Si oui » et réponses écartées du score
     totaux,  # totaux et cohérence des effectifs
     objectifs,  # objectifs et actions
