@@ -41,6 +41,18 @@ class Enquete(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
+class Estimation(NamedTuple):
+    """Une réponse estimée d'après un export (``diagnum sources importer``) : d'où, sur quelle période, selon
+    quelle règle ; aucune donnée de personne."""
+
+    fichier: str | None = None
+    outil: str | None = None
+    debut: dt.date | None = None
+    fin: dt.date | None = None
+    regle: str | None = None
+    date: dt.date | None = None
+
+
 class Etablissement(NamedTuple):
     """Identification de l'établissement (aucune donnée personnelle)."""
 
@@ -72,6 +84,8 @@ class Campagne:
     objectifs: tuple[Objectif, ...] = ()
     #: public (enseignants, familles, divisions) → enquête importée
     enquetes: dict[str, Enquete] = field(default_factory=dict)
+    #: item → estimation importée d'après un export des outils de l'établissement
+    sources: dict[str, Estimation] = field(default_factory=dict)
 
     @property
     def libelle(self) -> str:

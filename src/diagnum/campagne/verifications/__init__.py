@@ -40,6 +40,7 @@ ETAPES = (
     "commentaires",
     "objectifs",
     "enquetes",
+    "sources",
     "fin",
 )
 

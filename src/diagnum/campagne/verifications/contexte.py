@@ -33,8 +33,11 @@ CLES_RACINE = (
     "commentaires",
     "objectifs",
     "enquetes",
+    "sources",
 )
 CLES_ENQUETE = ("repondants", "date", "sources")
+#: Une estimation écrite par « diagnum sources importer » (bloc ``sources:``, par item).
+CLES_SOURCE = ("fichier", "outil", "debut", "fin", "regle", "date")
 CLES_ETABLISSEMENT = ("nom", "uai", "commune")
 CLES_OBJECTIF = ("domaine", "cible", "echeance", "actions")
 CLES_ACTION = ("libelle", "responsable", "echeance", "statut")
