@@ -13,6 +13,7 @@ import io
 import json
 import re
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -248,7 +249,9 @@ def test_le_questionnaire_pdf_sans_weasyprint_ne_laisse_rien(tmp_path, monkeypat
     dossier = tmp_path / "q"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
     assert resultat.exit_code == 2 and resultat.stdout == ""
-    assert 'installez-le avec pip install "diagnum[pdf]"' in resultat.stderr
+    # le pip de l'environnement où tourne diagnum, nommé par son chemin (comme pour les autres rapports)
+    pip = Path(sys.executable).parent / "pip"
+    assert f'installez-le avec {pip} install "diagnum[pdf]"' in " ".join(resultat.stderr.split())
     assert not dossier.exists()
 
 
