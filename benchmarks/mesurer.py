@@ -87,17 +87,18 @@ def verifier(commande: list[str], env: dict[str, str], codes: tuple[int, ...] = 
         )
 
 
-def medianes(commandes: dict[str, list[str]], repetitions: int, env: dict[str, str]) -> dict[str, float]:
-    """Médianes (secondes) de commandes lancées en alternance, l'ordre tournant à chaque tour."""
+def medianes(commandes: dict[str, list[str]], repetitions: int, env: dict[str, str], mesure=lancer) -> dict[str, float]:
+    """Médianes (secondes) de commandes lancées en alternance, l'ordre tournant à chaque tour ; ``mesure`` :
+    ce qu'on relève d'un processus (sa durée, par défaut)."""
     noms = list(commandes)
     for _ in range(2):
         for nom in noms:
-            lancer(commandes[nom], env)
+            mesure(commandes[nom], env)
     durees: dict[str, list[float]] = {nom: [] for nom in noms}
     for tour in range(repetitions):
         decalage = tour % len(noms)
         for nom in noms[decalage:] + noms[:decalage]:
-            durees[nom].append(lancer(commandes[nom], env))
+            durees[nom].append(mesure(commandes[nom], env))
     return {nom: statistics.median(valeurs) for nom, valeurs in durees.items()}
 
 

@@ -59,6 +59,22 @@ def test_le_compte_rendu_markdown_porte_chaque_rapport_et_sa_cible(monkeypatch):
     assert "prend 75 ms, soit 1.50 × l'analyse nue et 0.62 × yamllint" in texte
 
 
+def test_comparer_versions_lance_les_deux_copies_et_rapporte_leurs_medianes(tmp_path):
+    """Comparée à elle-même, la copie d'ici : deux commandes vérifiées, un rapport de médianes (sans cible
+    de temps ici : ``--cible`` très haute, seul le compte rendu est vérifié)."""
+    sortie = lancer(str(BANC / "comparer_versions.py"), "--avant", str(RACINE), "--repetitions", "7", "--cible", "1000")
+    assert (sortie.returncode, sortie.stderr) == (0, "")
+    lignes = sortie.stdout.splitlines()
+    assert [ligne.split(" ms ")[0].split("  ")[0] for ligne in lignes] == [
+        "valider ici / avant (durée)",
+        "valider ici / avant (temps de calcul)",
+    ]
+    assert all(ligne.endswith("(cible ≤ 1000.00 : atteinte)") for ligne in lignes)
+    # Une copie qui n'est pas diagnum : refusée avant toute mesure.
+    echec = lancer(str(BANC / "comparer_versions.py"), "--avant", str(tmp_path))
+    assert echec.returncode != 0 and "n'est pas une copie du dépôt de diagnum" in echec.stderr
+
+
 def test_la_mesure_des_classeurs_prepare_huit_classeurs_et_garde_les_autres_sections(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(BANC))
     spec = importlib.util.spec_from_file_location("mesurer_classeurs", BANC / "mesurer_classeurs.py")

@@ -163,13 +163,13 @@ def test_init_partie_n_ecrit_que_ces_parties_et_revient_par_fusion(tmp_path):
     marie = init_meme_etablissement(EXEMPLE, tmp_path / "marie.yaml", "obligations")
     texte = marie.read_text(encoding="utf-8")
     assert "obligations:" in texte and "reference:" not in texte and "reponses:" not in texte
-    assert "diagnum fusionner CAMPAGNE.yaml" in texte
+    assert "diagnum fusionner CAMPAGNE.yaml <ce fichier>" in texte
     marie.write_text(texte.replace("charte_usages:\n", "charte_usages: non\n"), encoding="utf-8")
     neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
     resultat = diagnum("fusionner", neuve, marie)
     assert resultat.exit_code == 0 and resultat.stderr == ""
     assert "obligations.charte_usages : (vide) → « non » (marie.yaml:" in resultat.stdout
-    assert "charte_usages: non # marie.yaml\n" in neuve.read_text(encoding="utf-8")
+    assert "charte_usages: non  # marie.yaml\n" in neuve.read_text(encoding="utf-8")
 
 
 def test_init_partie_inconnue(tmp_path):
@@ -203,9 +203,9 @@ def test_un_conflit_avec_la_campagne_est_liste_avec_ses_deux_places_et_rien_n_es
     resultat = diagnum("fusionner", campagne, classeur, "--remplacer")
     assert resultat.exit_code == 0 and resultat.stderr == ""
     texte = campagne.read_text(encoding="utf-8")
-    assert "comite_pilotage: non # classeur-pilotage.ods\n" in texte
+    assert "comite_pilotage: non  # classeur-pilotage.ods\n" in texte
     # Le reste du fichier est intact, commentaires compris.
-    assert texte.replace("comite_pilotage: non # classeur-pilotage.ods", "comite_pilotage: oui") == avant.decode()
+    assert texte.replace("comite_pilotage: non  # classeur-pilotage.ods", "comite_pilotage: oui") == avant.decode()
 
 
 def test_deux_sources_qui_se_contredisent_et_retenir(tmp_path):
@@ -225,7 +225,7 @@ def test_deux_sources_qui_se_contredisent_et_retenir(tmp_path):
     assert neuve.read_bytes() == avant
     resultat = diagnum("fusionner", neuve, marie, classeur, "--retenir", "marie.yaml")
     assert resultat.exit_code == 0, resultat.output
-    assert "bilan_annuel: non # marie.yaml\n" in neuve.read_text(encoding="utf-8")
+    assert "bilan_annuel: non  # marie.yaml\n" in neuve.read_text(encoding="utf-8")
     resultat = diagnum("fusionner", neuve, classeur, "--retenir", "inconnu.ods")
     assert resultat.exit_code == 2 and "--retenir : « inconnu.ods » n'est pas une des sources" in resultat.stderr
 
@@ -462,7 +462,7 @@ def test_une_case_changee_d_un_service_ecrit_d_un_mot_devient_ses_trois_cases(tm
     assert "1 réponse fusionnée, suivie du nom de sa source" in resultat.stdout
     attendu = avant.replace(
         "      gestion_reservation: sans objet\n",
-        "      gestion_reservation:\n        regles_administration: oui # m.ods\n"
+        "      gestion_reservation:\n        regles_administration: oui  # m.ods\n"
         "        administrateur_designe: sans objet\n        utilisateurs_informes: sans objet\n",
     )
     assert campagne.read_text(encoding="utf-8") == attendu
@@ -585,3 +585,27 @@ def test_une_cellule_mal_remplie_recoit_le_message_de_valider(tmp_path, saisi, m
     resultat = diagnum("fusionner", copie(tmp_path, EXEMPLE), classeur)
     assert resultat.exit_code == 1 and resultat.stdout == ""
     assert message in resultat.stderr
+
+
+def test_une_campagne_fusionnee_passe_yamllint_avec_la_configuration_livree(tmp_path):
+    """La provenance écrite à côté de chaque réponse suit les règles de yamllint (deux espaces avant « # »)."""
+    from outils_classeurs import RACINE
+
+    pytest.importorskip("yamllint")
+    from yamllint import config, linter
+
+    neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
+    classeur = tmp_path / "complet.ods"
+    assert diagnum("classeur", EXEMPLE, "-o", classeur).exit_code == 0
+    assert diagnum("fusionner", neuve, classeur).exit_code == 0
+    regles = config.YamlLintConfig(file=str(RACINE / "docs" / "yamllint-campagnes.yaml"))
+    problemes = list(linter.run(neuve.read_text(encoding="utf-8"), regles))
+    # Seules restent les lignes longues du commentaire libre de l'exemple (un avertissement, texte de l'utilisateur).
+    assert [p for p in problemes if p.rule != "line-length" or p.level != "warning"] == []
+    assert any(p.rule == "comments" for p in linter.run("a: 1 # x\n", regles))
+
+
+def test_une_campagne_partielle_tient_en_80_caracteres(tmp_path):
+    marie = init_meme_etablissement(EXEMPLE, tmp_path / "marie.yaml", "obligations", "pilotage")
+    lignes = marie.read_text(encoding="utf-8").splitlines()[1:]  # la première nomme le schéma par son chemin
+    assert [ligne for ligne in lignes if len(ligne) > 80] == []

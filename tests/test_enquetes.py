@@ -13,7 +13,6 @@ import io
 import json
 import re
 import shutil
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -249,9 +248,10 @@ def test_le_questionnaire_pdf_sans_weasyprint_ne_laisse_rien(tmp_path, monkeypat
     dossier = tmp_path / "q"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
     assert resultat.exit_code == 2 and resultat.stdout == ""
-    # le pip de l'environnement où tourne diagnum, nommé par son chemin (comme pour les autres rapports)
-    pip = Path(sys.executable).parent / "pip"
-    assert f'installez-le avec {pip} install "diagnum[pdf]"' in " ".join(resultat.stderr.split())
+    from diagnum.rapports.formats import installer_pdf
+
+    # le pip de l'environnement où tourne diagnum, nommé par son chemin
+    assert f"installez-le avec {installer_pdf()}" in resultat.stderr and 'pip install "diagnum[pdf]"' in resultat.stderr
     assert not dossier.exists()
 
 

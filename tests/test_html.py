@@ -14,7 +14,7 @@ from diagnum.calculs.scores import calculer_profil
 from diagnum.campagne.chargement import charger_campagne
 from diagnum.campagne.modele import Campagne
 from diagnum.echappement import echapper_html, paragraphes_html
-from diagnum.rapports.html import environnement_html, page_rapport
+from diagnum.sorties.html import environnement_html, page_rapport
 from outils_rapports import APRES, AVANT, EXEMPLES, PLUS_ANCIENNE, diagnum, lire_html, png_minuscule
 from test_rapport import _campagne_libre
 

@@ -218,3 +218,39 @@ def test_aucun_cycle_d_imports() -> None:
     assert len(imports) > 20, "les modules du paquet sont trouvés"
     assert "diagnum.lecture_yaml" in imports["diagnum.referentiel"], "les imports paresseux sont lus"
     assert cycles(imports) == []
+
+
+#: Ce que chaque dossier du paquet peut importer (« Carte du paquet » de CONTRIBUTING.md) ; « racine » :
+#: les modules de ``diagnum/`` même. ``cli`` peut tout importer, et seul ``__main__`` l'importe.
+PEUT_IMPORTER = {
+    "racine": {"campagne"},  # campagne.diagnostics : la forme d'un constat, que la lecture YAML produit aussi
+    "campagne": {"racine", "calculs"},
+    "calculs": {"racine", "campagne"},
+    "enquetes": {"racine", "campagne", "calculs"},
+    "classeurs": {"racine", "campagne"},
+    "territoire": {"racine", "campagne", "calculs", "rapports", "sorties"},
+    "rapports": {"racine", "campagne", "calculs", "territoire", "sorties"},
+    "sorties": {"racine", "campagne", "calculs", "enquetes", "classeurs", "territoire", "rapports"},
+}
+
+
+def test_chaque_dossier_n_importe_que_ce_que_la_carte_permet() -> None:
+    source = RACINE / "src"
+    dossiers = {p.name for p in (source / "diagnum").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert dossiers == {*PEUT_IMPORTER, "cli"} - {"racine"}, "chaque dossier a sa ligne dans la carte"
+
+    def dossier(module: str) -> str:
+        parties = module.split(".")
+        return parties[1] if len(parties) > 2 or (parties[1:] and parties[1] in dossiers) else "racine"
+
+    ecarts = []
+    for fichier in sorted((source / "diagnum").rglob("*.py")):
+        nom = ".".join(fichier.relative_to(source).with_suffix("").parts).removesuffix(".__init__")
+        if nom in ("diagnum", "diagnum.__main__"):
+            continue
+        de = dossier(nom)
+        for cible in _imports_internes(fichier, source):
+            vers = dossier(cible) if cible != "diagnum" else "racine"
+            if vers != de and de != "cli" and vers not in PEUT_IMPORTER[de]:
+                ecarts.append(f"{nom} → {cible}")
+    assert ecarts == []

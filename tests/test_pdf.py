@@ -145,8 +145,8 @@ def test_textes_libres_du_pdf_sortent_comme_du_texte(monkeypatch, textes):
     import tempfile
 
     from diagnum.rapports import graphiques
-    from diagnum.rapports.html import page_rapport
-    from diagnum.rapports.pdf import html_en_pdf
+    from diagnum.sorties.html import page_rapport
+    from diagnum.sorties.pdf import html_en_pdf
 
     monkeypatch.setattr(graphiques, "radar_png", lambda *a, **k: png_minuscule())
     monkeypatch.setattr(graphiques, "repartition_png", lambda *a, **k: png_minuscule())

@@ -58,14 +58,17 @@ def echapper_lignes(texte: str) -> str:
 
 # Échappement Markdown
 
+# Des motifs en texte, compilés au premier usage (et gardés par le cache de ``re``) : ``valider``,
+# qui n'écrit ni Markdown ni HTML, ne paie pas leur compilation à chaque appel.
+#
 # Partout : ce qui ouvre une mise en forme en ligne (emphase, code, lien,
 # HTML, formule, barré, cellule de tableau), une entité HTML, et « # » (qui
 # ouvre un titre en début de ligne et le ferme en fin de titre).
-_EN_LIGNE = re.compile(r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)")
+_EN_LIGNE = r"([\\`*_\[\]<$|~#])|&(?=#?\w+;)"
 # En début de ligne : ce qui ouvre un bloc (citation, liste, soulignement).
-_DEBUT_BLOC = re.compile(r"^([>+=\-])|^(\d+)([.)])(?=\s|$)")
-_BLANCS = re.compile(r"\s+")
-_FINS_DE_LIGNE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_DEBUT_BLOC = r"^([>+=\-])|^(\d+)([.)])(?=\s|$)"
+_BLANCS = r"\s+"
+_FINS_DE_LIGNE = r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]"
 
 
 def echapper_markdown(texte: object) -> str:
@@ -82,9 +85,9 @@ def echapper_markdown(texte: object) -> str:
     """
     if texte is None:
         return ""
-    ligne = echapper_terminal(_BLANCS.sub(" ", str(texte)).strip())
-    ligne = _EN_LIGNE.sub(lambda m: "\\" + m.group(0), ligne)
-    return _DEBUT_BLOC.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", ligne)
+    ligne = echapper_terminal(re.sub(_BLANCS, " ", str(texte)).strip())
+    ligne = re.sub(_EN_LIGNE, lambda m: "\\" + m.group(0), ligne)
+    return re.sub(_DEBUT_BLOC, lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", ligne)
 
 
 def echapper_paragraphes(texte: object) -> str:
@@ -94,7 +97,7 @@ def echapper_paragraphes(texte: object) -> str:
     if texte is None:
         return ""
     paragraphes: list[list[str]] = [[]]
-    for brute in _FINS_DE_LIGNE.split(str(texte)):
+    for brute in re.split(_FINS_DE_LIGNE, str(texte)):
         ligne = echapper_markdown(brute)
         if ligne:
             paragraphes[-1].append(ligne)
@@ -128,8 +131,8 @@ def paragraphes_html(texte: object) -> str:
     if texte is None:
         return ""
     paragraphes: list[list[str]] = [[]]
-    for brute in _FINS_DE_LIGNE.split(str(texte)):
-        ligne = echapper_html(_BLANCS.sub(" ", brute).strip())
+    for brute in re.split(_FINS_DE_LIGNE, str(texte)):
+        ligne = echapper_html(re.sub(_BLANCS, " ", brute).strip())
         if ligne:
             paragraphes[-1].append(ligne)
         elif paragraphes[-1]:

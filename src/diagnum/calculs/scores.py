@@ -444,12 +444,14 @@ def lire_profil(profil: Profil, notation: Notation) -> Lecture:
     )
 
 
+#: La version du format JSON de ``score`` (``profil_en_dict``), que porte aussi son schéma (``sorties.schema_score``).
+VERSION_FORMAT_SCORE = 1
+
+
 def profil_en_dict(profil: Profil) -> dict:
     """Le profil en données JSON (schéma : ``sorties.schema_score``, livré dans ``docs/score.schema.json``) :
     ``version_format`` d'abord, scores de 0 à 100 (ou ``None``), complétude de 0 à 1, obligations non
     respectées d'abord."""
-    from diagnum.sorties.schema_score import VERSION_FORMAT_SCORE
-
     etablissement = profil.etablissement
     return {
         "version_format": VERSION_FORMAT_SCORE,

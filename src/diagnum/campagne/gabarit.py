@@ -138,8 +138,9 @@ def construire_gabarit(
     if parties:
         entete += [
             "",
-            "Ce fichier ne contient qu'une partie de la campagne ; une fois rempli, il revient dans",
-            "la campagne par : diagnum fusionner CAMPAGNE.yaml <ce fichier>",
+            "Ce fichier ne contient qu'une partie de la campagne ; une fois rempli,",
+            "il revient dans la campagne par :",
+            "  diagnum fusionner CAMPAGNE.yaml <ce fichier>",
         ]
     if precedente and reprendre:
         entete += [

@@ -82,7 +82,8 @@ def _noter(carte, cle: str, source: str) -> None:
     entree = carte.ca.items.setdefault(cle, [None, None, None, None])
     while len(entree) < 4:
         entree.append(None)
-    entree[2] = CommentToken(f"# {source}{suite}", CommentMark(0))
+    # Deux espaces avant « # » (comme le veut yamllint, règle comments).
+    entree[2] = CommentToken(f" # {source}{suite}", CommentMark(0))
 
 
 def _valeur_yaml(cle: str, valeur: object) -> object:

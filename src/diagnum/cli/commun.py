@@ -1,4 +1,5 @@
-"""Ce que les sous-commandes partagent : erreurs, console, options communes."""
+"""Ce que les sous-commandes partagent : erreurs et messages, options communes (la console des tableaux
+Rich est dans ``sorties.tableau``)."""
 
 from __future__ import annotations
 
@@ -6,29 +7,13 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import typer
 
 from diagnum.erreurs import SORTIE_IMPOSSIBLE, ErreurDiagnum, message_systeme
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
 F = TypeVar("F", bound=Callable[..., object])
-
-
-def console_rich() -> Console:
-    """La console Rich des tableaux à l'écran : styles seulement sur un terminal, aucun avec NO_COLOR.
-
-    Rich retire lui-même les couleurs avec NO_COLOR mais garde le gras et le
-    grisé ; ici NO_COLOR retire toute séquence ANSI, comme la sortie texte de
-    ``valider``.
-    """
-    from rich.console import Console
-
-    sans_style = bool(os.environ.get("NO_COLOR"))
-    return Console(highlight=False, emoji=False, markup=False, color_system=None if sans_style else "auto")
 
 
 def afficher_erreur(message: str) -> None:

@@ -15,7 +15,7 @@ from diagnum.cli.commun import afficher_erreur, annoncer, gerer_erreurs
 
 if TYPE_CHECKING:
     from diagnum.enquetes.importation import Bilan
-    from diagnum.referentiel import Item, Public, Referentiel
+    from diagnum.referentiel import Public, Referentiel
 
 enquete = typer.Typer(
     help="Questionnaires anonymes pour les enseignants, les familles et les classes, et import de leurs réponses.",
@@ -209,22 +209,7 @@ def importer(
 _ERREURS_AFFICHEES = 30
 
 
-def _valeur(item: Item, valeur: object) -> str:
-    from diagnum.affichage import ABSENT, nombre_fr
-    from diagnum.referentiel import MODALITES
-
-    if valeur is None:
-        return ABSENT
-    if isinstance(valeur, dict):
-        return "/".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
-    if item.nature == "proportion":
-        return f"{nombre_fr(valeur)} %"
-    return str(valeur)
-
-
 def _afficher_bilan(bilan: Bilan) -> None:
-    from diagnum.referentiel import charger_referentiel
-
     d = bilan.depouillement
     for avertissement in bilan.avertissements:
         annoncer(f"attention : {avertissement}", erreur=True)
@@ -240,32 +225,9 @@ def _afficher_bilan(bilan: Bilan) -> None:
             f"Questions sans aucune réponse (laissées telles quelles) : {', '.join(q.code for q in d.sans_reponse)}"
         )
     if bilan.changements:
-        from rich.table import Table
+        from diagnum.sorties.tableau import changements_enquete
 
-        from diagnum.affichage import modalite
-        from diagnum.cli.commun import console_rich
-        from diagnum.referentiel import MODALITES
-
-        referentiel = charger_referentiel()
-        legende = ["réponses : combien de répondants ont répondu à la question."]
-        if any(isinstance(c.apres, dict) for c in bilan.changements):
-            legende.insert(0, f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}.")
-        if bilan.conflits:
-            legende.append("* : une réponse est déjà écrite ; elle n'est remplacée qu'avec --force.")
-        tableau = Table(
-            title="Réponses de la campagne", title_justify="left", caption="\n".join(legende), caption_justify="left"
-        )
-        tableau.add_column("item", no_wrap=True)
-        tableau.add_column("avant", no_wrap=True)
-        tableau.add_column("après", no_wrap=True)
-        tableau.add_column("réponses", justify="right")
-        for c in bilan.changements:
-            item = referentiel.item(c.item)
-            repondu = str(d.reponses_par_item.get(c.item, 0))
-            tableau.add_row(
-                f"{c.item}{' *' if c.conflit else ''}", _valeur(item, c.avant), _valeur(item, c.apres), repondu
-            )
-        console_rich().print(tableau)
+        changements_enquete(bilan)
     n = d.repondants
     if bilan.reference:
         taux = f"{100 * n / bilan.reference:.0f}"

@@ -96,7 +96,7 @@ def rapport(
         return {**resultat.images, "rapport.md": resultat.texte}
 
     def html() -> str:
-        from diagnum.rapports.html import page_rapport
+        from diagnum.sorties.html import page_rapport
 
         return page_rapport(campagne, referentiel, profil, resume_seul=resume, repere=situation, contexte=contexte)
 

@@ -158,7 +158,7 @@ def produire(
         if HTML in formats:
             fichiers[f"{base}.{HTML}"] = page
         if PDF in formats:
-            from diagnum.rapports.pdf import html_en_pdf
+            from diagnum.sorties.pdf import html_en_pdf
 
             fichiers[f"{base}.{PDF}"] = html_en_pdf(page)
     return fichiers

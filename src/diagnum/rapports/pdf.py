@@ -1,43 +1,4 @@
-"""Le PDF d'un rapport : sa page HTML imprimée par WeasyPrint.
+"""Ancien chemin de ``diagnum.sorties.pdf`` (issue 23), gardé le temps que les branches en cours fusionnent ;
+n'importez plus d'ici."""
 
-WeasyPrint est une dépendance facultative (``pip install "diagnum[pdf]"``),
-importée seulement ici, au moment d'imprimer ; ``formats.verifier_formats``
-vérifie qu'il est là avant tout travail. La feuille de style d'impression du
-gabarit HTML fait le reste : pages A4, marges, numéros de page, en-tête
-courant (établissement et campagne). Le titre et la langue du PDF viennent de
-``<title>`` et de ``<html lang="fr">`` ; les polices sont incorporées.
-Aucune ressource extérieure n'est lue : les images sont dans la page.
-"""
-
-from __future__ import annotations
-
-
-def _lecteur_sans_reseau() -> object:
-    """Le lecteur de ressources de WeasyPrint limité aux adresses ``data:`` (les images de la page) :
-    aucun fichier ni aucune adresse du réseau n'est jamais lu."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint d'avant la classe URLFetcher : l'ancienne forme, une fonction
-        from weasyprint import default_url_fetcher
-
-        def lecteur(url: str, *args: object, **kwargs: object) -> dict:
-            if not url.startswith("data:"):
-                raise ValueError(f"ressource extérieure refusée : {url}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return lecteur
-    return URLFetcher(allowed_protocols={"data"})
-
-
-def html_en_pdf(page: str) -> bytes:
-    """Les octets du PDF de ``page`` (une page HTML complète et autonome)."""
-    import logging
-
-    from weasyprint import HTML
-
-    # WeasyPrint signale sur son journal ce qu'il ignore de la feuille de style : rien pour l'utilisateur.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return HTML(string=page, url_fetcher=_lecteur_sans_reseau(), base_url=None).write_pdf(
-        pdf_tags=True, optimize_images=False
-    )
+from diagnum.sorties.pdf import *  # noqa: F403

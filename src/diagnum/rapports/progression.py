@@ -206,7 +206,7 @@ def page_progression(
     """La page HTML autonome du rapport de progression (gabarit ``progression.html.j2``) ; ``contexte`` :
     celui de ``contexte_progression``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION, radar_png
-    from diagnum.rapports.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
+    from diagnum.sorties.html import MODELE_PROGRESSION_HTML, image, rendre_html, texte_radar
 
     profils = [comparaison.avant, comparaison.apres]
     radar = image(radar_png(profils, dpi=DPI_IMPRESSION), texte_radar(profils))
@@ -224,7 +224,7 @@ def page_evolution(evo: Evolution, referentiel_titre: str = "", contexte: Mappin
     de ``contexte_evolution``, s'il est déjà construit pour un autre format."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION
     from diagnum.rapports.graphiques_evolution import courbes_evolution_png
-    from diagnum.rapports.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
+    from diagnum.sorties.html import MODELE_EVOLUTION_HTML, image, rendre_html, texte_evolution
 
     courbes = image(courbes_evolution_png(evo, dpi=DPI_IMPRESSION), texte_evolution(evo))
     contexte = contexte if contexte is not None else contexte_evolution(evo, referentiel_titre)

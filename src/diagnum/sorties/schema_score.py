@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 
-#: Version du format du document JSON de ``diagnum score``.
-VERSION_FORMAT_SCORE = 1
+# La version du format du document JSON de ``diagnum score`` vit avec le document (``calculs.scores``).
+from diagnum.calculs.scores import VERSION_FORMAT_SCORE
+
 META_SCHEMA = "http://json-schema.org/draft-07/schema#"
 
 Schema = dict[str, object]

@@ -1,17 +1,35 @@
-"""Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``.
+"""Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``, les
+changements d'une enquête importée.
 
 Rich est importé dans chaque fonction (30 à 50 ms) ; sans couleur ni gras avec NO_COLOR ou hors
-d'un terminal (``cli.commun.console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
+d'un terminal (``console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from diagnum.calculs.scores import Profil
-    from diagnum.referentiel import Notation, Referentiel
+    from diagnum.enquetes.importation import Bilan
+    from diagnum.referentiel import Item, Notation, Referentiel
     from diagnum.territoire.repere import Repere
+
+
+def console_rich() -> Console:
+    """La console Rich des tableaux à l'écran : styles seulement sur un terminal, aucun avec NO_COLOR.
+
+    Rich retire lui-même les couleurs avec NO_COLOR mais garde le gras et le
+    grisé ; ici NO_COLOR retire toute séquence ANSI, comme la sortie texte de
+    ``valider``.
+    """
+    from rich.console import Console
+
+    sans_style = bool(os.environ.get("NO_COLOR"))
+    return Console(highlight=False, emoji=False, markup=False, color_system=None if sans_style else "auto")
 
 
 def profil(profil: Profil, notation: Notation, repere: Repere | None = None) -> None:
@@ -21,7 +39,6 @@ def profil(profil: Profil, notation: Notation, repere: Repere | None = None) -> 
     from rich.text import Text
 
     from diagnum.affichage import ABSENT, pourcent_fr, score_fr
-    from diagnum.cli.commun import console_rich
     from diagnum.echappement import echapper_terminal
 
     console = console_rich()
@@ -79,7 +96,6 @@ def _repere(profil: Profil, repere: Repere) -> None:
     from rich.text import Text
 
     from diagnum.affichage import nombre_fr
-    from diagnum.cli.commun import console_rich
     from diagnum.echappement import echapper_terminal
 
     console = console_rich()
@@ -107,8 +123,6 @@ def referentiel(referentiel: Referentiel) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from diagnum.cli.commun import console_rich
-
     console = console_rich()
     console.print(f"{referentiel.titre} (version {referentiel.version})", style="bold")
     from diagnum.sorties.commun import lignes_referentiel
@@ -132,3 +146,46 @@ def referentiel(referentiel: Referentiel) -> None:
             console.print(Text(f"  • {texte}"))
         if partie.lignes:
             console.print(table)
+
+
+def _valeur(item: Item, valeur: object) -> str:
+    """Une réponse dans le tableau des changements : « — », « 3/5/12 », « 40 % »."""
+    from diagnum.affichage import ABSENT, nombre_fr
+    from diagnum.referentiel import MODALITES
+
+    if valeur is None:
+        return ABSENT
+    if isinstance(valeur, dict):
+        return "/".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
+    if item.nature == "proportion":
+        return f"{nombre_fr(valeur)} %"
+    return str(valeur)
+
+
+def changements_enquete(bilan: Bilan) -> None:
+    """Le tableau des réponses qu'une enquête importée change (``enquete importer``) : avant, après, et
+    combien de répondants ont répondu à chaque question."""
+    from rich.table import Table
+
+    from diagnum.affichage import modalite
+    from diagnum.referentiel import MODALITES, charger_referentiel
+
+    d = bilan.depouillement
+    referentiel = charger_referentiel()
+    legende = ["réponses : combien de répondants ont répondu à la question."]
+    if any(isinstance(c.apres, dict) for c in bilan.changements):
+        legende.insert(0, f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}.")
+    if bilan.conflits:
+        legende.append("* : une réponse est déjà écrite ; elle n'est remplacée qu'avec --force.")
+    tableau = Table(
+        title="Réponses de la campagne", title_justify="left", caption="\n".join(legende), caption_justify="left"
+    )
+    tableau.add_column("item", no_wrap=True)
+    tableau.add_column("avant", no_wrap=True)
+    tableau.add_column("après", no_wrap=True)
+    tableau.add_column("réponses", justify="right")
+    for c in bilan.changements:
+        item = referentiel.item(c.item)
+        repondu = str(d.reponses_par_item.get(c.item, 0))
+        tableau.add_row(f"{c.item}{' *' if c.conflit else ''}", _valeur(item, c.avant), _valeur(item, c.apres), repondu)
+    console_rich().print(tableau)

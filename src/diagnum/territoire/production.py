@@ -389,7 +389,7 @@ def produire(
         if "html" in formats:
             rapports[f"{BASE_SYNTHESE}.html"] = page
         if "pdf" in formats:
-            from diagnum.rapports.pdf import html_en_pdf
+            from diagnum.sorties.pdf import html_en_pdf
 
             rapports[f"{BASE_SYNTHESE}.pdf"] = html_en_pdf(page)
     if images is not None:

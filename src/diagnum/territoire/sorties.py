@@ -78,7 +78,7 @@ def texte_boites(campagne) -> str:
 def page_synthese(synthese: Synthese) -> str:
     """La page HTML autonome de la synthèse (gabarit ``synthese.html.j2``, images dans la page)."""
     from diagnum.rapports.graphiques import DPI_IMPRESSION
-    from diagnum.rapports.html import image, rendre_html
+    from diagnum.sorties.html import image, rendre_html
 
     pngs = images_synthese(synthese, DPI_IMPRESSION)
     images = {c.image: image(pngs[c.image], texte_boites(c)) for c in synthese.campagnes}
