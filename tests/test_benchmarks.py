@@ -81,6 +81,33 @@ def test_la_mesure_de_communiquer_compare_la_meme_page():
     assert module.CIBLE == 1.3
 
 
+def _module(nom: str, monkeypatch):
+    spec = importlib.util.spec_from_file_location(nom, BANC / f"{nom}.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, nom, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_la_mesure_des_sources_importe_le_rapport_de_grr_qu_elle_genere(monkeypatch, tmp_path):
+    mesure = _module("mesurer_sources", monkeypatch)
+    export = tmp_path / "grr.csv"
+    export.write_bytes(mesure.generer(500))
+    assert mesure.lecture_csv(export) == 501
+    texte = mesure.import_diagnum(export, mesure.campagne(tmp_path), mesure.CORRESPONDANCE)
+    assert texte.count("# estimé d'après le planning de réservation GRR (grr.csv)") == 3
+    assert "Prénom" not in texte and "Nom1" not in texte
+    section = mesure.markdown(500, 1000, [0.2, 0.2], [0.5, 0.3], [0.3], [0.9])
+    assert "| temps de calcul dans un processus (médiane) | 200 ms | 400 ms | **2,00** | ≤ 2 : atteinte |" in section
+    assert "| 300 ms | 900 ms | 3,00 | (information) |" in section
+    resultats = tmp_path / "RESULTATS.md"
+    resultats.write_text(
+        "# Mesures\n\n<!-- debut: sources -->\nancien\n<!-- fin: sources -->\nla suite\n", encoding="utf-8"
+    )
+    mesure.remplacer_section(resultats, section)
+    assert resultats.read_text(encoding="utf-8") == "# Mesures\n\n" + section + "la suite\n"
+
+
 def test_comparer_versions_lance_les_deux_copies_et_rapporte_leurs_medianes(tmp_path):
     """Comparée à elle-même, la copie d'ici : deux commandes vérifiées, un rapport de médianes (sans cible
     de temps ici : ``--cible`` très haute, seul le compte rendu est vérifié)."""

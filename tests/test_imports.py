@@ -227,6 +227,7 @@ PEUT_IMPORTER = {
     "campagne": {"racine", "calculs"},
     "calculs": {"racine", "campagne"},
     "enquetes": {"racine", "campagne", "calculs"},
+    "sources": {"racine", "campagne", "calculs", "enquetes"},
     "classeurs": {"racine", "campagne"},
     "territoire": {"racine", "campagne", "calculs", "rapports", "sorties"},
     "rapports": {"racine", "campagne", "calculs", "territoire", "sorties"},

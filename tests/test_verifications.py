@@ -35,7 +35,7 @@ PAR_NOM = {v.__name__.rsplit(".", 1)[-1]: v for v in VERIFICATIONS}
 #: Le rattachement : chaque code propre à une vérification (les autres codes, « type »,
 #: « cle-inconnue »…, sont ceux de la lecture des valeurs, que plusieurs partagent).
 RATTACHEMENT = {
-    "structure": {"affirmation", "sans-objet-interdit", "enquete-incomplete", "negatif"},
+    "structure": {"affirmation", "sans-objet-interdit", "enquete-incomplete", "negatif", "periode-inversee"},
     "identite": {"uai-invalide"},
     "libelle_campagne": {"campagne-libelle"},
     "conditions": {"condition-non-remplie", "reference-manquante", "repartition-vide", "sans-objet-partiel"},

@@ -41,6 +41,8 @@ AGREGATIONS = {
     "compte": ("nombre", "oui_non"),
     "proportion": ("proportion", "oui_non"),
 }
+#: Les sortes d'export que lit ``diagnum sources importer`` : chaque item dit lesquelles peuvent l'estimer.
+MESURES_SOURCES = ("reservations", "emploi_du_temps", "ent")
 _CODE_QUESTION = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -81,6 +83,23 @@ class Collecte(NamedTuple):
     agregation: str
 
 
+class SourceItem(NamedTuple):
+    """Une sorte d'export qui peut estimer un item (``diagnum sources importer``) ; pour l'ENT, le service
+    compté (« cahier de textes ») si l'item ne porte que sur lui."""
+
+    mesure: str
+    service: str | None = None
+
+
+class Comptage(NamedTuple):
+    """Ce que compte chaque colonne d'un export (section ``sources`` du référentiel) : la personne d'un planning
+    ou d'un emploi du temps, sa classe, et pour l'ENT les profils (élément de référence → libellés)."""
+
+    personne: str
+    classe: str
+    profils: dict[str, tuple[str, ...]]
+
+
 class Public(NamedTuple):
     """Un public d'enquête : un élément de référence (son effectif) qui répond à un questionnaire."""
 
@@ -112,6 +131,8 @@ class Item(NamedTuple):
     unite: str | None = None
     feminin: bool = False
     collecte: Collecte | None = None
+    #: Les exports des outils de l'établissement qui peuvent estimer cet item.
+    sources: tuple[SourceItem, ...] = ()
 
     @property
     def question(self) -> str:
@@ -227,6 +248,8 @@ class Referentiel(NamedTuple):
     publics: tuple[Public, ...] = ()
     #: Chaque item par son identifiant (construit au chargement).
     par_id: Mapping[str, Item] = MappingProxyType({})
+    #: Ce que comptent les colonnes des exports (``diagnum sources``), ou None.
+    comptage: Comptage | None = None
 
     def domaine(self, identifiant: str) -> Domaine | None:
         return next((d for d in self.domaines if d.id == identifiant), None)
@@ -242,6 +265,15 @@ class Referentiel(NamedTuple):
 
     def item(self, identifiant: str) -> Item | None:
         return self.par_id.get(identifiant)
+
+    def items_sources(self, mesure: str | None = None) -> tuple[Item, ...]:
+        """Les items qu'un export (d'une sorte donnée, ou de n'importe laquelle) peut estimer."""
+        return tuple(
+            item
+            for d in self.domaines
+            for item in d.items
+            if any(mesure is None or s.mesure == mesure for s in item.sources)
+        )
 
 
 def indexer(reference: Partie, obligations: Partie, domaines: tuple[Domaine, ...]) -> dict[str, Item]:
@@ -458,6 +490,8 @@ _MODELES: dict[str, type] = {
         Condition,
         Cible,
         Collecte,
+        SourceItem,
+        Comptage,
         Public,
         Item,
         Mesure,
@@ -612,6 +646,7 @@ class _Constructeur:
             chemin=self.chemin,
             publics=publics,
             par_id=index,
+            comptage=self.comptage(racine.get("sources")),
         )
         self.verifier_renvois(referentiel, racine)
         return referentiel
@@ -743,6 +778,7 @@ class _Constructeur:
             "unite",
             "feminin",
             "collecte",
+            "sources",
         }
         for cle, (position_cle, _) in noeud.entrees.items():
             if cle not in connues:
@@ -793,6 +829,7 @@ class _Constructeur:
             unite=self.texte(noeud, "unite", obligatoire=False),
             feminin=bool(getattr(noeud.get("feminin"), "valeur", False)),
             collecte=self.collecte(noeud.get("collecte"), ident, nature) if noeud.get("collecte") is not None else None,
+            sources=self.sources_item(noeud.get("sources"), ident, nature) if noeud.get("sources") is not None else (),
         )
 
     def publics(self, noeud) -> tuple[Public, ...]:
@@ -835,6 +872,44 @@ class _Constructeur:
                 f"et l'échelle {echelle_attendue}",
             )
         return collecte
+
+    def comptage(self, noeud) -> Comptage | None:
+        """La section ``sources`` : ce que compte la personne, la classe, chaque profil de l'ENT."""
+        if noeud is None:
+            return None
+        noeud = self.tableau(noeud, "« sources »")
+        profils = self.tableau(noeud.get("profils"), "« sources.profils »")
+        return Comptage(
+            self.texte(noeud, "personne"),
+            self.texte(noeud, "classe"),
+            {
+                cle: tuple(str(e.valeur) for e in self.liste(valeur, f"« sources.profils.{cle} »"))
+                for cle, (_, valeur) in profils.entrees.items()
+            },
+        )
+
+    def sources_item(self, noeud, ident: str, nature: str) -> tuple[SourceItem, ...]:
+        """Les sortes d'export qui estiment un item : « reservations », ou « {mesure: ent, service: …} »."""
+        from diagnum.lecture_yaml import Scalaire
+
+        resultat = []
+        for n in self.liste(noeud, "« sources » d'un item"):
+            if isinstance(n, Scalaire):
+                source = SourceItem(str(n.valeur))
+            else:
+                t = self.tableau(n, "une source d'item")
+                for cle, (position_cle, _) in t.entrees.items():
+                    if cle not in SourceItem._fields:
+                        raise self.erreur(position_cle, f"clé de source « {cle} » inconnue")
+                source = SourceItem(self.texte(t, "mesure"), self.texte(t, "service", obligatoire=False))
+            if source.mesure not in MESURES_SOURCES:
+                raise self.erreur(
+                    n, f"« {ident} » : sorte d'export « {source.mesure} » inconnue ({', '.join(MESURES_SOURCES)})"
+                )
+            resultat.append(source)
+        if nature not in ("repartition", "nombre"):
+            raise self.erreur(noeud, f"« {ident} » : seule une répartition ou un nombre s'estime d'après un export")
+        return tuple(resultat)
 
     def lignes(self, noeud, cle: str) -> tuple[Ligne, ...]:
         resultat = []
@@ -892,6 +967,31 @@ class _Constructeur:
                     if condition.valeur not in (OUI, NON):
                         raise self.erreur(racine, f"« {item.id} » : valeur de condition « {condition.valeur} »")
         self.verifier_collectes(referentiel, racine, references)
+        self.verifier_sources(referentiel, racine, references)
+
+    def verifier_sources(self, referentiel: Referentiel, racine, references: set[str]) -> None:
+        """Chaque item estimé d'après un export compte ce qu'une colonne de cet export distingue : la personne
+        ou la classe d'un planning ou d'un emploi du temps, un profil de l'ENT."""
+        comptage = referentiel.comptage
+        items = referentiel.items_sources()
+        if comptage is None:
+            if items:
+                raise self.erreur(racine, f"« {items[0].id} » a des sources, mais la section « sources » manque")
+            return
+        for nom in (comptage.personne, comptage.classe, *comptage.profils):
+            if nom not in references:
+                raise self.erreur(racine, f"sources : « {nom} » n'est pas un élément de référence")
+        for item in items:
+            for source in item.sources:
+                permis = comptage.profils if source.mesure == "ent" else (comptage.personne, comptage.classe)
+                if item.total not in permis:
+                    raise self.erreur(
+                        racine,
+                        f"« {item.id} » : un export « {source.mesure} » ne compte pas « {item.total} » "
+                        f"(seulement {', '.join(permis)})",
+                    )
+                if source.service is not None and source.mesure != "ent":
+                    raise self.erreur(racine, f"« {item.id} » : seul un export de l'ENT distingue les services")
 
     def verifier_collectes(self, referentiel: Referentiel, racine, references: set[str]) -> None:
         """Chaque public est un élément de référence ; chaque collecte vise un public connu, avec un code unique

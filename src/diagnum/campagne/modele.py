@@ -50,6 +50,18 @@ class ChoixCommunication(NamedTuple):
     domaines: tuple[str, ...] | None = None
 
 
+class Estimation(NamedTuple):
+    """Une réponse estimée d'après un export (``diagnum sources importer``) : d'où, sur quelle période, selon
+    quelle règle ; aucune donnée de personne."""
+
+    fichier: str | None = None
+    outil: str | None = None
+    debut: dt.date | None = None
+    fin: dt.date | None = None
+    regle: str | None = None
+    date: dt.date | None = None
+
+
 class Etablissement(NamedTuple):
     """Identification de l'établissement (aucune donnée personnelle)."""
 
@@ -83,6 +95,9 @@ class Campagne:
     enquetes: dict[str, Enquete] = field(default_factory=dict)
     #: public (personnels, academie, collectivite, familles, grand-public) → ce qui lui est communiqué
     communication: dict[str, ChoixCommunication] = field(default_factory=dict)
+
+    #: item → estimation importée d'après un export des outils de l'établissement
+    sources: dict[str, Estimation] = field(default_factory=dict)
 
     @property
     def libelle(self) -> str:

@@ -106,6 +106,7 @@ def construire_schema(referentiel: Referentiel) -> Schema:
         "objectifs": _objectifs(referentiel),
         "enquetes": _enquetes(referentiel),
         "communication": _communication(referentiel),
+        "sources": _sources(referentiel),
     }
     return {
         "$schema": META_SCHEMA,
@@ -343,4 +344,25 @@ def _communication(referentiel: Referentiel) -> Schema:
         {public: _objet(choix, f"Ce qui est communiqué à {texte}.") for public, texte in PUBLICS.items()},
         "Ce que l'établissement choisit de communiquer à chaque public (diagnum communiquer) : rien d'autre "
         "n'est montré.",
+    )
+
+
+def _sources(referentiel: Referentiel) -> Schema:
+    """Le bloc écrit par « diagnum sources importer » : par item estimé, fichier, outil, période, règle, date."""
+    texte = _texte(referentiel.bornes.texte)
+    estimation = {
+        "fichier": _decrit(texte, "Nom du fichier d'export d'où vient l'estimation."),
+        "outil": _decrit(texte, "L'outil et la sorte d'export (planning de réservation GRR, emploi du temps, ENT)."),
+        "debut": _decrit(_date(), "Premier jour de la période comptée, au format AAAA-MM-JJ."),
+        "fin": _decrit(_date(), "Dernier jour de la période comptée, au format AAAA-MM-JJ."),
+        "regle": _decrit(texte, "La règle qui classe jamais / occasionnellement / régulièrement (seuils)."),
+        "date": _decrit(_date(), "Date de l'import, au format AAAA-MM-JJ."),
+    }
+    return _objet(
+        {
+            item.id: _objet(estimation, f"Estimation de « {item.id} » : fichier, outil, période, règle, date.")
+            for item in referentiel.items_sources()
+        },
+        "Réponses estimées par « diagnum sources importer » d'après les exports des outils de l'établissement "
+        "(des effectifs seulement, aucune donnée de personne).",
     )

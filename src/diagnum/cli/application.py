@@ -41,6 +41,11 @@ COMMANDES: dict[str, tuple[str, str, str]] = {
         "enquete",
         "Questionnaires anonymes par public et import de leurs réponses.",
     ),
+    "sources": (
+        "diagnum.cli.sources",
+        "sources",
+        "Usages estimés d'après GRR, l'emploi du temps ou l'ENT.",
+    ),
     "synthese": ("diagnum.cli.synthese", "synthese", "Fait la synthèse d'un territoire (nombreux établissements)."),
     "classeur": ("diagnum.cli.classeur", "classeur", "Écrit un classeur à remplir (ODS ou XLSX) pour un membre."),
     "fusionner": ("diagnum.cli.fusionner", "fusionner", "Fusionne dans la campagne les classeurs et fichiers remplis."),

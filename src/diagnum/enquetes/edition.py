@@ -28,6 +28,8 @@ _MARQUE_REPRISE = re.compile(r"^\s*#\s*repris de .*, à vérifier\s*$")
 # Les fins de ligne que compte l'analyseur YAML (et donc les positions de l'arbre) : \r\n, \r ou \n ; pas U+2028
 # ni U+0085, qu'il laisse dans un texte entre guillemets. Chaque ligne garde la sienne.
 _FIN = re.compile(r"(\r\n|[\r\n])$")
+# Ce qui couperait un commentaire YAML en deux lignes (ou le rendrait illisible) : remplacé par « ? ».
+_UNE_LIGNE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _FIN_DE_LIGNE = re.compile(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)")
 
 
@@ -75,8 +77,9 @@ class CleIntrouvable(ErreurProbleme):
     """Une clé écrite sous une forme que l'édition à la ligne ne sait pas modifier sans risque."""
 
 
-def _ligne_avec(ligne: str, position: Position, cle: str, valeur: str | None) -> str:
-    """La ligne ``cle: ancienne`` devenue ``cle: valeur`` (ou ``cle:`` si ``valeur`` est None), commentaire gardé.
+def _ligne_avec(ligne: str, position: Position, cle: str, valeur: str | None, commentaire: str | None = None) -> str:
+    """La ligne ``cle: ancienne`` devenue ``cle: valeur`` (ou ``cle:`` si ``valeur`` est None), commentaire gardé
+    (ou remplacé par ``commentaire``).
 
     La clé peut être entre guillemets et suivie d'espaces avant les deux-points.
     """
@@ -90,10 +93,12 @@ def _ligne_avec(ligne: str, position: Position, cle: str, valeur: str | None) ->
         )
     tete = corps[: m.end()]
     reste = corps[m.end() :]
-    commentaire = _COMMENTAIRE.search(reste)
-    queue = commentaire.group(0) if commentaire else ""
+    ancien = _COMMENTAIRE.search(reste)
+    queue = ancien.group(0) if ancien else ""
     if valeur is not None and _MARQUE_REPRISE.match(queue):
         queue = ""
+    if commentaire is not None:
+        queue = f"  # {commentaire}"
     return f"{tete}{'' if valeur is None else ' ' + valeur}{queue}{fin}"
 
 
@@ -110,6 +115,14 @@ def _bloc(cle: str, valeur: object, retrait: int, fin: str) -> list[str]:
     return [f"{marge}{cle}: {ecrire_valeur(valeur)}{fin}"]
 
 
+def _commente(lignes: list[str], commentaire: str | None) -> list[str]:
+    """Les lignes d'un bloc, la première suivie du commentaire."""
+    if commentaire is None or not lignes:
+        return lignes
+    fin = fin_de_ligne(lignes[0])
+    return [f"{lignes[0][: len(lignes[0]) - len(fin)]}  # {commentaire}{fin}", *lignes[1:]]
+
+
 def _retrait_enfants(tableau: Tableau | None, defaut: int) -> int:
     if tableau is not None and tableau.entrees:
         return next(iter(tableau.entrees.values()))[0].position.colonne - 1
@@ -124,11 +137,16 @@ class _Editeur:
         self.remplacements: list[_Remplacement] = []
         #: insertions à la fin d'un bloc : indice de ligne → lignes (dans l'ordre d'arrivée)
         self.insertions: dict[int, list[str]] = {}
+        #: sections de premier niveau ajoutées à la fin du fichier (``sources:``, ``enquetes:``)
+        self.sections_ajoutees: set[str] = set()
 
     def inserer(self, apres: int, lignes: list[str]) -> None:
         self.insertions.setdefault(apres, []).extend(lignes)
 
-    def valeur_item(self, domaine: str, item: str, valeur: object) -> None:
+    def valeur_item(self, domaine: str, item: str, valeur: object, commentaire: str | None = None) -> None:
+        """La réponse d'un item écrite à sa place ; ``commentaire`` (une ligne) en fin de la ligne de sa clé."""
+        if commentaire is not None:
+            commentaire = _UNE_LIGNE.sub("?", commentaire)
         reponses = self.racine.get("reponses")
         if not isinstance(reponses, Tableau):
             raise CleIntrouvable(
@@ -148,24 +166,29 @@ class _Editeur:
                     f"{cle.position.ligne}:{cle.position.colonne}: « {domaine} » doit contenir des clés « item: "
                     "réponse » ; corrigez la campagne (diagnum valider), puis importez"
                 )
-            self.inserer(cle.position.ligne, _bloc(item, valeur, cle.position.colonne + 1, self.fin))
+            self.inserer(
+                cle.position.ligne, _commente(_bloc(item, valeur, cle.position.colonne + 1, self.fin), commentaire)
+            )
             return
         cle_domaine, noeud_domaine = entree_domaine
         entree = noeud_domaine.entrees.get(item)
         if entree is None:
             retrait = _retrait_enfants(noeud_domaine, cle_domaine.position.colonne + 1)
             fin_domaine = derniere_ligne(noeud_domaine, cle_domaine.position.ligne)
-            self.inserer(fin_domaine, _bloc(item, valeur, retrait, self.fin))
+            self.inserer(fin_domaine, _commente(_bloc(item, valeur, retrait, self.fin), commentaire))
             return
         cle, noeud = entree
         ligne = cle.position.ligne
         fin = derniere_ligne(noeud, ligne)
         if not isinstance(valeur, dict):
-            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, ecrire_valeur(valeur))
+            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, ecrire_valeur(valeur), commentaire)
             self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle]))
             return
         if isinstance(noeud, Tableau) and all(c.position.ligne > ligne for c, _ in noeud.entrees.values()):
             # Répartition en bloc : chaque effectif change sur sa ligne, ceux qui manquent s'ajoutent après.
+            if commentaire is not None:
+                texte = _ligne_avec(self.lignes[ligne - 1], cle.position, item, None, commentaire)
+                self.remplacements.append(_Remplacement(ligne - 1, ligne, [texte]))
             for modalite in MODALITES:
                 sous = noeud.entrees.get(modalite)
                 if sous is not None:
@@ -179,7 +202,7 @@ class _Editeur:
             return
         if isinstance(noeud, Scalaire) and noeud.valeur is None:
             # Répartition vide (« clé: » seule, comme l'écrit diagnum init) : les trois effectifs en dessous.
-            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, None)
+            nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, None, commentaire)
             enfants = [ligne for m in MODALITES for ligne in _bloc(m, valeur[m], cle.position.colonne + 1, self.fin)]
             if not fin_de_ligne(nouvelle):
                 nouvelle += self.fin
@@ -187,7 +210,7 @@ class _Editeur:
             return
         # Écrite sur une seule ligne (« {jamais: 1, …} ») ou autrement : la même forme, sur une ligne.
         en_ligne = "{" + ", ".join(f"{m}: {valeur[m]}" for m in MODALITES) + "}"
-        nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, en_ligne)
+        nouvelle = _ligne_avec(self.lignes[ligne - 1], cle.position, item, en_ligne, commentaire)
         self.remplacements.append(_Remplacement(ligne - 1, fin, [nouvelle]))
 
     def enquete(self, public: str, enquete: Enquete) -> None:
@@ -196,36 +219,49 @@ class _Editeur:
             "date": enquete.date,
             "sources": list(enquete.sources),
         }
-        entree = self.racine.entrees.get("enquetes")
+        self.entree_racine(
+            "enquetes",
+            public,
+            valeur,
+            "# Enquêtes importées par « diagnum enquete importer » : nombre de répondants, date, fichiers.",
+        )
+
+    def entree_racine(self, section: str, cle: str, valeur: dict[str, object], entete: str) -> None:
+        """``section.cle`` (``enquetes.familles``, ``sources.ITEM``) écrite ou remplacée ; la section, précédée
+        de son commentaire ``entete``, est ajoutée à la fin du fichier si elle manque."""
+        entree = self.racine.entrees.get(section)
+        if entree is None and section in self.sections_ajoutees:
+            self.inserer(len(self.lignes), _bloc(cle, valeur, 2, self.fin))
+            return
         if entree is None:
             if self.lignes and not fin_de_ligne(self.lignes[-1]):
                 self.lignes[-1] += self.fin
             # La ligne vide de séparation reprend la fin de la dernière ligne : après un « \r » seul,
             # un « \n » formerait avec lui une seule fin de ligne « \r\n ».
             separation = fin_de_ligne(self.lignes[-1]) if self.lignes else self.fin
-            lignes = [
-                separation,
-                f"# Enquêtes importées par « diagnum enquete importer » : nombre de répondants, date, fichiers.{self.fin}",
-                f"enquetes:{self.fin}",
-                *_bloc(public, valeur, 2, self.fin),
-            ]
-            self.inserer(len(self.lignes), lignes)
+            self.inserer(
+                len(self.lignes),
+                [separation, f"{entete}{self.fin}", f"{section}:{self.fin}", *_bloc(cle, valeur, 2, self.fin)],
+            )
+            self.sections_ajoutees.add(section)
             return
-        cle_enquetes, noeud = entree
+        cle_section, noeud = entree
         if isinstance(noeud, Scalaire) and noeud.valeur is None:
-            self.inserer(cle_enquetes.position.ligne, _bloc(public, valeur, 2, self.fin))
+            self.inserer(cle_section.position.ligne, _bloc(cle, valeur, 2, self.fin))
             return
         if not isinstance(noeud, Tableau):
-            raise ErreurProbleme("« enquetes » n'est pas une liste de clés : corrigez la campagne d'abord")
-        sous = noeud.entrees.get(public)
+            raise ErreurProbleme(f"« {section} » n'est pas une liste de clés : corrigez la campagne d'abord")
+        sous = noeud.entrees.get(cle)
         retrait = _retrait_enfants(noeud, 2)
         if sous is None:
-            self.inserer(derniere_ligne(noeud, cle_enquetes.position.ligne), _bloc(public, valeur, retrait, self.fin))
+            self.inserer(derniere_ligne(noeud, cle_section.position.ligne), _bloc(cle, valeur, retrait, self.fin))
             return
-        cle, fils = sous
-        fin = derniere_ligne(fils, cle.position.ligne)
+        cle_noeud, fils = sous
+        fin = derniere_ligne(fils, cle_noeud.position.ligne)
         self.remplacements.append(
-            _Remplacement(cle.position.ligne - 1, fin, _bloc(public, valeur, cle.position.colonne - 1, self.fin))
+            _Remplacement(
+                cle_noeud.position.ligne - 1, fin, _bloc(cle, valeur, cle_noeud.position.colonne - 1, self.fin)
+            )
         )
 
     def texte(self) -> str:
@@ -255,6 +291,57 @@ def modifier_campagne(
         editeur.valeur_item(item.domaine, item_id, valeur)
     editeur.enquete(public, enquete)
     return editeur.texte()
+
+
+def modifier_reponses(
+    texte: str,
+    racine: Tableau,
+    referentiel: Referentiel,
+    valeurs: dict[str, object],
+    commentaires: dict[str, str],
+    section: str,
+    blocs: dict[str, dict[str, object]],
+    entete: str,
+) -> str:
+    """Le texte de la campagne avec les valeurs des items (chacun suivi de son commentaire) et les entrées
+    ``section.CLE`` de ``blocs`` (``sources:`` de ``diagnum sources importer``)."""
+    editeur = _Editeur(texte, racine)
+    for item_id, valeur in valeurs.items():
+        item = referentiel.item(item_id)
+        editeur.valeur_item(item.domaine, item_id, valeur, commentaires.get(item_id))
+    for cle, valeur in blocs.items():
+        editeur.entree_racine(section, cle, valeur, entete)
+    return editeur.texte()
+
+
+def position_cle(racine: object, *chemin: str) -> tuple[int, int]:
+    """La ligne et la colonne de la clé la plus profonde trouvée sur ce chemin (1, 1 à défaut)."""
+    position = (1, 1)
+    noeud = racine
+    for cle in chemin:
+        if not isinstance(noeud, Tableau) or cle not in noeud.entrees:
+            break
+        cle_noeud, noeud = noeud.entrees[cle]
+        position = (cle_noeud.position.ligne, cle_noeud.position.colonne)
+    return position
+
+
+def reponse_vide(noeud: object) -> bool:
+    """Vrai si une réponse n'est pas écrite : absente, vide, ou répartition aux effectifs tous vides."""
+    if noeud is None:
+        return True
+    if isinstance(noeud, Scalaire):
+        return noeud.valeur is None
+    if isinstance(noeud, Tableau):
+        return all(reponse_vide(fils) for _, fils in noeud.entrees.values())
+    return False
+
+
+def noeud_reponse(racine: Tableau, domaine: str, item: str) -> Noeud | None:
+    """Le nœud de la réponse ``reponses.DOMAINE.ITEM``, ou None."""
+    reponses = racine.get("reponses")
+    noeud_domaine = reponses.get(domaine) if isinstance(reponses, Tableau) else None
+    return noeud_domaine.get(item) if isinstance(noeud_domaine, Tableau) else None
 
 
 def lire_enquete(racine: Tableau, public: str) -> Enquete | None:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from diagnum.echappement import echapper_terminal
 from diagnum.enquetes.agregation import Depouillement, colonnes_non_reconnues, depouiller
 from diagnum.enquetes.correspondance import reconnaitre_colonnes
-from diagnum.enquetes.edition import Enquete, lire_enquete, modifier_campagne
+from diagnum.enquetes.edition import Enquete, lire_enquete, modifier_campagne, position_cle, reponse_vide
 from diagnum.enquetes.lecture import Constat, Feuille
 from diagnum.enquetes.questionnaire import questions
 from diagnum.referentiel import Referentiel
@@ -59,18 +59,6 @@ def _public_probable(referentiel: Referentiel, feuille: Feuille, public: str) ->
         if autre.id != public and reconnaitre_colonnes(feuille.entetes, questions(referentiel, autre.id)).questions:
             return autre.id
     return None
-
-
-def _vide(noeud: object) -> bool:
-    from diagnum.lecture_yaml import Scalaire, Tableau
-
-    if noeud is None:
-        return True
-    if isinstance(noeud, Scalaire):
-        return noeud.valeur is None
-    if isinstance(noeud, Tableau):
-        return all(_vide(fils) for _, fils in noeud.entrees.values())
-    return False
 
 
 def preparer_import(
@@ -128,7 +116,7 @@ def preparer_import(
             )
         )
     reference = campagne.reference.get(public)
-    ligne_ref, colonne_ref = _position(racine, "reference", public)
+    ligne_ref, colonne_ref = position_cle(racine, "reference", public)
     n = depouillement.repondants
     if reference is None:
         erreurs.append(
@@ -202,10 +190,10 @@ def preparer_import(
         noeud = noeud_domaine.get(item.id) if isinstance(noeud_domaine, Tableau) else None
         if avant == apres:
             continue
-        conflit = not _vide(noeud)
+        conflit = not reponse_vide(noeud)
         changements.append(Changement(item.id, item.question, avant, apres, conflit))
         if conflit and not force:
-            ligne, colonne = _position(racine, "reponses", item.domaine, item.id)
+            ligne, colonne = position_cle(racine, "reponses", item.domaine, item.id)
             erreurs.append(
                 Constat(
                     chemin,
@@ -229,7 +217,7 @@ def preparer_import(
                 "second lot de réponses, donnez tous les exports, anciens et nouveaux, en une seule exécution"
             )
         else:
-            ligne, colonne = _position(racine, "enquetes", public)
+            ligne, colonne = position_cle(racine, "enquetes", public)
             erreurs.append(
                 Constat(
                     chemin,
@@ -294,20 +282,6 @@ def _sans_copies(feuilles: list[Feuille], avertissements: list[str]) -> list[Feu
                 "compté une seule fois"
             )
     return gardees
-
-
-def _position(racine: object, *chemin: str) -> tuple[int, int]:
-    """La ligne et la colonne de la clé la plus profonde trouvée sur ce chemin (1, 1 à défaut)."""
-    from diagnum.lecture_yaml import Tableau
-
-    position = (1, 1)
-    noeud = racine
-    for cle in chemin:
-        if not isinstance(noeud, Tableau) or cle not in noeud.entrees:
-            break
-        cle_noeud, noeud = noeud.entrees[cle]
-        position = (cle_noeud.position.ligne, cle_noeud.position.colonne)
-    return position
 
 
 def _verifier(

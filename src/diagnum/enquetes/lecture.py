@@ -223,7 +223,7 @@ def _feuille(chemin: Path, rangees: Iterable[tuple[int, list[str]]], format_: st
         total += len(cellules)
         if total > limites.cellules:
             raise _trop_grand(chemin, f"plus de {_n(limites.cellules)} cellules", limites, f"ligne {numero}")
-        if not any(c.strip() for c in cellules):
+        if not "".join(cellules).strip():
             continue
         if entetes is None:
             entetes = [c.strip() for c in cellules]

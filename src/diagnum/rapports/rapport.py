@@ -247,7 +247,11 @@ def _lignes_reponses(domaine: Domaine, sd: ScoreDomaine, campagne: Campagne, ref
             if cible and question is not None and question.valeur is not None:
                 retenue += f" ; {cible}"
             posee = condition_remplie(referentiel, campagne.reponses, item)
-            lignes.append(LigneReponse(item.question, _reponse_ecrite(item, valeur, posee), retenue))
+            ecrite = _reponse_ecrite(item, valeur, posee)
+            estimation = campagne.sources.get(item.id)
+            if estimation is not None and valeur is not None:
+                ecrite += f" (estimation : {estimation.outil or 'export'})"
+            lignes.append(LigneReponse(item.question, ecrite, retenue))
     return tuple(lignes)
 
 
@@ -379,6 +383,27 @@ def enquetes_par_domaine(campagne: Campagne, referentiel: Referentiel) -> dict[s
     return resultat
 
 
+def sources_par_domaine(campagne: Campagne, referentiel: Referentiel) -> dict[str, list[dict[str, object]]]:
+    """Pour chaque domaine, ses réponses estimées d'après un export (``diagnum sources importer``) : d'où,
+    sur quelle période, selon quelle règle."""
+    resultat: dict[str, list[dict[str, object]]] = {}
+    for item_id, estimation in campagne.sources.items():
+        item = referentiel.item(item_id)
+        if item is None or campagne.reponse(item.domaine, item.id) is None:
+            continue
+        resultat.setdefault(item.domaine, []).append(
+            {
+                "question": sans_deux_points(item.question),
+                "outil": estimation.outil or "export d'un outil de l'établissement",
+                "fichier": estimation.fichier,
+                "debut": estimation.debut,
+                "fin": estimation.fin,
+                "regle": estimation.regle,
+            }
+        )
+    return resultat
+
+
 def contexte_rapport(
     campagne: Campagne, referentiel: Referentiel, profil: Profil, repere: Repere | None = None
 ) -> dict[str, object]:
@@ -445,6 +470,7 @@ def contexte_rapport(
         "sans_reponse": _sans_reponse(campagne, referentiel, profil),
         "objectifs": objectifs,
         "enquetes": enquetes_par_domaine(campagne, referentiel),
+        "sources": sources_par_domaine(campagne, referentiel),
         "repere": repere,
     }
 

@@ -42,6 +42,7 @@ ETAPES = (
     "objectifs",
     "enquetes",
     "communication",
+    "sources",
     "fin",
 )
 

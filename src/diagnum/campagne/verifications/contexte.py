@@ -34,8 +34,11 @@ CLES_RACINE = (
     "objectifs",
     "enquetes",
     "communication",
+    "sources",
 )
 CLES_ENQUETE = ("repondants", "date", "sources")
+#: Une estimation écrite par « diagnum sources importer » (bloc ``sources:``, par item).
+CLES_SOURCE = ("fichier", "outil", "debut", "fin", "regle", "date")
 CLES_ETABLISSEMENT = ("nom", "uai", "commune")
 CLES_OBJECTIF = ("domaine", "cible", "echeance", "actions")
 CLES_ACTION = ("libelle", "responsable", "echeance", "statut")

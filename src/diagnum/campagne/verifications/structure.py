@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from diagnum.campagne.diagnostics import Position
-from diagnum.campagne.modele import Enquete
+from diagnum.campagne.modele import Enquete, Estimation
 from diagnum.campagne.verifications import bornes
 from diagnum.campagne.verifications.contexte import (
     CLES_ENQUETE,
     CLES_RACINE,
+    CLES_SOURCE,
     Contexte,
     contient_illisible,
     enumerer,
@@ -35,6 +36,7 @@ CODES = (
     "sans-objet-interdit",
     "repartition-incomplete",
     "enquete-incomplete",
+    "periode-inversee",
     *bornes.CODES,
 )
 REQUIERT = ()
@@ -77,6 +79,10 @@ def commentaires(ctx: Contexte) -> None:
 
 def enquetes(ctx: Contexte) -> None:
     ctx.lu["enquetes"] = _enquetes(ctx, ctx.racine.get("enquetes"))
+
+
+def sources(ctx: Contexte) -> None:
+    ctx.lu["sources"] = _sources(ctx, ctx.racine.get("sources"))
 
 
 def _date_campagne(ctx: Contexte) -> dt.date | None:
@@ -259,4 +265,39 @@ def _enquetes(ctx: Contexte, noeud: Noeud | None) -> dict[str, Enquete]:
                 f"enquetes.{public}.sources : une liste de noms de fichiers est attendue",
             )
         resultat[public] = Enquete(repondants, ctx.date(bloc.get("date"), f"enquetes.{public}.date"), tuple(sources))
+    return resultat
+
+
+def _sources(ctx: Contexte, noeud: Noeud | None) -> dict[str, Estimation]:
+    """Le bloc ``sources:`` écrit par ``diagnum sources importer`` : par item estimé, fichier, outil, période,
+    règle et date de l'import."""
+    from diagnum.affichage import abreger
+
+    tableau = ctx.tableau(noeud, "sources")
+    if tableau is None:
+        return {}
+    items = [item.id for item in ctx.referentiel.items_sources()]
+    for nom, (cle, _) in tableau.entrees.items():
+        if nom not in items:
+            ctx.err(
+                cle.position,
+                "cle-inconnue",
+                f"clé « {abreger(nom)} » inconnue dans « sources » : seuls y figurent les items qu'un export peut "
+                f"estimer ({', '.join(items)})",
+            )
+    resultat: dict[str, Estimation] = {}
+    for item in items:
+        bloc = ctx.tableau(tableau.get(item), f"sources.{item}")
+        if bloc is None:
+            continue
+        ctx.cles_inconnues(bloc, CLES_SOURCE, f"dans « sources.{item} »")
+        textes = {cle: ctx.texte(bloc.get(cle), f"sources.{item}.{cle}") for cle in ("fichier", "outil", "regle")}
+        dates = {cle: ctx.date(bloc.get(cle), f"sources.{item}.{cle}") for cle in ("debut", "fin", "date")}
+        if dates["debut"] and dates["fin"] and dates["fin"] < dates["debut"]:
+            ctx.err(
+                bloc.get("fin").position,
+                "periode-inversee",
+                f"sources.{item}.fin : la fin de la période précède son début",
+            )
+        resultat[item] = Estimation(**textes, **dates)
     return resultat
