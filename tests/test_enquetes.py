@@ -243,15 +243,14 @@ def test_le_questionnaire_papier_en_pdf(tmp_path, referentiel):
 def test_le_questionnaire_pdf_sans_weasyprint_ne_laisse_rien(tmp_path, monkeypatch):
     import importlib.util
 
+    from diagnum.rapports.formats import installer_pdf
+
     trouver = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda nom, *a: None if nom == "weasyprint" else trouver(nom, *a))
     dossier = tmp_path / "q"
     resultat = runner.invoke(app, ["enquete", "questionnaire", "familles", "-o", str(dossier), "--pdf"])
     assert resultat.exit_code == 2 and resultat.stdout == ""
-    from diagnum.rapports.formats import installer_pdf
-
-    # le pip de l'environnement où tourne diagnum, nommé par son chemin
-    assert f"installez-le avec {installer_pdf()}" in resultat.stderr and 'pip install "diagnum[pdf]"' in resultat.stderr
+    assert f"installez-le avec {installer_pdf()}" in " ".join(resultat.stderr.split())
     assert not dossier.exists()
 
 

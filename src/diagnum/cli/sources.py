@@ -270,9 +270,9 @@ def _afficher(bilan: Bilan, regles: object, refusees: int) -> None:
     from rich.text import Text
 
     from diagnum.affichage import ABSENT
-    from diagnum.cli.commun import console_rich
     from diagnum.echappement import echapper_terminal
     from diagnum.referentiel import MODALITES
+    from diagnum.sorties.tableau import console_rich
     from diagnum.sources.importation import phrase_periode
 
     estimation = bilan.estimation
