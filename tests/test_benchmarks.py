@@ -59,6 +59,28 @@ def test_le_compte_rendu_markdown_porte_chaque_rapport_et_sa_cible(monkeypatch):
     assert "prend 75 ms, soit 1.50 × l'analyse nue et 0.62 × yamllint" in texte
 
 
+def test_la_mesure_de_communiquer_compare_la_meme_page():
+    """La référence de ``mesurer_communiquer.py`` imprime la page même que ``communiquer`` écrit."""
+    pytest.importorskip("weasyprint")
+    import tempfile
+
+    spec = importlib.util.spec_from_file_location("mesurer_communiquer", BANC / "mesurer_communiquer.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(BANC))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BANC))
+    with tempfile.TemporaryDirectory() as dossier:
+        commandes = module.commandes(Path(dossier))
+        mesure, reference = commandes.values()
+        page = Path(dossier) / "communication-academie.html"
+        assert page.is_file() and str(page) in reference
+        assert "--pdf-variant" in reference and "pdf/ua-1" in reference
+        assert mesure[mesure.index("--format") + 1] == "pdf" and "--public" in mesure
+    assert module.CIBLE == 1.3
+
+
 def _module(nom: str, monkeypatch):
     spec = importlib.util.spec_from_file_location(nom, BANC / f"{nom}.py")
     module = importlib.util.module_from_spec(spec)

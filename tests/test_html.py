@@ -92,7 +92,8 @@ def test_le_resume_vient_d_abord_et_dit_l_essentiel(pages, exemple):
     for titre in ("Les trois domaines les plus forts", "Les trois domaines les plus faibles"):
         assert titre in debut
     assert "Obligations réglementaires" in debut and "Objectifs et actions" in debut
-    assert "Taux de réponse" in debut and "Le chef d'établissement (nom et signature)" in debut
+    assert "Complétude" in debut and "Taux de réponse" not in debut
+    assert "Le chef d'établissement (nom et signature)" in debut
     assert "l'usage mesure ce qui se fait réellement" in debut and "les moyens mesurent" in debut
     # Les scores des trois premiers et des trois derniers, en mots.
     notes = sorted((d for d in profil.domaines if d.score is not None), key=lambda d: -d.score)

@@ -56,3 +56,12 @@ def test_page_ouverte_dans_chromium(pages, nom):
     assert visite.langue == "fr" and visite.titre
     pas_blanche(visite.capture)
     assert visite.largeur_zoom <= visite.largeur_fenetre_zoom, "à 200 %, rien ne déborde sur le côté"
+
+
+@pytest.mark.parametrize("nom", [*(e.stem for e in EXEMPLES), "resume", "progression", "evolution"])
+def test_a_320_px_et_200_pour_cent_aucun_defilement_horizontal(pages, nom):
+    """Une fenêtre de 640 pixels à 200 % : 320 pixels CSS de large, un téléphone agrandi. Les tableaux larges
+    défilent dans leur cadre (``.tableau``), la page elle-même jamais."""
+    visite = ouvrir(pages[nom], largeur=640, hauteur=1200)
+    assert visite.largeur_fenetre_zoom <= 320
+    assert visite.largeur_zoom <= visite.largeur_fenetre_zoom, "à 320 px et 200 %, rien ne déborde sur le côté"

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from diagnum.campagne.chargement import charger_campagne
 from navigateur import outil_requis, weasyprint_requis
-from outils_rapports import APRES, AVANT, EXEMPLES, PLUS_ANCIENNE, diagnum, png_minuscule
+from outils_pdf import balisage, campagne_stress, fins_de_page_orphelines, hors_page, signets, verifier_pdf
+from outils_rapports import APRES, AVANT, EXEMPLES, PLUS_ANCIENNE, RACINE, diagnum, png_minuscule
 from test_html import campagne_libre, textes_libres
 
 
@@ -42,6 +43,26 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     chemins["progression"] = dossier / "p" / "progression.pdf"
     assert diagnum("evolution", PLUS_ANCIENNE, AVANT, APRES, "-o", dossier / "e", "--format", "pdf").exit_code == 0
     chemins["evolution"] = dossier / "e" / "evolution.pdf"
+    # La campagne « stress » : chaque texte libre à sa longueur maximale, les mots les plus longs.
+    stress_avant = campagne_stress(AVANT, dossier / "stress-avant.yaml")
+    stress = campagne_stress(APRES, dossier / "stress.yaml")
+    assert diagnum("valider", stress).exit_code == 0, "la campagne stress est valide"
+    for nom, arguments, fichier in (
+        ("stress", ("rapport", stress, "-o", dossier / "s"), "s/rapport.pdf"),
+        ("stress-resume", ("rapport", stress, "-o", dossier / "sr", "--resume"), "sr/resume.pdf"),
+        ("stress-progression", ("compare", stress_avant, stress, "-o", dossier / "sp"), "sp/progression.pdf"),
+        ("stress-evolution", ("evolution", stress_avant, stress, "-o", dossier / "se"), "se/evolution.pdf"),
+    ):
+        resultat = diagnum(*arguments, "--format", "pdf")
+        assert resultat.exit_code == 0, resultat.output
+        chemins[nom] = dossier / fichier
+    territoire = RACINE / "tests" / "fixtures" / "territoire" / "bons"
+    resultat = diagnum("synthese", territoire, "-o", dossier / "t", "--format", "pdf", "--format", "html")
+    assert resultat.exit_code == 0, resultat.output
+    chemins["synthese"] = dossier / "t" / "synthese.pdf"
+    resultat = diagnum("enquete", "questionnaire", "enseignants", "-o", dossier / "q", "--pdf")
+    assert resultat.exit_code == 0, resultat.output
+    chemins["questionnaire"] = dossier / "q" / "enseignants.pdf"
     return chemins
 
 
@@ -161,3 +182,131 @@ def test_textes_libres_du_pdf_sortent_comme_du_texte(monkeypatch, textes):
     for libre in textes:
         for ligne in re.split(r"\r\n|\r|\n", libre):
             assert "".join(ligne.split()) in contenu
+
+
+TOUS = [*NOMS, *(f"{n}-resume" for n in NOMS), "progression", "evolution", "synthese", "questionnaire"]
+TOUS += ["stress", "stress-resume", "stress-progression", "stress-evolution"]
+
+
+@pytest.mark.parametrize("nom", TOUS)
+def test_aucun_caractere_hors_de_la_page(pdfs, nom):
+    assert hors_page(pdfs[nom]) == []
+
+
+@pytest.mark.parametrize("nom", TOUS)
+def test_aucun_titre_ni_en_tete_de_tableau_en_bas_de_page(pdfs, nom):
+    assert fins_de_page_orphelines(pdfs[nom]) == []
+
+
+@pytest.mark.parametrize("nom", TOUS)
+def test_pdf_ua_balise(pdfs, nom):
+    verifier_pdf(pdfs[nom])
+    b = balisage(pdfs[nom])
+    assert b["titres"][0] == "H1"
+    if nom != "questionnaire":  # le questionnaire papier n'a pas de tableau : des listes de cases
+        assert "Table" in b["balises"] and "TH" in b["balises"], "les tableaux sont balisés, en-têtes compris"
+    else:
+        assert "L" in b["balises"] and "LI" in b["balises"]
+
+
+def test_les_verifications_voient_un_titre_et_un_en_tete_laisses_en_bas_de_page(tmp_path):
+    """Les lectures de outils_pdf savent échouer : un titre forcé en bas de page (saut de page après lui),
+    une ligne posée sur le fond des en-têtes de tableau en bas de la suivante (WeasyPrint ne laisse jamais
+    un vrai en-tête seul : il reporte le tableau entier), un mot qui sort de la page."""
+    weasyprint_requis()
+    from diagnum.sorties.pdf import html_en_pdf
+
+    page = (
+        '<html lang="fr"><head><title>Essai</title><style>'
+        ".fond { background: #e8f0f7; } .saut { break-before: page; }</style></head><body>"
+        "<h1>Essai</h1><p>Un paragraphe.</p><h2>Titre seul</h2><p class='saut'>Suite.</p>"
+        "<p class='fond'>Comme un en-tête</p>"
+        f"<p class='saut' style='white-space: nowrap'>{'W' * 200}</p></body></html>"
+    )
+    chemin = tmp_path / "essai.pdf"
+    chemin.write_bytes(html_en_pdf(page))
+    orphelines = fins_de_page_orphelines(chemin)
+    assert [n for n, _ in orphelines] == [1, 2], orphelines
+    assert "Titre seul" in orphelines[0][1] and "Comme un en-tête" in orphelines[1][1]
+    assert hors_page(chemin) and {p for p, _ in hors_page(chemin)} == {3}
+
+
+def _lignes(chemin: Path, page: int) -> list[str]:
+    sortie = subprocess.run(
+        [outil_requis("pdftotext", "poppler-utils"), "-f", str(page), "-l", str(page), str(chemin), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [ligne.strip() for ligne in sortie.splitlines() if ligne.strip()]
+
+
+@pytest.mark.parametrize("nom", [NOMS[0], "progression", "evolution", "synthese"])
+def test_texte_dans_l_ordre_de_lecture_et_en_tete_une_fois_par_page(pdfs, nom):
+    """Chaque page commence par l'en-tête courant, seul sur sa ligne (jamais mêlé au titre) ; la première
+    continue par le titre : le texte copié ou lu à voix haute vient dans l'ordre."""
+    chemin = pdfs[nom]
+    pages = int(infos(chemin)["Pages"])
+    premiere = _lignes(chemin, 1)
+    entete, titre = premiere[0], premiere[1]
+    assert titre.startswith(("Diagnostic du numérique", "Progrès", "Évolution", "Synthèse du territoire")), premiere
+    for numero in range(1, pages + 1):
+        lignes = _lignes(chemin, numero)
+        assert lignes[0] == entete, (numero, lignes[:2])
+        assert lignes.count(entete) == (2 if numero == 1 and titre == entete else 1), (
+            "l'en-tête n'est écrit qu'une fois"
+        )
+
+
+def test_la_synthese_a_un_signet_par_section_et_par_legende(pdfs):
+    """Un signet pour chaque titre et chaque légende de tableau de la page, dans l'ordre."""
+    from html.parser import HTMLParser
+
+    class Titres(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.ouvert: str | None = None
+            self.titres: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("h1", "h2", "h3", "caption"):
+                self.ouvert = tag
+                self.titres.append("")
+
+        def handle_endtag(self, tag):
+            if tag == self.ouvert:
+                self.ouvert = None
+
+        def handle_data(self, data):
+            if self.ouvert:
+                self.titres[-1] += data
+
+    lecture = Titres()
+    lecture.feed(pdfs["synthese"].with_suffix(".html").read_text(encoding="utf-8"))
+    attendus = [" ".join(titre.split()) for titre in lecture.titres]
+    assert len(attendus) > 3
+    assert [" ".join(m.split()) for m in signets(pdfs["synthese"])] == attendus
+
+
+def test_un_tableau_coupe_repete_sa_ligne_d_en_tete(tmp_path):
+    """Avec la feuille de style des rapports, un long tableau repris sur trois pages recommence sur chacune
+    par sa ligne d'en-tête (sur son fond), et aucune page ne finit par elle."""
+    weasyprint_requis()
+    from importlib import resources
+
+    from diagnum.sorties.pdf import html_en_pdf
+
+    style = resources.files("diagnum.rapports").joinpath("modeles/style.css").read_text(encoding="utf-8")
+    lignes = "".join(f"<tr><th scope='row'>Ligne {i}</th><td class='nombre'>{i}</td></tr>" for i in range(150))
+    page = (
+        f'<html lang="fr"><head><title>Long tableau</title><style>{style}</style></head><body>'
+        '<h1 data-entete="Essai">Essai</h1><div class="tableau"><table><thead><tr><th scope="col">Colonne A</th>'
+        f'<th scope="col" class="nombre">Colonne B</th></tr></thead><tbody>{lignes}</tbody></table></div></body></html>'
+    )
+    chemin = tmp_path / "long.pdf"
+    chemin.write_bytes(html_en_pdf(page))
+    pages = int(infos(chemin)["Pages"])
+    assert pages >= 3
+    for numero in range(1, pages + 1):
+        assert texte(chemin, numero, numero).count("Colonne A Colonne B") == 1, numero
+    assert fins_de_page_orphelines(chemin) == []

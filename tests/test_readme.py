@@ -67,6 +67,47 @@ def test_le_dossier_du_rapport_d_exemple_est_ignore_par_git():
     assert resultat.returncode == 0, f"{dossier}/ n'est pas ignoré par git"
 
 
+def section_communiquer() -> str:
+    debut = README.index("## Communiquer les progrès")
+    return README[debut : README.index("\n## ", debut + 1)]
+
+
+def test_la_section_communiquer_documente_chaque_public_et_chaque_partie():
+    from diagnum.campagne.communication import PARTIES, PUBLICS
+
+    texte = section_communiquer()
+    for public in PUBLICS:
+        assert f"| `{public}` |" in texte, public
+        assert f"--public {public} " in texte, "un exemple par public"
+        image = RACINE / "docs" / f"communiquer-{public}.png"
+        assert f"](docs/{image.name})" in texte and image.is_file(), image
+    for partie in PARTIES:
+        assert f"| `{partie}` |" in texte, partie
+    assert "ne fixe pas d'objectifs" in texte and "moins de 5" in texte
+
+
+def test_le_bloc_communication_du_readme_est_celui_de_l_exemple():
+    (bloc,) = re.findall(r"```yaml\n(communication:\n.*?)```", section_communiquer(), re.S)
+    campagne = EXEMPLE.read_text(encoding="utf-8")
+    assert campagne.endswith(bloc), "le README montre le bloc de l'exemple, tel quel"
+
+
+def test_les_exemples_de_la_section_communiquer_marchent(tmp_path, monkeypatch):
+    from outils_rapports import diagnum
+
+    monkeypatch.chdir(RACINE)
+    commandes = re.findall(r"^\$ diagnum (communiquer .*)$", section_communiquer(), re.M)
+    assert len(commandes) == 5
+    for commande in commandes:
+        # Le PDF demande le plus de temps et ne change rien à ce que l'on vérifie ici : html à la place.
+        arguments = re.sub(r"--format (pdf|tout)", "--format html", commande).replace(
+            "-o communication", f"-o {tmp_path}"
+        )
+        arguments = arguments.split()
+        resultat = diagnum(*arguments)
+        assert resultat.exit_code == 0, (commande, resultat.output)
+
+
 def test_le_readme_dit_comment_appeler_diagnum_avant_le_premier_init():
     # le premier exemple à taper : « diagnum init … » en début de ligne d'un bloc de commandes
     premier_init = re.search(r"^\s*diagnum init ", README, re.M).start()

@@ -17,6 +17,7 @@ from diagnum.campagne.diagnostics import Diagnostic
 from diagnum.campagne.validation import valider_arbre
 from diagnum.campagne.verifications import (
     VERIFICATIONS,
+    communication,
     conditions,
     identite,
     libelle_campagne,
@@ -39,7 +40,9 @@ RATTACHEMENT = {
     "libelle_campagne": {"campagne-libelle"},
     "conditions": {"condition-non-remplie", "reference-manquante", "repartition-vide", "sans-objet-partiel"},
     "totaux": {"depasse-total", "repartition-excede", "mesure-depasse-total", "repondants-trop-nombreux"},
-    "objectifs": {"objectif-incomplet", "domaine-inconnu", "objectif-double", "action-incomplete", "statut-inconnu"},
+    # « domaine-inconnu » : un objectif comme un choix de communication peuvent nommer un domaine inconnu.
+    "objectifs": {"objectif-incomplet", "objectif-double", "action-incomplete", "statut-inconnu"},
+    "communication": {"partie-inconnue", "domaines-sans-scores"},
     "sans_reponse": {"sans-reponse"},
 }
 FICHIERS = [*VALIDES, *INVALIDES]
@@ -68,7 +71,16 @@ def _produits(chemin: Path, nom: str) -> Counter:
 
 def test_le_rattachement_couvre_chaque_verification_et_ses_codes_propres():
     assert set(PAR_NOM) == set(RATTACHEMENT)
-    assert [structure, identite, libelle_campagne, conditions, totaux, objectifs, sans_reponse] == list(VERIFICATIONS)
+    assert [
+        structure,
+        identite,
+        libelle_campagne,
+        conditions,
+        totaux,
+        objectifs,
+        communication,
+        sans_reponse,
+    ] == list(VERIFICATIONS)
     for nom, codes in RATTACHEMENT.items():
         assert codes == _propres(nom), nom
     # Chaque code propre est annoncé par au moins un fichier.

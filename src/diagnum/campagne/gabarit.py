@@ -298,7 +298,39 @@ def construire_gabarit(
     yaml.indent(mapping=2, sequence=4, offset=2)
     flux = io.StringIO()
     yaml.dump(racine, flux)
-    return flux.getvalue()
+    return flux.getvalue() + bloc_communication(precedente.communication if precedente else None)
+
+
+def bloc_communication(choix: dict | None = None) -> str:
+    """La fin du gabarit : le bloc ``communication:`` (diagnum communiquer) en commentaire, avec chaque
+    public et chaque partie possibles ; les choix d'une campagne précédente (``--depuis``) sont repris."""
+    from diagnum.campagne.communication import PARTIES, PUBLICS
+
+    lignes = [
+        "",
+        "# Communiquer les progrès (diagnum communiquer, référentiel § 2.1) : pour chaque public, les",
+        "# parties que l'établissement choisit de montrer ; rien d'autre n'est montré. Publics :",
+        *(f"#   {public} : {texte}" for public, texte in PUBLICS.items()),
+        "# Parties :",
+        *(f"#   {nom} : {texte}" for nom, texte in PARTIES.items()),
+        "# Avec « scores », domaines: [identifiant, …] limite les domaines montrés.",
+    ]
+    if choix:
+        lignes += ["# Les choix de la campagne précédente, repris :", "communication:"]
+        for public, c in choix.items():
+            lignes += [f"  {public}:", f"    parties: [{', '.join(c.parties)}]"]
+            if c.domaines is not None:
+                lignes.append(f"    domaines: [{', '.join(c.domaines)}]")
+    else:
+        lignes += [
+            "# Par exemple :",
+            "# communication:",
+            "#   familles:",
+            "#     parties: [points_forts, objectifs]",
+            "#   academie:",
+            "#     parties: [radar, scores, points_forts, obligations, objectifs]",
+        ]
+    return "\n".join(lignes) + "\n"
 
 
 def _valeur_vide(

@@ -41,6 +41,15 @@ class Enquete(NamedTuple):
     sources: tuple[str, ...] = ()
 
 
+class ChoixCommunication(NamedTuple):
+    """Ce que l'établissement a choisi de communiquer à un public (bloc ``communication:``) : les parties
+    du document (``campagne.communication.PARTIES``), et les domaines dont les scores sont montrés
+    (``None`` : tous)."""
+
+    parties: tuple[str, ...] = ()
+    domaines: tuple[str, ...] | None = None
+
+
 class Estimation(NamedTuple):
     """Une réponse estimée d'après un export (``diagnum sources importer``) : d'où, sur quelle période, selon
     quelle règle ; aucune donnée de personne."""
@@ -84,6 +93,9 @@ class Campagne:
     objectifs: tuple[Objectif, ...] = ()
     #: public (enseignants, familles, divisions) → enquête importée
     enquetes: dict[str, Enquete] = field(default_factory=dict)
+    #: public (personnels, academie, collectivite, familles, grand-public) → ce qui lui est communiqué
+    communication: dict[str, ChoixCommunication] = field(default_factory=dict)
+
     #: item → estimation importée d'après un export des outils de l'établissement
     sources: dict[str, Estimation] = field(default_factory=dict)
 

@@ -105,6 +105,7 @@ def construire_schema(referentiel: Referentiel) -> Schema:
         "commentaires": _decrit(_texte(referentiel.bornes.commentaires), "Commentaires libres du groupe de pilotage."),
         "objectifs": _objectifs(referentiel),
         "enquetes": _enquetes(referentiel),
+        "communication": _communication(referentiel),
         "sources": _sources(referentiel),
     }
     return {
@@ -318,6 +319,31 @@ def _enquetes(referentiel: Referentiel) -> Schema:
             for public in referentiel.publics
         },
         "Enquêtes importées par « diagnum enquete importer » (des effectifs seulement, aucune réponse individuelle).",
+    )
+
+
+def _communication(referentiel: Referentiel) -> Schema:
+    """Le bloc « communication: » : par public, les parties du document de « diagnum communiquer »."""
+    from diagnum.campagne.communication import PARTIES, PUBLICS
+
+    choix = {
+        "parties": _decrit(
+            {"type": ["array", "null"], "items": {"type": "string", "enum": list(PARTIES)}, "uniqueItems": True},
+            "Les parties montrées à ce public : " + " ; ".join(f"{nom} : {texte}" for nom, texte in PARTIES.items()),
+        ),
+        "domaines": _decrit(
+            {
+                "type": ["array", "null"],
+                "items": {"type": "string", "enum": [d.id for d in referentiel.domaines]},
+                "uniqueItems": True,
+            },
+            "Avec la partie « scores » : les domaines dont les scores sont montrés (tous si la clé est absente).",
+        ),
+    }
+    return _objet(
+        {public: _objet(choix, f"Ce qui est communiqué à {texte}.") for public, texte in PUBLICS.items()},
+        "Ce que l'établissement choisit de communiquer à chaque public (diagnum communiquer) : rien d'autre "
+        "n'est montré.",
     )
 
 

@@ -25,6 +25,11 @@ COMMANDES: dict[str, tuple[str, str, str]] = {
     "rapport": ("diagnum.cli.rapport", "rapport", "Écrit le rapport d'une campagne (Markdown, HTML ou PDF)."),
     "compare": ("diagnum.cli.compare", "compare", "Mesure les progrès entre deux campagnes."),
     "evolution": ("diagnum.cli.evolution", "evolution", "Suit les scores sur plusieurs campagnes."),
+    "communiquer": (
+        "diagnum.cli.communiquer",
+        "communiquer",
+        "Écrit pour un public ce que l'établissement choisit d'en montrer.",
+    ),
     "referentiel": (
         "diagnum.cli.referentiel",
         "afficher_referentiel",

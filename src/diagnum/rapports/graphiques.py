@@ -371,3 +371,212 @@ def figure_repartition(barres: Sequence[tuple[str, Mapping[str, int]]], titre: s
         if titre:
             titre_figure(figure, titre, 90, 12.5, y=1 - 0.15 / hauteur)
         return figure
+
+
+# --------------------------------------------------------------------------
+# Le diagramme de synthèse en SVG, sans matplotlib (documents courts de ``diagnum communiquer``)
+
+#: Taille du dessin SVG (unités de l'attribut viewBox, des pixels CSS à 100 %).
+LARGEUR_SVG, HAUTEUR_SVG = 640, 570
+
+
+def _largeur_caractere(c: str) -> float:
+    """La chasse d'un caractère de DejaVu Sans, en fraction de la taille (estimation prudente)."""
+    if c in "WMmw—@%…":
+        return 1.0
+    if c in " iljtf.,;:!|'’()[]":
+        return 0.36
+    if c.isupper() or c.isdigit():
+        return 0.74
+    return 0.64
+
+
+def couper_svg(texte: str, largeur: float, taille: float, lignes_max: int = LIGNES_MAX, gras: bool = False) -> str:
+    """Un texte en lignes qui tiennent dans ``largeur`` (unités SVG) à la taille ``taille`` : un dessin SVG ne
+    coupe pas ce qui dépasse, et un PDF ne doit rien avoir hors de sa page. Au plus ``lignes_max`` lignes, la
+    dernière finie par « … » ; un mot trop long est coupé où il faut. Contrôles échappés (``echapper_terminal``)."""
+    from diagnum.echappement import echapper_terminal
+
+    echelle = taille * (1.1 if gras else 1.0)
+    mots = echapper_terminal(" ".join(texte[: 400 * lignes_max].split())).split(" ")
+    lignes: list[str] = []
+    courante = ""
+    for mot in mots:
+        essai = f"{courante} {mot}" if courante else mot
+        if sum(_largeur_caractere(c) for c in essai) * echelle <= largeur:
+            courante = essai
+            continue
+        if courante:
+            lignes.append(courante)
+        courante = ""
+        for c in mot:  # un mot plus large que la ligne : coupé
+            if sum(_largeur_caractere(x) for x in courante + c) * echelle > largeur:
+                lignes.append(courante)
+                courante = ""
+            courante += c
+    lignes.append(courante)
+    if len(lignes) > lignes_max:
+        derniere = lignes[lignes_max - 1]
+        while derniere and sum(_largeur_caractere(c) for c in derniere + " …") * echelle > largeur:
+            derniere = derniere[:-1]
+        lignes = [*lignes[: lignes_max - 1], derniere.rstrip() + " …"]
+    return "\n".join(lignes) or " "
+
+
+def _echapper_svg(texte: str) -> str:
+    from xml.sax.saxutils import escape
+
+    from diagnum.echappement import echapper_controles
+
+    return escape(echapper_controles(texte), {'"': "&quot;"})
+
+
+def _texte_svg(x: float, y: float, texte: str, ancre: str = "middle", taille: float = 13, **attributs: str) -> str:
+    """Un texte de plusieurs lignes (``\\n``) : une ``tspan`` par ligne, centrée verticalement sur ``y``
+    quand ``attributs`` ne dit rien d'autre."""
+    lignes = texte.split("\n")
+    hauteur = taille * 1.15
+    debut = y - hauteur * (len(lignes) - 1) / 2 if attributs.pop("centre", "oui") == "oui" else y
+    extra = "".join(f' {cle.replace("_", "-")}="{valeur}"' for cle, valeur in attributs.items())
+    morceaux = [
+        f'<tspan x="{x:.1f}" y="{debut + i * hauteur:.1f}">{_echapper_svg(ligne)}</tspan>'
+        for i, ligne in enumerate(lignes)
+    ]
+    return f'<text text-anchor="{ancre}" font-size="{taille}"{extra}>{"".join(morceaux)}</text>'
+
+
+def radar_svg(profils: Sequence[Profil], titre: str | None = None) -> bytes:
+    """Le diagramme de synthèse d'une ou de plusieurs campagnes superposées, en SVG écrit à la main :
+    même géométrie, mêmes couleurs et mêmes marques que ``radar_png`` (axes de 0 au centre à 100 au
+    bord, le premier en haut, dans le sens des aiguilles d'une montre ; cercle vide pour un score
+    provisoire, croix pour un domaine sans score), sans importer matplotlib (une à deux secondes de moins
+    pour un document d'une page). Le même appel rend toujours les mêmes octets."""
+    if not profils:
+        raise ValueError("radar_svg : au moins un profil est attendu")
+    domaines = profils[0].domaines
+    n = len(domaines)
+    cx, cy, rayon = LARGEUR_SVG / 2, 300, 165
+    avec_nom = len(_noms(profils)) > 1
+    etiquettes = [etiquette_profil(p, avec_nom) for p in profils]
+    if titre is None:
+        nom = profils[0].etablissement.nom if profils[0].etablissement else None
+        titre = "Diagramme de synthèse" + (f" — {nom}" if nom and not avec_nom else "")
+
+    def point(i: int, valeur: float) -> tuple[float, float]:
+        angle = 2 * math.pi * i / n
+        return cx + rayon * valeur / 100 * math.sin(angle), cy - rayon * valeur / 100 * math.cos(angle)
+
+    ligne_titre = couper_svg(titre, LARGEUR_SVG - 40, 17, gras=True)
+    morceaux = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LARGEUR_SVG} {HAUTEUR_SVG}" '
+        f'width="{LARGEUR_SVG}" height="{HAUTEUR_SVG}" font-family="{POLICE}, sans-serif">',
+        f'<rect width="{LARGEUR_SVG}" height="{HAUTEUR_SVG}" fill="white"/>',
+        _texte_svg(cx, 26, ligne_titre, taille=17, font_weight="bold", centre="non"),
+        _texte_svg(cx, 48 + 20 * ligne_titre.count("\n"), "Scores de 0 à 100", taille=11, fill=GRIS),
+    ]
+    for graduation in (20, 40, 60, 80, 100):
+        morceaux.append(
+            f'<circle cx="{cx}" cy="{cy}" r="{rayon * graduation / 100:.1f}" fill="none" '
+            f'stroke="{"#999999" if graduation == 100 else "#BBBBBB"}" stroke-width="0.8"/>'
+        )
+    for i, d in enumerate(domaines):
+        x, y = point(i, 100)
+        morceaux.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#BBBBBB" stroke-width="0.8"/>')
+        scores = [(e, p.domaine(d.id)) for e, p in zip(etiquettes, profils, strict=True)]
+        texte = couper(d.axe, 18)
+        for suffixe in (
+            _suffixe("sans score", [e for e, sd in scores if sd is None or sd.score is None], len(profils)),
+            _suffixe(
+                "provisoire", [e for e, sd in scores if sd and sd.score is not None and sd.provisoire], len(profils)
+            ),
+        ):
+            if suffixe:
+                texte += "\n" + couper(suffixe, 24)
+        lx, ly = point(i, 114)
+        sinus = math.sin(2 * math.pi * i / n)
+        ancre = "start" if sinus > 0.1 else "end" if sinus < -0.1 else "middle"
+        morceaux.append(_texte_svg(lx, ly + 4, texte, ancre, taille=13))
+    for graduation in (20, 40, 60, 80, 100):
+        # Les graduations entre le premier axe et le deuxième, comme set_rlabel_position(180 / n).
+        x, y = (
+            cx + rayon * graduation / 100 * math.sin(math.pi / n),
+            cy - rayon * graduation / 100 * math.cos(math.pi / n),
+        )
+        morceaux.append(_texte_svg(x + 2, y + 4, str(graduation), "start", taille=10, fill=GRIS))
+    for rang, profil in enumerate(profils):
+        couleur = PALETTE[rang % len(PALETTE)]
+        tirets = ("", ' stroke-dasharray="8 4"', ' stroke-dasharray="2 3"', ' stroke-dasharray="8 3 2 3"')
+        tiret = tirets[(rang // len(PALETTE)) % 4]
+        sommets = []
+        for i, d in enumerate(domaines):
+            sd = profil.domaine(d.id)
+            sommets.append(point(i, sd.score if sd is not None and sd.score is not None else 0.0))
+        chemin = " ".join(f"{x:.1f},{y:.1f}" for x, y in sommets)
+        morceaux.append(
+            f'<polygon points="{chemin}" fill="{couleur}" fill-opacity="0.18" stroke="{couleur}" '
+            f'stroke-width="2.2" stroke-linejoin="round"{tiret}/>'
+        )
+        for i, d in enumerate(domaines):
+            sd = profil.domaine(d.id)
+            x, y = sommets[i]
+            if sd is None or sd.score is None:
+                morceaux.append(
+                    f'<path d="M{x - 5:.1f},{y - 5:.1f}L{x + 5:.1f},{y + 5:.1f}M{x - 5:.1f},{y + 5:.1f}'
+                    f'L{x + 5:.1f},{y - 5:.1f}" stroke="{couleur}" stroke-width="2"/>'
+                )
+                continue
+            if sd.provisoire:
+                morceaux.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="white" stroke="{couleur}" stroke-width="2"/>'
+                )
+            else:
+                morceaux.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{couleur}"/>')
+            if rang == len(profils) - 1 and len(profils) <= 2:
+                morceaux.append(
+                    _texte_svg(x, y - 9, score_fr(sd.score), taille=12, fill=couleur, font_weight="bold", centre="non")
+                )
+    legende = [
+        (PALETTE[i % len(PALETTE)], couper_svg(e, LARGEUR_SVG - (cx - 105) - 10, 12)) for i, e in enumerate(etiquettes)
+    ]
+    y = 512.0
+    for couleur, libelle in legende:
+        morceaux.append(
+            f'<line x1="{cx - 140}" y1="{y - 4}" x2="{cx - 115}" y2="{y - 4}" stroke="{couleur}" stroke-width="2.5"/>'
+        )
+        morceaux.append(f'<circle cx="{cx - 127.5}" cy="{y - 4}" r="3.5" fill="{couleur}"/>')
+        morceaux.append(_texte_svg(cx - 105, y, libelle, "start", taille=12, centre="non"))
+        y += 18 * (libelle.count("\n") + 1)
+    if any(sd.provisoire for p in profils for sd in p.domaines if sd.score is not None):
+        morceaux.append(
+            f'<circle cx="{cx - 127.5}" cy="{y - 4}" r="4.5" fill="white" stroke="{GRIS}" stroke-width="2"/>'
+        )
+        morceaux.append(
+            _texte_svg(cx - 105, y, "score provisoire (moins de la moitié des réponses)", "start", 12, centre="non")
+        )
+        y += 18
+    if any(sd.score is None for p in profils for sd in p.domaines):
+        morceaux.append(f'<text x="{cx - 132}" y="{y}" font-size="14" fill="{GRIS}">×</text>')
+        morceaux.append(
+            _texte_svg(cx - 105, y, "sans score (aucune réponse comptée), placé à 0", "start", 12, centre="non")
+        )
+        y += 18
+    # La légende d'une campagne au long libellé allonge le dessin : rien n'est dessiné hors de sa boîte.
+    hauteur = max(HAUTEUR_SVG, round(y + 10))
+    morceaux[0] = (
+        morceaux[0]
+        .replace(f' {HAUTEUR_SVG}"', f' {hauteur}"')
+        .replace(f'height="{HAUTEUR_SVG}"', f'height="{hauteur}"')
+    )
+    morceaux[1] = morceaux[1].replace(f'height="{HAUTEUR_SVG}"', f'height="{hauteur}"')
+    morceaux.append("</svg>")
+    return ("\n".join(morceaux) + "\n").encode("utf-8")
+
+
+def taille_svg(octets: bytes) -> tuple[int, int]:
+    """La largeur et la hauteur d'un dessin de ``radar_svg`` (attributs de sa balise ``svg``)."""
+    import re
+
+    trouve = re.search(rb'width="(\d+)" height="(\d+)"', octets)
+    if trouve is None:
+        raise ValueError("taille_svg : dessin sans largeur ni hauteur")
+    return int(trouve.group(1)), int(trouve.group(2))

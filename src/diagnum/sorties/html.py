@@ -5,7 +5,8 @@
   que le Markdown (``rapport.contexte_rapport``), gabarit ``rapport.html.j2`` ;
 - ``progression.page_progression`` et ``progression.page_evolution`` : ceux de
   ``compare -o`` et ``evolution -o``, mis en page par ``rendre_html`` ;
-- ``questionnaire`` : le questionnaire papier d'un public (``enquete questionnaire``).
+- ``questionnaire`` : le questionnaire papier d'un public (``enquete questionnaire``) ;
+- ``communication`` : le document de ``diagnum communiquer`` pour un public (radar en SVG).
 
 Une page se suffit à elle-même, envoyée par courriel ou copiée sur une clé :
 images dans la page (PNG à 200 points par pouce, en ``data:``), feuille de
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
     from diagnum.campagne.modele import Campagne
     from diagnum.enquetes.questionnaire import Question
+    from diagnum.rapports.communication import Communication
     from diagnum.referentiel import Public, Referentiel
     from diagnum.territoire.repere import Repere
 
@@ -214,3 +216,24 @@ def questionnaire(public: Public, liste: list[Question]) -> str:
     from diagnum.enquetes.questionnaire import AVIS_ANONYMAT
 
     return rendre_html(MODELE_QUESTIONNAIRE, {"public": public, "questions": liste, "avis": AVIS_ANONYMAT})
+
+
+def communication(document: Communication) -> str:
+    """Le document de ``diagnum communiquer`` : une page autonome (le radar en SVG dans la page, avec son
+    texte de remplacement), source aussi du PDF (gabarit ``communication.html.j2``)."""
+    import base64
+
+    from diagnum.rapports.graphiques import taille_svg
+
+    radar = None
+    if document.radar is not None:
+        octets, profils = document.radar
+        alt = texte_radar(profils)
+        largeur, hauteur = taille_svg(octets)
+        radar = {
+            "src": "data:image/svg+xml;base64," + base64.b64encode(octets).decode("ascii"),
+            "alt": alt,
+            "largeur": largeur,
+            "hauteur": hauteur,
+        }
+    return rendre_html("communication.html.j2", {"doc": document, "radar": radar})

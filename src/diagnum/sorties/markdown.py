@@ -1,4 +1,5 @@
-"""Le format Markdown des sorties à l'écran : le référentiel (``referentiel --format markdown``).
+"""Le format Markdown des sorties à l'écran : le référentiel (``referentiel --format markdown``) ; et le
+document de ``diagnum communiquer`` (``communication``, gabarit Jinja2, écrit dans un dossier).
 
 Tableaux GFM entourés de lignes vides, textes échappés (``echapper_markdown``) : le rendu est le
 même dans GitLab, GitHub et l'aperçu de VS Code. Les rapports Markdown écrits dans un dossier
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from diagnum.rapports.communication import Communication
     from diagnum.referentiel import Referentiel
 
 
@@ -59,3 +61,21 @@ def versions(versions: Sequence[tuple[str, str]], recente: str) -> str:
     lignes = ["| Version | Référentiel |", "| --- | --- |"]
     lignes += [f"| {echapper_markdown(v)} | {echapper_markdown(t)} |" for v, t in versions]
     return "\n".join(lignes) + "\n"
+
+
+def communication(document: Communication) -> dict[str, bytes | str]:
+    """Le document de ``diagnum communiquer`` en Markdown (``communication-PUBLIC.md``) et, si le radar est
+    choisi, son image SVG à côté (gabarit ``communication.md.j2``)."""
+    from diagnum.rapports.communication import nom_image
+    from diagnum.rapports.rapport import environnement_jinja
+    from diagnum.sorties.html import texte_radar
+
+    fichiers: dict[str, bytes | str] = {}
+    image = alt = None
+    if document.radar is not None:
+        image = nom_image(document.public)
+        fichiers[image] = document.radar[0]
+        alt = texte_radar(document.radar[1])
+    texte = environnement_jinja().get_template("communication.md.j2").render(doc=document, image=image, alt=alt)
+    fichiers[f"communication-{document.public}.md"] = texte
+    return fichiers

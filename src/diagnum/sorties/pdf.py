@@ -4,8 +4,10 @@ WeasyPrint est une dépendance facultative (``pip install "diagnum[pdf]"``),
 importée seulement ici, au moment d'imprimer ; ``formats.verifier_formats``
 vérifie qu'il est là avant tout travail. La feuille de style d'impression du
 gabarit HTML fait le reste : pages A4, marges, numéros de page, en-tête
-courant (établissement et campagne). Le titre et la langue du PDF viennent de
-``<title>`` et de ``<html lang="fr">`` ; les polices sont incorporées.
+courant (établissement et campagne). Le PDF est balisé PDF/UA-1 : arbre de
+structure (titres, tableaux, figures et leur texte de remplacement), langue
+(``<html lang="fr">``), titre (``<title>``) affiché comme titre de la fenêtre,
+polices incorporées ; l'en-tête et le pied de page sont des artefacts.
 Aucune ressource extérieure n'est lue : les images sont dans la page.
 """
 
@@ -16,6 +18,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from diagnum.enquetes.questionnaire import Question
     from diagnum.referentiel import Public
+
+
+#: PDF balisé PDF/UA-1 (ISO 14289-1) : arbre de structure, langue, titre affiché comme titre de la fenêtre,
+#: métadonnées XMP ; ce que demandent les règles d'accessibilité (RGAA) des organismes publics.
+VARIANTE_PDF = "pdf/ua-1"
 
 
 def _lecteur_sans_reseau() -> object:
@@ -45,7 +52,7 @@ def html_en_pdf(page: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     return HTML(string=page, url_fetcher=_lecteur_sans_reseau(), base_url=None).write_pdf(
-        pdf_tags=True, optimize_images=False
+        pdf_variant=VARIANTE_PDF, optimize_images=False
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from diagnum.campagne.verifications import (
+    communication,
     conditions,
     identite,
     libelle_campagne,
@@ -40,6 +41,7 @@ ETAPES = (
     "commentaires",
     "objectifs",
     "enquetes",
+    "communication",
     "sources",
     "fin",
 )
@@ -52,6 +54,7 @@ VERIFICATIONS: tuple[ModuleType, ...] = (
     conditions,  # conditions « Si oui » et réponses écartées du score
     totaux,  # totaux et cohérence des effectifs
     objectifs,  # objectifs et actions
+    communication,  # ce qui est communiqué à chaque public (diagnum communiquer)
     sans_reponse,  # les questions attendues restées vides
 )
 

@@ -33,6 +33,7 @@ CLES_RACINE = (
     "commentaires",
     "objectifs",
     "enquetes",
+    "communication",
     "sources",
 )
 CLES_ENQUETE = ("repondants", "date", "sources")
