@@ -609,3 +609,22 @@ def test_une_campagne_partielle_tient_en_80_caracteres(tmp_path):
     marie = init_meme_etablissement(EXEMPLE, tmp_path / "marie.yaml", "obligations", "pilotage")
     lignes = marie.read_text(encoding="utf-8").splitlines()[1:]  # la première nomme le schéma par son chemin
     assert [ligne for ligne in lignes if len(ligne) > 80] == []
+
+
+@pytest.mark.parametrize("hostile", ["mauvais-cellule-lointaine.xlsx", "mauvais-lignes-repetees.ods"])
+def test_un_classeur_aux_feuilles_demesurees_est_refuse_sans_que_le_lecteur_avorte(tmp_path, hostile):
+    """Une cellule annoncée en XFD1048576 fait avorter python-calamine (signal 6) ; une ligne répétée un million
+    de fois lui ferait allouer des gigaoctets : l'archive est vérifiée avant, comme un export d'enquête."""
+    from pathlib import Path
+
+    source = tmp_path / hostile
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "enquetes" / hostile, source)
+    campagne = tmp_path / "campagne.yaml"
+    shutil.copyfile(EXEMPLE, campagne)
+    avant = campagne.read_bytes()
+    resultat = diagnum("fusionner", campagne, source)
+    assert resultat.exit_code == 1
+    assert resultat.stdout == ""
+    assert f"{hostile}:Présentation!A1: [erreur] fichier trop gros pour un classeur de campagne" in resultat.stderr
+    assert "(classeur-trop-gros)" in resultat.stderr and "rien n'a été fusionné" in resultat.stderr
+    assert campagne.read_bytes() == avant

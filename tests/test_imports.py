@@ -228,7 +228,7 @@ PEUT_IMPORTER = {
     "calculs": {"racine", "campagne"},
     "enquetes": {"racine", "campagne", "calculs"},
     "sources": {"racine", "campagne", "calculs", "enquetes"},
-    "classeurs": {"racine", "campagne"},
+    "classeurs": {"racine", "campagne", "enquetes"},  # enquetes.lecture : la lecture bornée d'un classeur
     "territoire": {"racine", "campagne", "calculs", "rapports", "sorties"},
     "rapports": {"racine", "campagne", "calculs", "territoire", "sorties"},
     "sorties": {"racine", "campagne", "calculs", "enquetes", "classeurs", "territoire", "rapports"},

@@ -44,10 +44,16 @@ def echapper_terminal(texte: object) -> str:
     return _INVISIBLES.sub(_visible, str(texte))
 
 
+#: Les blancs du HTML (espace, tabulation, saut de ligne, saut de page, retour chariot) : une page les met
+#: en forme elle-même. Les autres fins de ligne (NEL, U+2028, U+2029, tabulation verticale) n'en sont pas
+#: pour le HTML, et WeasyPrint s'arrête sur certaines d'entre elles : elles s'affichent échappées.
+_BLANCS_HTML = frozenset(" \t\n\x0c\r")
+
+
 def echapper_controles(texte: str) -> str:
-    """Comme ``echapper_terminal``, mais les blancs (espaces, tabulations, fins de ligne) restent
+    """Comme ``echapper_terminal``, mais les blancs du HTML (espaces, tabulations, sauts de ligne) restent
     tels quels : pour une sortie qui les met en forme elle-même (HTML)."""
-    return _INVISIBLES.sub(lambda m: m.group(0) if m.group(0).isspace() else _visible(m), texte)
+    return _INVISIBLES.sub(lambda m: m.group(0) if m.group(0) in _BLANCS_HTML else _visible(m), texte)
 
 
 def echapper_lignes(texte: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from diagnum.campagne.diagnostics import Cellule, Diagnostic, Position
 from diagnum.campagne.validation import Resultat, valider_arbre
@@ -38,9 +38,31 @@ from diagnum.fichiers import lire_octets
 from diagnum.lecture_yaml import Cle, Scalaire, Tableau
 from diagnum.referentiel import Referentiel, charger_referentiel
 
+if TYPE_CHECKING:
+    from diagnum.enquetes.lecture import Limites
+
 #: Un classeur de campagne pèse quelques dizaines de kilo-octets (quelques centaines une fois décompressé).
 TAILLE_CLASSEUR_MAX = 20 * 1024 * 1024
 DECOMPRESSE_MAX = 200 * 1024 * 1024
+_TROP_GROS = (
+    "fichier trop gros pour un classeur de campagne (plus de 20 Mo, ou 200 Mo décompressé, ou des feuilles démesurées)"
+)
+
+
+def _limites_classeur() -> Limites:
+    from diagnum.enquetes.lecture import Limites
+
+    # Un classeur de campagne a une centaine de lignes et sept colonnes par feuille : large marge.
+    return Limites(
+        octets=TAILLE_CLASSEUR_MAX,
+        decompresse=DECOMPRESSE_MAX,
+        lignes=10_000,
+        colonnes=200,
+        cellules=500_000,
+        document="classeur de campagne",
+    )
+
+
 # Chiffres ASCII seulement (« \d » accepterait les chiffres arabes ou pleine chasse), et pas plus de 100 :
 # au-delà, Python refuse de convertir, et aucun effectif n'en a autant (la validation dira « trop grand »).
 _ENTIER = re.compile(r"[+-]?[0-9]{1,100}")
@@ -135,19 +157,22 @@ def _scalaire(valeur: object, position: Position, libre: bool = False) -> Scalai
 def lire_classeur(chemin: Path) -> ClasseurLu:
     """Lit et valide un classeur ; lève ``ClasseurIllisible`` (code 1) ou ``ErreurFichier`` (code 2)."""
     import io
-    import zipfile
+
+    from diagnum.enquetes.lecture import ErreurExport, verifier_classeur
 
     contenu = lire_octets(chemin, TAILLE_CLASSEUR_MAX)
     nom = chemin.name
+    if len(contenu) > TAILLE_CLASSEUR_MAX:
+        raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "classeur-trop-gros", _TROP_GROS)])
     try:
-        # Une archive qui se décompresserait en centaines de mégaoctets n'est pas un classeur de campagne.
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            decompresse = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        decompresse = 0  # calamine dira ce qu'il en est
-    if len(contenu) > TAILLE_CLASSEUR_MAX or decompresse > DECOMPRESSE_MAX:
-        message = "fichier trop gros pour un classeur de campagne (plus de 20 Mo, ou 200 Mo décompressé)"
-        raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "classeur-trop-gros", message)])
+        # L'archive vérifiée avant calamine, comme un export d'enquête : parties, taille décompressée, XML
+        # sans DTD, taille annoncée et réelle de chaque feuille (une cellule en XFD1048576 ferait avorter
+        # calamine). Rend une archive neuve qui ne contient que ce qui a été vérifié.
+        contenu = verifier_classeur(chemin, contenu, _limites_classeur())
+    except ErreurExport as exc:
+        code = "classeur-trop-gros" if exc.constat.code == "export-trop-grand" else "classeur-illisible"
+        message = _TROP_GROS if code == "classeur-trop-gros" else "ce n'est pas un classeur ODS ou XLSX lisible"
+        raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), code, message)]) from None
     try:
         from python_calamine import CalamineWorkbook
 

@@ -257,7 +257,7 @@ def _lire_classeur(chemin: Path, contenu: bytes, limites: Limites) -> Feuille:
 
     from python_calamine import CalamineWorkbook
 
-    verifie = _verifier_classeur(chemin, contenu, limites)
+    verifie = verifier_classeur(chemin, contenu, limites)
     try:
         classeur = CalamineWorkbook.from_filelike(io.BytesIO(verifie))
         if not classeur.sheet_names:
@@ -278,7 +278,7 @@ def _illisible(chemin: object, detail: str) -> ErreurExport:
     )
 
 
-def _verifier_classeur(chemin: Path, contenu: bytes, limites: Limites) -> bytes:
+def verifier_classeur(chemin: Path, contenu: bytes, limites: Limites) -> bytes:
     """Vérifie l'archive d'un classeur sans rien en croire : nombre de parties, taille décompressée annoncée
     puis réelle (lue en flux, bornée), XML sans DTD, taille de chaque feuille ; rend une archive neuve (non
     compressée) qui ne contient que ce qui a été vérifié."""

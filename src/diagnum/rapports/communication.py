@@ -161,7 +161,8 @@ class RienDeChoisi(ErreurProbleme):
 def aide_choix(campagne: Campagne, public: str) -> list[str]:
     """Ce qui peut être choisi pour ce public, et comment l'écrire dans la campagne (lignes à afficher)."""
     lignes = [
-        f"Pour communiquer à {PUBLICS[public]}, ajoutez à la campagne un bloc communication: qui liste les parties à montrer, par exemple :",
+        f"Pour communiquer au public « {public} » ({PUBLICS[public]}), ajoutez à la campagne un bloc "
+        "communication: qui liste les parties à montrer, par exemple :",
         "  communication:",
         f"    {public}:",
         "      parties: [points_forts, objectifs]",
