@@ -304,16 +304,24 @@ def construire_gabarit(
 def bloc_communication(choix: dict | None = None) -> str:
     """La fin du gabarit : le bloc ``communication:`` (diagnum communiquer) en commentaire, avec chaque
     public et chaque partie possibles ; les choix d'une campagne précédente (``--depuis``) sont repris."""
+    import textwrap
+
     from diagnum.campagne.communication import PARTIES, PUBLICS
+
+    def commentaire(texte: str, retrait: str = "") -> list[str]:
+        # Au plus 80 caractères par ligne, comme le reste du gabarit.
+        return textwrap.wrap(texte, 80, initial_indent=f"# {retrait}", subsequent_indent=f"# {retrait}    ")
 
     lignes = [
         "",
-        "# Communiquer les progrès (diagnum communiquer, référentiel § 2.1) : pour chaque public, les",
-        "# parties que l'établissement choisit de montrer ; rien d'autre n'est montré. Publics :",
-        *(f"#   {public} : {texte}" for public, texte in PUBLICS.items()),
+        *commentaire(
+            "Communiquer les progrès (diagnum communiquer, référentiel § 2.1) : pour chaque public, "
+            "les parties que l'établissement choisit de montrer ; rien d'autre n'est montré. Publics :"
+        ),
+        *(ligne for public, texte in PUBLICS.items() for ligne in commentaire(f"{public} : {texte}", "  ")),
         "# Parties :",
-        *(f"#   {nom} : {texte}" for nom, texte in PARTIES.items()),
-        "# Avec « scores », domaines: [identifiant, …] limite les domaines montrés.",
+        *(ligne for nom, texte in PARTIES.items() for ligne in commentaire(f"{nom} : {texte}", "  ")),
+        *commentaire("Avec « scores », domaines: [identifiant, …] limite les domaines montrés."),
     ]
     if choix:
         lignes += ["# Les choix de la campagne précédente, repris :", "communication:"]
