@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from diagnum import lecture_yaml
+
+# En intégration continue (CI=true), hypothesis tire ses exemples d'une graine fixe : un passage de .ci/run
+# sur un clone neuf se rejoue à l'identique. Ailleurs, chaque lancement explore de nouveaux exemples ; un
+# échec trouvé ainsi se rejoue avec la graine que pytest affiche (--hypothesis-seed).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ANALYSEURS = ["libyaml", "pur"]
 
