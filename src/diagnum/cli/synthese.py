@@ -104,7 +104,7 @@ def synthese(
         lieu = f"{rejet.fichier}:{rejet.ligne}:{rejet.colonne}" if rejet.ligne else rejet.fichier
         afficher_erreur(f"{lieu}: laissé de côté : {rejet.message} ({rejet.code})")
     if anonyme:  # aucun fichier ne les nomme : seule la sortie d'erreur le fait
-        from diagnum.territoire.sorties import message_ecart
+        from diagnum.sorties.synthese import message_ecart
 
         for ecart in bilan.ecarts:
             afficher_erreur(f"{ecart.fichier}: d'une autre campagne : {message_ecart(ecart, campagne)}")

@@ -16,16 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from diagnum.erreurs import ErreurDiagnum, ErreurFichier, ErreurProbleme
-from diagnum.territoire.collecte import (
-    PARTIE_REFERENCE,
-    Ecart,
-    Fiche,
-    Rejet,
-    chercher_fichiers,
-    collecter,
-    normaliser_campagne,
-)
-from diagnum.territoire.sorties import (
+from diagnum.sorties.synthese import (
     BASE_SYNTHESE,
     NOM_BASE,
     NOM_MANQUANTS,
@@ -34,6 +25,15 @@ from diagnum.territoire.sorties import (
     NOM_REPONSES,
     NOM_SCORES,
     NOM_SYNTHESE,
+)
+from diagnum.territoire.collecte import (
+    PARTIE_REFERENCE,
+    Ecart,
+    Fiche,
+    Rejet,
+    chercher_fichiers,
+    collecter,
+    normaliser_campagne,
 )
 from diagnum.territoire.synthese import SEUIL_ANONYMAT
 
@@ -151,8 +151,8 @@ def _manquants(
     campagne: str | None,
 ) -> None:
     """Remplit ``bilan.manquants`` : chaque établissement attendu sans campagne de référence retenue."""
+    from diagnum.sorties.synthese import message_ecart
     from diagnum.territoire.attendus import AUTRE_CAMPAGNE, REJETE, manquants
-    from diagnum.territoire.sorties import message_ecart
 
     retenus: dict[str, set[str]] = {}
     for uai, libelle in uniques:
@@ -175,7 +175,7 @@ def _images_en_fond(synthese) -> Callable[[], dict[str, bytes]]:
     """Les images en boîtes de ``synthese`` dessinées dans un processus à part (matplotlib y est importé),
     en même temps que le reste s'écrit ; rend la fonction qui les attend. Sans processus possible (pas
     de ``fork`` sur ce système), elles sont dessinées ici, au moment de les demander."""
-    from diagnum.territoire import sorties
+    from diagnum.sorties import synthese as sorties
 
     try:
         import multiprocessing
@@ -230,7 +230,7 @@ def produire(
 
     from diagnum.fichiers import ecrire_atomique, ecriture_atomique, preparer_dossier
     from diagnum.referentiel import charger_referentiel
-    from diagnum.territoire import sorties
+    from diagnum.sorties import synthese as sorties
     from diagnum.territoire.base import BaseSynthese
     from diagnum.territoire.synthese import Accumulateur, construire_synthese
 
