@@ -628,3 +628,37 @@ def test_un_classeur_aux_feuilles_demesurees_est_refuse_sans_que_le_lecteur_avor
     assert f"{hostile}:Présentation!A1: [erreur] fichier trop gros pour un classeur de campagne" in resultat.stderr
     assert "(classeur-trop-gros)" in resultat.stderr and "rien n'a été fusionné" in resultat.stderr
     assert campagne.read_bytes() == avant
+
+
+# -- « 89 % » saisi dans un tableur ---------------------------------------------------------------------------
+
+POURCENTAGE = ("reponses", "travail_hors_classe", "familles_ordinateur_internet")
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_pourcentage_saisi_avec_le_signe_est_relu_comme_le_membre_l_a_vu(tmp_path, extension):
+    """« 89 % » tapé dans un tableur est enregistré 0,89 au format pourcentage : la campagne reçoit 89."""
+    from outils_classeurs import en_pourcentage
+
+    neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
+    classeur = en_pourcentage(ecrire_classeur(tmp_path / f"membre{extension}", EXEMPLE, {POURCENTAGE: 0.89}), 0.89)
+    essai = diagnum("fusionner", neuve, classeur, "--essai")
+    assert essai.exit_code == 0 and essai.stderr == "", essai.output
+    place = f"membre{extension}:Usages 3.6.3!D19"
+    assert f"travail_hors_classe.familles_ordinateur_internet : (vide) → 89 ({place})" in essai.stdout
+    resultat = diagnum("fusionner", neuve, classeur)
+    assert resultat.exit_code == 0 and resultat.stderr == "", resultat.output
+    assert f"{neuve.name} : " in resultat.stdout
+    donnees, _ = charger_campagne(neuve)
+    assert donnees.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == 89
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_nombre_ordinaire_n_est_pas_multiplie(tmp_path, extension):
+    """Sans le format pourcentage, 0,89 reste 0,89 : seule la marque du tableur déclenche la conversion."""
+    from diagnum.classeurs.sources import charger_classeur
+
+    classeur = ecrire_classeur(tmp_path / f"membre{extension}", EXEMPLE, {POURCENTAGE: 0.89})
+    lu = charger_classeur(classeur)
+    assert lu.erreurs == []
+    assert lu.campagne.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == 0.89
