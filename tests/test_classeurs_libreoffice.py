@@ -22,6 +22,8 @@ from navigateur import outil_requis
 from outils_classeurs import (
     EXEMPLES,
     diagnum,
+    ecrire_classeur,
+    en_pourcentage,
     init_meme_etablissement,
     validations_ods,
     validations_xlsx,
@@ -83,3 +85,16 @@ def test_un_classeur_enregistre_par_libreoffice_se_fusionne(tmp_path, arrivee):
     assert resultat.exit_code == 0 and resultat.stderr == "", resultat.output
     scores = [diagnum("score", f, "--format", "json").stdout for f in (EXEMPLE, neuve)]
     assert scores[0] == scores[1]
+
+
+@pytest.mark.parametrize("depart, arrivee", [("ods", "xlsx"), ("xlsx", "ods"), ("ods", "ods")])
+def test_un_pourcentage_saisi_avec_le_signe_et_enregistre_par_libreoffice_revient_a_89(tmp_path, depart, arrivee):
+    """« 89 % » saisi : LibreOffice enregistre 0,89 au format pourcentage ; la campagne reçoit 89."""
+    chemin = ("reponses", "travail_hors_classe", "familles_ordinateur_internet")
+    classeur = en_pourcentage(ecrire_classeur(tmp_path / f"membre.{depart}", EXEMPLE, {chemin: 0.89}), 0.89)
+    converti = convertir(classeur, arrivee, tmp_path / "libreoffice", tmp_path / "profil")
+    neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
+    resultat = diagnum("fusionner", neuve, converti, "--essai")
+    assert resultat.exit_code == 0 and resultat.stderr == "", resultat.output
+    place = f"{converti.name}:Usages 3.6.3!D19"
+    assert f"travail_hors_classe.familles_ordinateur_internet : (vide) → 89 ({place})" in resultat.stdout
