@@ -97,7 +97,7 @@ def _erreur(saisie: Saisie) -> str:
     return {
         "liste": "Choisissez une réponse de la liste.",
         "entier": f"Un nombre entier de 0 à {saisie.maximum} est attendu.",
-        "pourcentage": "Un pourcentage de 0 à 100 est attendu.",
+        "pourcentage": "Un pourcentage de 0 à 100 est attendu : 89 pour 89 %, sans le signe %.",
         "texte": f"Texte trop long ({saisie.maximum} caractères au plus).",
     }.get(saisie.genre, "")
 

@@ -53,7 +53,7 @@ def _validation(saisie: Saisie) -> dict:
             "criteria": "between",
             "minimum": 0,
             "maximum": 100,
-            "error_message": "Un pourcentage de 0 à 100 est attendu.",
+            "error_message": "Un pourcentage de 0 à 100 est attendu : 89 pour 89 %, sans le signe %.",
         }
     elif saisie.genre == "texte":
         options |= {
