@@ -662,3 +662,61 @@ def test_un_nombre_ordinaire_n_est_pas_multiplie(tmp_path, extension):
     lu = charger_classeur(classeur)
     assert lu.erreurs == []
     assert lu.campagne.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == 0.89
+
+
+def _archive(parties: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w") as archive:
+        for nom, texte in parties.items():
+            archive.writestr(nom, texte)
+    return tampon.getvalue()
+
+
+def test_les_pourcentages_d_un_ods_sont_situes_malgre_les_repetitions():
+    from diagnum.classeurs.pourcentages import cellules_pourcentage
+
+    ns = (
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    )
+    pct = 'office:value-type="percentage" office:value="0.5"'
+    contenu = (
+        f'<office:document-content {ns}><office:body><office:spreadsheet><table:table table:name="A">'
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="3"/><table:table-cell {pct}/>'
+        "</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="2"><table:covered-table-cell/>'
+        f'<table:table-cell table:number-columns-repeated="2" {pct}/></table:table-row>'
+        '</table:table><table:table table:name="B"><table:table-row>'
+        f'<table:table-cell office:value-type="float" office:value="0.5"/><table:table-cell {pct}/>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    trouvees = cellules_pourcentage(_archive({"content.xml": contenu}))
+    assert trouvees == {("A", 4, 3), ("A", 5, 1), ("A", 5, 2), ("A", 6, 1), ("A", 6, 2), ("B", 1, 1)}
+
+
+def test_les_pourcentages_d_un_xlsx_suivent_le_format_de_nombre_de_leur_style():
+    """Format intégré 10 (« 0.00% ») ou propre contenant « % » : pourcentage ; « % » entre guillemets : non."""
+    from diagnum.classeurs.pourcentages import cellules_pourcentage
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    parties = {
+        "xl/workbook.xml": f'<workbook {main} {rel}><sheets><sheet name="Feuille" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/styles.xml": f'<styleSheet {main}><numFmts><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmt numFmtId="165" formatCode="0&quot;%&quot;"/></numFmts>'
+        '<cellStyleXfs><xf numFmtId="9"/></cellStyleXfs>'
+        '<cellXfs><xf numFmtId="0"/><xf numFmtId="10"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs>'
+        "</styleSheet>",
+        "xl/worksheets/sheet1.xml": f'<worksheet {main}><sheetData><row r="2">'
+        '<c r="A2" s="0"><v>0.5</v></c><c r="B2" s="1"><v>0.5</v></c><c r="C2" s="2"><v>0.5</v></c>'
+        '<c r="D2" s="3"><v>50</v></c><c r="E2" s="1" t="s"><v>0</v></c></row>'
+        '<row><c s="1"><v>0.5</v></c></row></sheetData></worksheet>',
+    }
+    assert cellules_pourcentage(_archive(parties)) == {("Feuille", 2, 1), ("Feuille", 2, 2), ("Feuille", 3, 0)}
