@@ -8,6 +8,7 @@ l'intégration continue (``CI=true``) : ``.ci/run`` installe ``libreoffice-calc-
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -98,3 +99,30 @@ def test_un_pourcentage_saisi_avec_le_signe_et_enregistre_par_libreoffice_revien
     assert resultat.exit_code == 0 and resultat.stderr == "", resultat.output
     place = f"{converti.name}:Usages 3.6.3!D19"
     assert f"travail_hors_classe.familles_ordinateur_internet : (vide) → 89 ({place})" in resultat.stdout
+
+
+@pytest.mark.parametrize("depart", ["ods", "xlsx"])
+def test_89_pour_cent_tape_au_clavier_dans_libreoffice_revient_a_89(tmp_path, depart):
+    """« 89 % » tapé dans une case de pourcentage : LibreOffice enregistre 0,89 et lui applique le format
+    pourcentage parce que nos cases gardent le format standard (un format de nombre propre, « 0.## »,
+    garderait 0,89 sans marque : indétectable) ; la fusion relit 89, en ODS comme en XLSX."""
+    outil_requis("soffice", "libreoffice-calc-nogui")
+    python_uno = "/usr/bin/python3"
+    essai = subprocess.run([python_uno, "-c", "import uno"], capture_output=True)
+    if essai.returncode != 0:
+        message = "module uno introuvable (paquet Debian python3-uno, installé par .ci/run)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    classeur = tmp_path / f"membre.{depart}"
+    assert diagnum("classeur", EXEMPLE, "-o", classeur).exit_code == 0
+    cibles = [tmp_path / "tape.ods", tmp_path / "tape.xlsx"]
+    script = Path(__file__).with_name("saisie_libreoffice.py")
+    arguments = [python_uno, script, tmp_path / "profil", classeur, "Usages 3.6.3!D19=89 %", "--", *cibles]
+    subprocess.run([str(a) for a in arguments], check=True, timeout=240, capture_output=True)
+    neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
+    for cible in cibles:
+        resultat = diagnum("fusionner", neuve, cible, "--essai")
+        assert resultat.exit_code == 0 and resultat.stderr == "", resultat.output
+        place = f"{cible.name}:Usages 3.6.3!D19"
+        assert f"travail_hors_classe.familles_ordinateur_internet : (vide) → 89 ({place})" in resultat.stdout

@@ -81,6 +81,7 @@ def classeur_xlsx(classeur: Classeur) -> bytes:
         "texte": livre.add_format({"text_wrap": True, "valign": "top"}),
         "ident": livre.add_format({"text_wrap": True, "valign": "top", "font_color": "#666666", "font_size": 8}),
         "retrait": livre.add_format({"text_wrap": True, "valign": "top", "indent": 2, "italic": True}),
+        # Format de nombre standard, exprès : voir ``sorties.ods._cellule_saisie`` (« 89 % » tapé).
         "saisie": livre.add_format(
             {
                 "locked": False,
