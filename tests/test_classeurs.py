@@ -720,3 +720,26 @@ def test_les_pourcentages_d_un_xlsx_suivent_le_format_de_nombre_de_leur_style():
         '<row><c s="1"><v>0.5</v></c></row></sheetData></worksheet>',
     }
     assert cellules_pourcentage(_archive(parties)) == {("Feuille", 2, 1), ("Feuille", 2, 2), ("Feuille", 3, 0)}
+
+
+def test_tout_pourcentage_a_deux_decimales_saisi_avec_le_signe_revient_tel_quel(tmp_path):
+    """De 0 % à 100 %, au centième : la valeur enregistrée par le tableur (p / 100) revient exactement p."""
+    import copy
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    feuilles = _feuilles(tmp_path)
+    place = ("Usages 3.6.3", 19, 3)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(min_value=0, max_value=10_000))
+    def verifier(centiemes):
+        saisi = centiemes / 100
+        lues = copy.deepcopy(feuilles)
+        lues[place[0]][place[1] - 1][place[2]] = saisi / 100
+        lu = lire_feuilles("x.ods", lues, {place})
+        assert [d for d in lu.resultat.diagnostics if d.est_erreur] == []
+        assert lu.resultat.campagne.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == saisi
+
+    verifier()
