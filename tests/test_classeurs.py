@@ -743,3 +743,21 @@ def test_tout_pourcentage_a_deux_decimales_saisi_avec_le_signe_revient_tel_quel(
         assert lu.resultat.campagne.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == saisi
 
     verifier()
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_pourcentage_tape_dans_une_case_d_effectif_est_refuse_tel_que_le_membre_l_a_ecrit(tmp_path, extension):
+    """« 12 % » tapé là où un effectif est attendu : refusé à sa cellule, « 12 % » cité, pas un 0,12 jamais vu."""
+    from outils_classeurs import en_pourcentage
+
+    campagne = copie(tmp_path, EXEMPLE)
+    avant = campagne.read_bytes()
+    chemin = ("reponses", "enseignant_en_classe", "salles_tni")
+    classeur = en_pourcentage(ecrire_classeur(tmp_path / f"membre{extension}", EXEMPLE, {chemin: 0.12}), 0.12)
+    resultat = diagnum("fusionner", campagne, classeur)
+    assert resultat.exit_code == 1 and resultat.stdout == ""
+    assert resultat.stderr == (
+        f"{classeur}:Usages 3.6.1!D13: [erreur] salles_tni : un nombre entier est attendu, trouvé « 12 % » "
+        "(écrivez seulement le nombre : 12) (type)\ndiagnum : sources refusées : rien n'a été fusionné\n"
+    )
+    assert campagne.read_bytes() == avant

@@ -267,8 +267,12 @@ def lire_feuilles(
                 valeur = valeurs[3 + indice] if len(valeurs) > 3 + indice else None
                 if _vide(valeur):
                     continue
-                if saisie.genre == "pourcentage" and (nom_feuille, numero, 3 + indice) in (pourcentages or ()):
+                if (nom_feuille, numero, 3 + indice) in (pourcentages or ()):
                     valeur = _en_pourcents(valeur)
+                    if saisie.genre != "pourcentage" and isinstance(valeur, (int, float)):
+                        # « 12 % » tapé là où un effectif est attendu : refusé par la validation, avec ce
+                        # que le membre a écrit plutôt qu'un 0,12 qu'il n'a jamais vu.
+                        valeur = f"{_texte(valeur)} %"
                 places.append(reference_cellule(nom_feuille, numero, COLONNES_SAISIE[indice]))
                 cellules[saisie.chemin] = (valeur, Position(len(places), 1), saisie.genre == "texte")
     if constats:
