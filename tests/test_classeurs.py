@@ -368,7 +368,8 @@ def test_un_fichier_qui_n_est_pas_un_classeur(tmp_path):
     resultat = diagnum("fusionner", campagne, faux)
     assert resultat.exit_code == 1 and resultat.stdout == ""
     assert resultat.stderr == (
-        f"{faux}:Présentation!A1: [erreur] ce n'est pas un classeur ODS ou XLSX lisible (CalamineError) "
+        f"{faux}:Présentation!A1: [erreur] ce n'est pas un classeur ODS ou XLSX lisible (archive abîmée, chiffrée ou "
+        "d'un autre format) "
         "(classeur-illisible)\ndiagnum : sources refusées : rien n'a été fusionné\n"
     )
 
