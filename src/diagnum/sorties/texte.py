@@ -20,6 +20,9 @@ from diagnum.echappement import echapper_lignes, echapper_terminal
 
 if TYPE_CHECKING:
     from diagnum.calculs.comparaison import Comparaison, Evolution
+    from diagnum.enquetes.lecture import Feuille
+    from diagnum.sources.estimation import Regles
+    from diagnum.sources.importation import Bilan as BilanSources
 
 FichierConstats = tuple[str, Sequence[Diagnostic]]
 
@@ -354,3 +357,82 @@ def versions(versions: Sequence[tuple[str, str]], recente: str) -> str:
     largeur = max(len(v) for v, _ in versions)
     lignes = [f"{v:<{largeur}}  {t}" for v, t in versions]
     return "\n".join([*lignes, "", f"Pour le détail d'une version : diagnum referentiel {recente}"]) + "\n"
+
+
+# --------------------------------------------------------------------------
+# ``sources importer`` : les phrases autour des tableaux (les tableaux sont dans ``sorties.tableau``)
+
+#: Un effectif plus petit, dans un détail affiché, pourrait désigner une personne : écrit « moins de 5 ».
+PETIT_EFFECTIF = 5
+
+
+def effectif_affiche(nombre: int) -> str:
+    """Un effectif d'un détail affiché : « moins de 5 » en dessous de 5, sinon le nombre."""
+    return f"moins de {PETIT_EFFECTIF}" if 0 < nombre < PETIT_EFFECTIF else str(nombre)
+
+
+def export_lu(feuille: Feuille) -> str:
+    """La première ligne de ``sources importer`` : le fichier lu, son format, son nombre de lignes."""
+    return f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne{'s' if len(feuille.lignes) > 1 else ''}"
+
+
+def autres_erreurs(reste: int) -> str:
+    """Ce qui dit combien d'erreurs ne sont pas montrées."""
+    return f"… et {reste} autre{'s' if reste > 1 else ''} erreur{'s' if reste > 1 else ''}"
+
+
+def entete_estimation(bilan: BilanSources, regles: Regles, refusees: int) -> list[tuple[str, bool]]:
+    """Ce qui précède les tableaux d'une estimation : source, période, règle ou seuils, avertissements
+    et lignes ignorées ; chaque ligne avec ``True`` si elle va sur la sortie d'erreur."""
+    from diagnum.sources.importation import phrase_periode
+
+    estimation = bilan.estimation
+    unites = f" ({estimation.unites})" if estimation.unites else ""
+    lignes = [(f"Source : {estimation.outil} ; période : {phrase_periode(estimation)}{unites}.", False)]
+    if estimation.sorte == "emploi_du_temps":
+        lignes.append(
+            (
+                "Règle : un cours chaque semaine dans une salle retenue = régulièrement ; jamais = le nombre de "
+                "référence moins ceux qui sont vus (un emploi du temps ne dit pas « occasionnellement »).",
+                False,
+            )
+        )
+    else:
+        quoi = "des mois d'activité" if estimation.sorte == "ent" else "des semaines de cours"
+        unite = "connexion" if estimation.sorte == "ent" else "réservation"
+        lignes.append(
+            (
+                f"Seuils : régulièrement = au moins {regles.regulier} % {quoi}, occasionnellement = au moins "
+                f"{regles.minimum} {unite}{'s' if regles.minimum > 1 else ''}, jamais = le nombre de référence "
+                "moins ceux qui sont vus (--regulier, --minimum, --semaines pour les changer).",
+                False,
+            )
+        )
+    lignes += [(f"attention : {avertissement}", True) for avertissement in bilan.avertissements]
+    if estimation.hors_periode:
+        lignes.append((f"{effectif_affiche(estimation.hors_periode)} ligne(s) hors de la période, ignorée(s).", False))
+    if refusees:
+        lignes.append(
+            (f"{effectif_affiche(refusees)} demande(s) refusée(s) (colonne « Modération » de GRR), ignorée(s).", False)
+        )
+    return lignes
+
+
+def regles_estimation(bilan: BilanSources) -> list[str]:
+    """Après les tableaux : la règle suivie pour chaque item estimé."""
+    return [f"{estime.item} : {estime.regle}." for estime in bilan.estimation.items]
+
+
+def fin_estimation(campagne: object, bilan: BilanSources, *, essai: bool) -> str:
+    """La dernière ligne de ``sources importer`` : déjà à jour, essai, ou réponses mises à jour."""
+    nombre = len(bilan.changements)
+    if bilan.texte is None:
+        return f"{campagne} : déjà à jour, rien à changer."
+    if essai:
+        verbe = "changeraient" if nombre > 1 else "changerait"
+        return f"{campagne} : essai, rien n'a été écrit ({nombre} réponse{'s' if nombre > 1 else ''} {verbe})."
+    items = len(bilan.estimation.items)
+    return (
+        f"{campagne} : {nombre} réponse{'s mises' if nombre > 1 else ' mise'} à jour, estimation"
+        f"{'s' if items > 1 else ''} enregistrée{'s' if items > 1 else ''} dans « sources: »."
+    )
