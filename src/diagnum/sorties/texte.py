@@ -20,6 +20,7 @@ from diagnum.echappement import echapper_lignes, echapper_terminal
 
 if TYPE_CHECKING:
     from diagnum.calculs.comparaison import Comparaison, Evolution
+    from diagnum.classeurs.fusion import Changement, Conflit
     from diagnum.enquetes.lecture import Feuille
     from diagnum.sources.estimation import Regles
     from diagnum.sources.importation import Bilan as BilanSources
@@ -436,3 +437,69 @@ def fin_estimation(campagne: object, bilan: BilanSources, *, essai: bool) -> str
         f"{campagne} : {nombre} réponse{'s mises' if nombre > 1 else ' mise'} à jour, estimation"
         f"{'s' if items > 1 else ''} enregistrée{'s' if items > 1 else ''} dans « sources: »."
     )
+
+
+# --------------------------------------------------------------------------
+# ``fusionner`` : réponses, conflits et changements dans les messages
+
+
+def reponse_fusion(valeur: object) -> str:
+    """Une réponse dans un message : « oui », 12, « jamais 1, occasionnellement 2, régulièrement 3 »."""
+    import datetime as dt
+
+    from diagnum.affichage import abreger, modalite
+
+    if valeur is None:
+        return "(vide)"
+    if isinstance(valeur, dict):
+        return ", ".join(f"{modalite(k)} {v}" for k, v in valeur.items())
+    if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
+        return str(int(valeur)) if float(valeur).is_integer() else str(valeur)
+    if isinstance(valeur, dt.date):
+        return valeur.isoformat()
+    return f"« {abreger(' '.join(str(valeur).split()))} »"
+
+
+def conflit_fusion(c: Conflit) -> str:
+    """Un conflit : les deux réponses et leur place."""
+    from diagnum.classeurs.reponses import libelle_chemin
+
+    return (
+        f"conflit sur {libelle_chemin(c.chemin)} entre "
+        f"{'la campagne et une source' if c.dans_campagne else 'deux sources'} : {reponse_fusion(c.premiere.valeur)} "
+        f"({c.premiere.place}) et {reponse_fusion(c.seconde.valeur)} ({c.seconde.place})"
+    )
+
+
+def changement_fusion(c: Changement) -> str:
+    """Une réponse changée : « chemin : avant → après (place) »."""
+    from diagnum.classeurs.reponses import libelle_chemin
+
+    return f"{libelle_chemin(c.chemin)} : {reponse_fusion(c.avant)} → {reponse_fusion(c.apres)} ({c.place})"
+
+
+def erreur_apres_fusion(campagne: object, d: Diagnostic, venue: str | None) -> str:
+    """Une erreur que seule la campagne fusionnée fait voir, renvoyée à la cellule d'où vient la réponse."""
+    return f"{campagne} (après fusion):{d.ligne}:{d.colonne}: [erreur] {d.message} ({d.code})" + (
+        f" ; réponse venue de {venue}" if venue is not None else ""
+    )
+
+
+def conflits_fusion(nombre: int) -> str:
+    """Pourquoi rien n'a été écrit, et comment trancher."""
+    return (
+        f"{nombre} conflit{'s' if nombre > 1 else ''} : rien n'a été écrit ; choisissez la réponse dans une source "
+        "et relancez, ou tranchez avec --retenir SOURCE (cette source l'emporte) ou --remplacer (les sources "
+        "l'emportent sur la campagne)"
+    )
+
+
+def fin_fusion(campagne: object, nombre: int, *, essai: bool) -> str:
+    """La dernière ligne de ``fusionner`` : rien à changer, essai, ou réponses fusionnées."""
+    if not nombre:
+        return f"{campagne} : rien à changer, les sources n'apportent aucune réponse nouvelle"
+    pluriel = "s" if nombre > 1 else ""
+    if essai:
+        return f"{campagne} : {nombre} réponse{pluriel} changerai{'en' if nombre > 1 else ''}t (essai : rien n'a été écrit)"
+    chacune = "chacune suivie" if nombre > 1 else "suivie"
+    return f"{campagne} : {nombre} réponse{pluriel} fusionnée{pluriel}, {chacune} du nom de sa source"
