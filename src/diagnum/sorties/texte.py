@@ -21,6 +21,7 @@ from diagnum.echappement import echapper_lignes, echapper_terminal
 if TYPE_CHECKING:
     from diagnum.calculs.comparaison import Comparaison, Evolution
     from diagnum.classeurs.fusion import Changement, Conflit
+    from diagnum.enquetes.importation import Bilan as BilanEnquete
     from diagnum.enquetes.lecture import Feuille
     from diagnum.sources.estimation import Regles
     from diagnum.sources.importation import Bilan as BilanSources
@@ -503,3 +504,66 @@ def fin_fusion(campagne: object, nombre: int, *, essai: bool) -> str:
         return f"{campagne} : {nombre} réponse{pluriel} changerai{'en' if nombre > 1 else ''}t (essai : rien n'a été écrit)"
     chacune = "chacune suivie" if nombre > 1 else "suivie"
     return f"{campagne} : {nombre} réponse{pluriel} fusionnée{pluriel}, {chacune} du nom de sa source"
+
+
+# --------------------------------------------------------------------------
+# ``enquete importer`` : autour du tableau des changements (``sorties.tableau.changements_enquete``)
+
+
+def entete_enquete(bilan: BilanEnquete) -> list[tuple[str, bool]]:
+    """Avertissements, colonnes, lignes et questions laissées de côté ; chaque ligne avec ``True`` si elle
+    va sur la sortie d'erreur."""
+    d = bilan.depouillement
+    lignes = [(f"attention : {avertissement}", True) for avertissement in bilan.avertissements]
+    ignorees = sorted({entete for _, entete in d.ignorees})
+    if ignorees:
+        lignes.append((f"Colonnes ignorées (pas des questions) : {', '.join(ignorees)}", False))
+    if d.lignes_vides:
+        lignes.append(
+            (f"Lignes sans aucune réponse, ignorées (questionnaire ouvert puis abandonné) : {d.lignes_vides}", False)
+        )
+    if d.absentes:
+        lignes.append((f"Questions absentes des exports : {', '.join(q.code for q in d.absentes)}", False))
+    if d.sans_reponse:
+        lignes.append(
+            (
+                "Questions sans aucune réponse (laissées telles quelles) : "
+                f"{', '.join(q.code for q in d.sans_reponse)}",
+                False,
+            )
+        )
+    return lignes
+
+
+def repondants_enquete(bilan: BilanEnquete) -> str:
+    """Combien ont répondu (et quelle part du nombre de référence)."""
+    n = bilan.depouillement.repondants
+    if bilan.reference:
+        taux = f"{100 * n / bilan.reference:.0f}"
+        return f"{n} {bilan.public} sur {bilan.reference} ont répondu ({taux} %)"
+    return f"{n} {bilan.public} ont répondu"
+
+
+# --------------------------------------------------------------------------
+# ``synthese --attendus`` : les établissements attendus sans campagne utilisable
+
+
+def manquants_synthese(bilan: object) -> list[str]:
+    """Les lignes (échappées pour le terminal) qui disent quels établissements attendus manquent."""
+    n, total, campagne = len(bilan.manquants), bilan.attendus, bilan.campagne_attendue
+    if not n:
+        campagne = echapper_terminal(campagne)
+        return [
+            f"Les {total} établissements attendus ont leur campagne {campagne}."
+            if total > 1
+            else f"L'établissement attendu a sa campagne {campagne}."
+        ]
+    lignes = [
+        f"{n} établissement{'s' if n > 1 else ''} attendu{'s' if n > 1 else ''} sur {total} sans campagne "
+        f"{echapper_terminal(campagne)} utilisable :"
+    ]
+    for m in bilan.manquants:
+        qui = " ".join(p for p in (m.uai, m.nom, f"({m.commune})" if m.commune else None) if p)
+        fichier = f" : {m.fichier}" if m.fichier else ""
+        lignes.append(echapper_terminal(f"  {qui} : {m.etat}{fichier} : {m.raison}"))
+    return lignes
