@@ -441,7 +441,13 @@ def fin_estimation(campagne: object, bilan: BilanSources, *, essai: bool) -> str
 
 
 # --------------------------------------------------------------------------
-# ``fusionner`` : réponses, conflits et changements dans les messages
+# ``classeur`` et ``fusionner`` : réponses, conflits et changements dans les messages
+
+
+def classeur_ecrit(sortie: object, campagne: object, feuilles: Sequence[str]) -> str:
+    """Ce que ``classeur`` dit après l'écriture : ses feuilles à remplir, et comment le faire revenir."""
+    noms = ", ".join(f"« {nom} »" for nom in feuilles)
+    return f"{sortie} : classeur écrit ({noms}). Une fois rempli : diagnum fusionner {campagne} {sortie}"
 
 
 def reponse_fusion(valeur: object) -> str:
