@@ -198,7 +198,7 @@ def estimation_sources(bilan: BilanSources) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from diagnum.affichage import ABSENT
+    from diagnum.affichage import ABSENT, modalite
     from diagnum.echappement import echapper_terminal
     from diagnum.referentiel import MODALITES
     from diagnum.sorties.texte import effectif_affiche
@@ -225,7 +225,8 @@ def estimation_sources(bilan: BilanSources) -> None:
             title="Réponses estimées",
             title_justify="left",
             caption=(
-                f"Répartitions : {' / '.join(MODALITES)}. vus : personnes, classes ou comptes trouvés dans l'export."
+                f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}. Vus : personnes, classes ou comptes "
+                "trouvés dans l'export."
                 + (
                     "\n* : une autre réponse est déjà écrite ; remplacée seulement avec --remplacer."
                     if bilan.conflits
