@@ -175,7 +175,7 @@ def test_init_partie_n_ecrit_que_ces_parties_et_revient_par_fusion(tmp_path):
 def test_init_partie_inconnue(tmp_path):
     resultat = diagnum("init", tmp_path / "x.yaml", "--partie", "zorro")
     assert resultat.exit_code == 2 and resultat.stdout == ""
-    assert "--partie : « zorro » inconnue (parties : reference, obligations, pilotage" in resultat.stderr
+    assert "--partie : partie « zorro » inconnue (parties : reference, obligations, pilotage" in resultat.stderr
     assert not (tmp_path / "x.yaml").exists()
 
 
@@ -368,7 +368,8 @@ def test_un_fichier_qui_n_est_pas_un_classeur(tmp_path):
     resultat = diagnum("fusionner", campagne, faux)
     assert resultat.exit_code == 1 and resultat.stdout == ""
     assert resultat.stderr == (
-        f"{faux}:Présentation!A1: [erreur] ce n'est pas un classeur ODS ou XLSX lisible (CalamineError) "
+        f"{faux}:Présentation!A1: [erreur] ce n'est pas un classeur ODS ou XLSX lisible (archive abîmée, chiffrée ou "
+        "d'un autre format) "
         "(classeur-illisible)\ndiagnum : sources refusées : rien n'a été fusionné\n"
     )
 
@@ -399,7 +400,7 @@ def test_classeur_refuse_d_ecraser_et_les_extensions_inconnues(tmp_path):
     resultat = diagnum("classeur", EXEMPLE, "-o", tmp_path / "c.csv")
     assert resultat.exit_code == 2 and "extension inconnue ; écrivez un classeur .ods ou .xlsx" in resultat.stderr
     resultat = diagnum("classeur", EXEMPLE, "-o", tmp_path / "d.ods", "--partie", "zorro")
-    assert resultat.exit_code == 2 and "--partie : « zorro » inconnue" in resultat.stderr
+    assert resultat.exit_code == 2 and "--partie : partie « zorro » inconnue" in resultat.stderr
 
 
 def test_le_readme_montre_toute_la_boucle_et_sa_capture(referentiel):

@@ -280,9 +280,9 @@ def test_reponse_deja_ecrite_n_est_remplacee_qu_avec_remplacer(dossier: Path):
     assert chemin.read_bytes() == avant
     estime = oracle_grr4(INFORMATIQUE, "Bénéficiaire (identifiant)", 45)
     attendu = (
-        "« enseignants_activites_eleves » a déjà une réponse (jamais 5 / occasionnellement 30 / regulierement 10) ; "
+        "« enseignants_activites_eleves » a déjà une réponse (jamais 5 / occasionnellement 30 / régulièrement 10) ; "
         f"l'estimation donne jamais {estime['jamais']} / occasionnellement {estime['occasionnellement']} / "
-        f"regulierement {estime['regulierement']} : elle ne la remplace qu'avec --remplacer (reponse-deja-ecrite)"
+        f"régulièrement {estime['regulierement']} : elle ne la remplace qu'avec --remplacer (reponse-deja-ecrite)"
     )
     assert attendu in refuse.stderr
     assert "rien n'a été écrit" in refuse.stderr

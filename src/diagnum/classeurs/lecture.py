@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 #: Un classeur de campagne pèse quelques dizaines de kilo-octets (quelques centaines une fois décompressé).
 TAILLE_CLASSEUR_MAX = 20 * 1024 * 1024
 DECOMPRESSE_MAX = 200 * 1024 * 1024
+_ILLISIBLE = "ce n'est pas un classeur ODS ou XLSX lisible (archive abîmée, chiffrée ou d'un autre format)"
 _TROP_GROS = (
     "fichier trop gros pour un classeur de campagne (plus de 20 Mo, ou 200 Mo décompressé, ou des feuilles démesurées)"
 )
@@ -171,15 +172,15 @@ def lire_classeur(chemin: Path) -> ClasseurLu:
         contenu = verifier_classeur(chemin, contenu, _limites_classeur())
     except ErreurExport as exc:
         code = "classeur-trop-gros" if exc.constat.code == "export-trop-grand" else "classeur-illisible"
-        message = _TROP_GROS if code == "classeur-trop-gros" else "ce n'est pas un classeur ODS ou XLSX lisible"
+        message = _TROP_GROS if code == "classeur-trop-gros" else _ILLISIBLE
         raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), code, message)]) from None
     try:
         from python_calamine import CalamineWorkbook
 
         livre = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
         feuilles = {n: livre.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in livre.sheet_names}
-    except Exception as exc:  # calamine : zip ou XML abîmé, chiffré, autre format
-        message = f"ce n'est pas un classeur ODS ou XLSX lisible ({type(exc).__name__})"
+    except Exception:  # calamine : zip ou XML abîmé, chiffré, autre format
+        message = _ILLISIBLE
         raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "classeur-illisible", message)]) from None
     return lire_feuilles(nom, feuilles)
 

@@ -115,7 +115,7 @@ def verifier_parties(referentiel: Referentiel, parties: list[str] | tuple[str, .
     inconnues = [p for p in parties if p not in connues]
     if inconnues:
         raise ErreurDiagnum(
-            f"--partie : « {inconnues[0]} » inconnue (parties : {', '.join(connues)}) ; rien n'a été écrit"
+            f"--partie : partie « {inconnues[0]} » inconnue (parties : {', '.join(connues)}) ; rien n'a été écrit"
         )
     return tuple(p for p in connues if not parties or p in parties)
 

@@ -182,12 +182,12 @@ def preparer_estimation(
 
 
 def _valeur(valeur: object) -> str:
-    from diagnum.affichage import ABSENT
+    from diagnum.affichage import ABSENT, modalite
 
     if valeur is None:
         return ABSENT
     if isinstance(valeur, dict):
-        return " / ".join(f"{m} {valeur.get(m, ABSENT)}" for m in MODALITES)
+        return " / ".join(f"{modalite(m)} {valeur.get(m, ABSENT)}" for m in MODALITES)
     return str(valeur)
 
 
