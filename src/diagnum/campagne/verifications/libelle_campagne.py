@@ -15,10 +15,12 @@ from diagnum.campagne.verifications.contexte import Contexte
 CODES = ("campagne-libelle",)
 REQUIERT = ("structure",)
 
+# Des motifs en texte, compilés au premier usage (et gardés par le cache de ``re``) : ``valider`` démarre
+# à chaque enregistrement dans un éditeur, et la plupart des campagnes ont déjà la bonne forme.
 #: La forme attendue, exactement : deux années de quatre chiffres ASCII, un tiret.
-_ANNEE_SCOLAIRE = re.compile(r"([0-9]{4})-([0-9]{4})")
+_ANNEE_SCOLAIRE = r"([0-9]{4})-([0-9]{4})"
 #: Les écritures qui se ramènent à ``AAAA-AAAA`` : « 2024/2025 », « 2024 – 2025 », « 2024-25 ».
-_LIBELLE = re.compile(r"\s*(\d{4})\s*[-/\u2010-\u2015]\s*(\d{4}|\d{2})\s*", re.ASCII)
+_LIBELLE = r"(?a)\s*(\d{4})\s*[-/\u2010-\u2015]\s*(\d{4}|\d{2})\s*"
 
 
 def normaliser_campagne(libelle: str | None) -> str | None:
@@ -26,7 +28,7 @@ def normaliser_campagne(libelle: str | None) -> str | None:
     ou « 2024-25 » (deux années qui se suivent) ; ``None`` pour tout autre texte."""
     if libelle is None:
         return None
-    trouve = _LIBELLE.fullmatch(libelle)
+    trouve = re.fullmatch(_LIBELLE, libelle)
     if trouve is None:
         return None
     debut, fin = int(trouve.group(1)), trouve.group(2)
@@ -42,7 +44,7 @@ def campagne(ctx: Contexte) -> None:
     if libelle is None:
         return
     position = ctx.racine.get("campagne").position
-    forme = _ANNEE_SCOLAIRE.fullmatch(libelle)
+    forme = re.fullmatch(_ANNEE_SCOLAIRE, libelle)
     if forme is not None and int(forme[2]) == int(forme[1]) + 1:
         return
     normalise = normaliser_campagne(libelle)
