@@ -28,6 +28,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import platform
 import random
 import re
@@ -147,12 +148,12 @@ def campagne(dossier: Path) -> Path:
     return chemin
 
 
-def chronometre(fonction, *arguments) -> float:
-    """Le temps de calcul du processus (``time.process_time``) : sur une machine partagée, la durée murale
-    mesure surtout la charge des autres ; le temps de calcul, le travail fait."""
-    debut = time.process_time()
+def chronometre(fonction, *arguments) -> tuple[float, float]:
+    """Le temps de calcul du processus (``time.process_time``) et la durée (``time.perf_counter``) : sur une
+    machine partagée, la durée mesure aussi la charge des autres ; le temps de calcul, le travail fait."""
+    debut, mur = time.process_time(), time.perf_counter()
     fonction(*arguments)
-    return time.process_time() - debut
+    return time.process_time() - debut, time.perf_counter() - mur
 
 
 def processus(commande: list[str]) -> float:
@@ -168,8 +169,17 @@ def virgule(nombre: float, chiffres: int = 2) -> str:
 
 
 def markdown(
-    lignes: int, taille: int, ref: list[float], dia: list[float], proc_ref: list[float], proc_dia: list[float]
+    lignes: int,
+    taille: int,
+    mesures: list[tuple[tuple[float, float], tuple[float, float]]],
+    proc_ref: list[float],
+    proc_dia: list[float],
 ) -> str:
+    ref = [r[0] for r, _ in mesures]
+    dia = [d[0] for _, d in mesures]
+    mur_ref = statistics.median(r[1] for r, _ in mesures)
+    mur_dia = statistics.median(d[1] for _, d in mesures)
+    charge = virgule(os.getloadavg()[0])
     rapport = statistics.median(dia) / statistics.median(ref)
     rapport_proc = statistics.median(proc_dia) / statistics.median(proc_ref)
     etat = "atteinte" if rapport <= 2 else "manquée"
@@ -177,11 +187,12 @@ def markdown(
     return f"""<!-- debut: sources -->
 ## Import d'une année de réservations : {lignes} lignes
 
-Mesuré le {date} (`python benchmarks/mesurer_sources.py --lignes {lignes} --repetitions {len(ref)}`), {platform.python_implementation()} {platform.python_version()}, machine partagée : un rapport de GRR 4 de {lignes} réservations ({virgule(taille / 1e6, 1)} Mo, graine 2025), dans un même processus, en alternance.
+Mesuré le {date} (`python benchmarks/mesurer_sources.py --lignes {lignes} --repetitions {len(ref)}`), {platform.python_implementation()} {platform.python_version()}, machine partagée (charge moyenne sur une minute à la fin : {charge}) : un rapport de GRR 4 de {lignes} réservations ({virgule(taille / 1e6, 1)} Mo, graine 2025), dans un même processus, en alternance.
 
 | mesure | lecture csv seule | diagnum sources importer | rapport | cible |
 | --- | --- | --- | --- | --- |
 | temps de calcul dans un processus (médiane) | {virgule(statistics.median(ref) * 1000, 0)} ms | {virgule(statistics.median(dia) * 1000, 0)} ms | **{virgule(rapport)}** | ≤ 2 : {etat} |
+| durée dans un processus (médiane) | {virgule(mur_ref * 1000, 0)} ms | {virgule(mur_dia * 1000, 0)} ms | {virgule(mur_dia / mur_ref)} | (information) |
 | temps de calcul de la commande entière, `--essai` (médiane) | {virgule(statistics.median(proc_ref) * 1000, 0)} ms | {virgule(statistics.median(proc_dia) * 1000, 0)} ms | {virgule(rapport_proc)} | (information) |
 
 La lecture csv seule : lire le fichier, le décoder, parcourir ses lignes avec `csv.reader`. L'import : tout ce que fait `diagnum sources importer` du fichier au nouveau texte de la campagne (lecture de l'export par `enquetes/lecture.py`, colonnes de GRR, {lignes} dates en toutes lettres, estimation de trois items, écriture ligne à ligne et relecture de la campagne), sans l'écriture sur le disque. Tours : lecture {", ".join(virgule(t * 1000, 0) for t in ref)} ms ; import {", ".join(virgule(t * 1000, 0) for t in dia)} ms.
@@ -210,10 +221,10 @@ def main() -> None:
         chemin = campagne(dossier)
         lecture_csv(export)
         import_diagnum(export, chemin, CORRESPONDANCE)
-        ref, dia = [], []
-        for _ in range(options.repetitions):
-            ref.append(chronometre(lecture_csv, export))
-            dia.append(chronometre(import_diagnum, export, chemin, CORRESPONDANCE))
+        mesures = [
+            (chronometre(lecture_csv, export), chronometre(import_diagnum, export, chemin, CORRESPONDANCE))
+            for _ in range(options.repetitions)
+        ]
         lire = [
             sys.executable,
             "-c",
@@ -235,7 +246,7 @@ def main() -> None:
         for _ in range(max(3, options.repetitions // 2)):
             proc_ref.append(processus(lire))
             proc_dia.append(processus(importe))
-        section = markdown(options.lignes, export.stat().st_size, ref, dia, proc_ref, proc_dia)
+        section = markdown(options.lignes, export.stat().st_size, mesures, proc_ref, proc_dia)
     print(section)
     if options.resultats:
         remplacer_section(options.resultats, section)

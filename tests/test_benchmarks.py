@@ -97,8 +97,11 @@ def test_la_mesure_des_sources_importe_le_rapport_de_grr_qu_elle_genere(monkeypa
     texte = mesure.import_diagnum(export, mesure.campagne(tmp_path), mesure.CORRESPONDANCE)
     assert texte.count("# estimé d'après le planning de réservation GRR (grr.csv)") == 3
     assert "Prénom" not in texte and "Nom1" not in texte
-    section = mesure.markdown(500, 1000, [0.2, 0.2], [0.5, 0.3], [0.3], [0.9])
+    # (temps de calcul, durée) de la lecture puis de l'import, à chaque tour
+    tours = [((0.2, 0.25), (0.5, 0.6)), ((0.2, 0.25), (0.3, 0.4))]
+    section = mesure.markdown(500, 1000, tours, [0.3], [0.9])
     assert "| temps de calcul dans un processus (médiane) | 200 ms | 400 ms | **2,00** | ≤ 2 : atteinte |" in section
+    assert "| durée dans un processus (médiane) | 250 ms | 500 ms | 2,00 | (information) |" in section
     assert "| 300 ms | 900 ms | 3,00 | (information) |" in section
     resultats = tmp_path / "RESULTATS.md"
     resultats.write_text(

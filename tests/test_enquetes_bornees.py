@@ -256,3 +256,46 @@ def test_une_cellule_ods_repetee_sur_toute_la_largeur_est_refusee(tmp_path):
     )
     with pytest.raises(ExportTropGrand, match=r"feuille de 16\xa0002 colonnes \(cellule [A-Z]+2\)"):
         lire_export(chemin)
+
+
+_CELLULE = st.text(alphabet=' ab,;\t"\r\n\x0c\u2028é', max_size=6)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rangees=st.lists(st.lists(_CELLULE, max_size=5), min_size=1, max_size=8),
+    separateur=st.sampled_from([",", ";", "\t"]),
+    brut=st.text(alphabet=' a,;"\r\n\x0c\u2028', max_size=40),
+    colonnes=st.integers(min_value=1, max_value=6),
+)
+def test_la_lecture_d_un_coup_rend_la_feuille_de_la_lecture_pas_a_pas(rangees, separateur, brut, colonnes):
+    """Le CSV lu d'un coup (le module csv sur tout le texte) donne exactement la feuille de la lecture pas à pas
+    (numéros de ligne, lignes vides sautées, en-têtes), ou la laisse conclure (limites, enregistrements sur
+    plusieurs lignes) : les deux chemins ne divergent jamais."""
+    import csv
+    import io
+
+    from diagnum.enquetes import lecture
+
+    flux = io.StringIO()
+    csv.writer(flux, delimiter=separateur, lineterminator="\n").writerows(rangees)
+    limites = Limites(lignes=6, colonnes=colonnes, cellules=20)
+    for texte in (flux.getvalue(), brut):
+        if not texte.strip():
+            continue
+        lignes = texte.splitlines(keepends=True)
+
+        def pas_a_pas(texte=texte, lignes=lignes):
+            return lecture._feuille(
+                Path("x.csv"), lecture._rangees_csv(Path("x.csv"), lignes, separateur), "f", limites
+            )
+
+        try:
+            attendue = pas_a_pas()
+        except ErreurExport as exc:
+            attendue = exc.constat
+        try:
+            rapide = lecture._feuille_d_un_coup(Path("x.csv"), texte, lignes, separateur, "f", limites)
+        except ErreurExport as exc:
+            rapide = exc.constat
+        assert rapide is None or rapide == attendue

@@ -231,7 +231,7 @@ PEUT_IMPORTER = {
     "classeurs": {"racine", "campagne", "enquetes"},  # enquetes.lecture : la lecture bornée d'un classeur
     "territoire": {"racine", "campagne", "calculs", "rapports", "sorties"},
     "rapports": {"racine", "campagne", "calculs", "territoire", "sorties"},
-    "sorties": {"racine", "campagne", "calculs", "enquetes", "classeurs", "territoire", "rapports"},
+    "sorties": {"racine", "campagne", "calculs", "enquetes", "sources", "classeurs", "territoire", "rapports"},
 }
 
 

@@ -1,20 +1,20 @@
 """Le déroulé de ``diagnum fusionner``, sans rien écrire : sources lues et vérifiées, identité comparée,
 fusion, conflits, nouveau texte de la campagne relu par la validation.
 
-Tout ce qui bloque est rendu sous forme de lignes prêtes à montrer (chacune avec sa place) ; la commande
-n'a plus qu'à les afficher et, si rien ne bloque, à écrire le texte d'un seul geste.
+Tout ce qui bloque est rendu tel quel (conflits, changements, erreurs d'après fusion avec la cellule d'où
+vient la réponse) ; ``sorties.texte`` en fait des lignes, et la commande n'a plus qu'à les afficher et, si
+rien ne bloque, à écrire le texte d'un seul geste.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import NamedTuple
 
-from diagnum.affichage import abreger, modalite
+from diagnum.campagne.diagnostics import Diagnostic
 from diagnum.classeurs.edition import appliquer, provenances
-from diagnum.classeurs.fusion import fusionner
-from diagnum.classeurs.reponses import chemins, libelle_chemin
+from diagnum.classeurs.fusion import Changement, Conflit, fusionner
+from diagnum.classeurs.reponses import chemins
 from diagnum.classeurs.sources import charger, charger_yaml, differences
 from diagnum.erreurs import ErreurDiagnum
 
@@ -24,26 +24,13 @@ class Preparation(NamedTuple):
 
     #: Constats des sources (ou de la campagne) qui empêchent toute fusion : erreurs situées, identité autre.
     refus: list[str]
-    conflits: list[str]
-    #: Chaque réponse changée : « chemin : avant → après (place) ».
-    changements: list[str]
-    #: Erreurs que seule la campagne fusionnée fait voir, chacune renvoyée à la cellule d'où vient la réponse.
-    erreurs_apres: list[str]
+    conflits: list[Conflit]
+    #: Chaque réponse changée (avant, après, place).
+    changements: list[Changement]
+    #: Erreurs que seule la campagne fusionnée fait voir, chacune avec la cellule d'où vient la réponse (ou None).
+    erreurs_apres: list[tuple[Diagnostic, str | None]]
     texte: str | None = None
     campagne_invalide: bool = False
-
-
-def affiche(valeur: object) -> str:
-    """Une réponse dans un message : « oui », 12, « jamais 1, occasionnellement 2, régulièrement 3 »."""
-    if valeur is None:
-        return "(vide)"
-    if isinstance(valeur, dict):
-        return ", ".join(f"{modalite(k)} {v}" for k, v in valeur.items())
-    if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
-        return str(int(valeur)) if float(valeur).is_integer() else str(valeur)
-    if isinstance(valeur, dt.date):
-        return valeur.isoformat()
-    return f"« {abreger(' '.join(str(valeur).split()))} »"
 
 
 def preparer_fusion(
@@ -81,23 +68,11 @@ def preparer_fusion(
         remplacer=remplacer,
         ordre=chemins(cible.referentiel),
     )
-    conflits = [
-        f"conflit sur {libelle_chemin(c.chemin)} entre "
-        f"{'la campagne et une source' if c.dans_campagne else 'deux sources'} : {affiche(c.premiere.valeur)} "
-        f"({c.premiere.place}) et {affiche(c.seconde.valeur)} ({c.seconde.place})"
-        for c in fusion.conflits
-    ]
-    changements = [
-        f"{libelle_chemin(c.chemin)} : {affiche(c.avant)} → {affiche(c.apres)} ({c.place})" for c in fusion.changements
-    ]
+    conflits, changements = fusion.conflits, fusion.changements
     if conflits or not fusion.changements:
         return Preparation([], conflits, changements, [])
     texte = appliquer(cible.texte, fusion.changements, cible.referentiel)
     erreurs = [d for d in valider_texte(texte.encode("utf-8"), str(campagne)).diagnostics if d.est_erreur]
     venues = provenances(texte, fusion.changements) if erreurs else {}
-    erreurs_apres = [
-        f"{campagne} (après fusion):{d.ligne}:{d.colonne}: [erreur] {d.message} ({d.code})"
-        + (f" ; réponse venue de {venues[d.ligne]}" if d.ligne in venues else "")
-        for d in erreurs
-    ]
+    erreurs_apres = [(d, venues.get(d.ligne)) for d in erreurs]
     return Preparation([], [], changements, erreurs_apres, None if erreurs else texte)

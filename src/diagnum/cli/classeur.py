@@ -34,6 +34,7 @@ def classeur(
     from diagnum.erreurs import ErreurDiagnum
     from diagnum.fichiers import ecrire_atomique
     from diagnum.sorties import ecrivain, formats
+    from diagnum.sorties.texte import classeur_ecrit
 
     # Le format est celui de l'extension (.ods ou .xlsx), parmi les écrivains du registre.
     extension = sortie.suffix.lower().removeprefix(".")
@@ -43,5 +44,4 @@ def classeur(
     verifier_parties(referentiel, parties)
     modele = construire_classeur(referentiel, donnees, parties, sortie.name)
     ecrire_atomique(sortie, ecrivain("classeur", extension)(modele), force=force)
-    noms = ", ".join(f"« {f.nom} »" for f in modele.feuilles[1:])
-    annoncer(f"{sortie} : classeur écrit ({noms}). Une fois rempli : diagnum fusionner {campagne} {sortie}")
+    annoncer(classeur_ecrit(sortie, campagne, [f.nom for f in modele.feuilles[1:]]))

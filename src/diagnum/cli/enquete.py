@@ -210,27 +210,11 @@ _ERREURS_AFFICHEES = 30
 
 
 def _afficher_bilan(bilan: Bilan) -> None:
-    d = bilan.depouillement
-    for avertissement in bilan.avertissements:
-        annoncer(f"attention : {avertissement}", erreur=True)
-    ignorees = sorted({entete for _, entete in d.ignorees})
-    if ignorees:
-        annoncer(f"Colonnes ignorées (pas des questions) : {', '.join(ignorees)}")
-    if d.lignes_vides:
-        annoncer(f"Lignes sans aucune réponse, ignorées (questionnaire ouvert puis abandonné) : {d.lignes_vides}")
-    if d.absentes:
-        annoncer(f"Questions absentes des exports : {', '.join(q.code for q in d.absentes)}")
-    if d.sans_reponse:
-        annoncer(
-            f"Questions sans aucune réponse (laissées telles quelles) : {', '.join(q.code for q in d.sans_reponse)}"
-        )
-    if bilan.changements:
-        from diagnum.sorties.tableau import changements_enquete
+    from diagnum.sorties import texte as ecrit
+    from diagnum.sorties.tableau import changements_enquete
 
+    for ligne, erreur in ecrit.entete_enquete(bilan):
+        annoncer(ligne, erreur=erreur)
+    if bilan.changements:
         changements_enquete(bilan)
-    n = d.repondants
-    if bilan.reference:
-        taux = f"{100 * n / bilan.reference:.0f}"
-        annoncer(f"{n} {bilan.public} sur {bilan.reference} ont répondu ({taux} %)")
-    else:
-        annoncer(f"{n} {bilan.public} ont répondu")
+    annoncer(ecrit.repondants_enquete(bilan))

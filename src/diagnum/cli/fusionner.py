@@ -41,9 +41,11 @@ def fusionner(
     from diagnum.echappement import echapper_terminal
     from diagnum.erreurs import ErreurProbleme
     from diagnum.fichiers import ecrire_atomique
+    from diagnum.sorties import texte as ecrit
 
     preparation = preparer_fusion(campagne, sources, retenir=retenir, remplacer=remplacer)
-    sys.stderr.write("".join(echapper_terminal(ligne) + "\n" for ligne in preparation.refus + preparation.conflits))
+    bloquantes = preparation.refus + [ecrit.conflit_fusion(c) for c in preparation.conflits]
+    sys.stderr.write("".join(echapper_terminal(ligne) + "\n" for ligne in bloquantes))
     if preparation.campagne_invalide:
         raise ErreurProbleme(
             f"{campagne} : corrigez d'abord la campagne (diagnum valider {campagne}) ; rien n'a été fusionné"
@@ -51,28 +53,17 @@ def fusionner(
     if preparation.refus:
         raise ErreurProbleme("sources refusées : rien n'a été fusionné")
     if preparation.conflits:
-        nombre = len(preparation.conflits)
-        raise ErreurProbleme(
-            f"{nombre} conflit{'s' if nombre > 1 else ''} : rien n'a été écrit ; choisissez la réponse dans une source "
-            "et relancez, ou tranchez avec --retenir SOURCE (cette source l'emporte) ou --remplacer (les sources "
-            "l'emportent sur la campagne)"
-        )
-    if not preparation.changements:
-        annoncer(f"{campagne} : rien à changer, les sources n'apportent aucune réponse nouvelle")
-        return
-    for ligne in preparation.changements:
-        annoncer(ligne)
+        raise ErreurProbleme(ecrit.conflits_fusion(len(preparation.conflits)))
     nombre = len(preparation.changements)
-    pluriel = "s" if nombre > 1 else ""
-    if preparation.erreurs_apres:
-        for ligne in preparation.erreurs_apres:
-            annoncer(ligne, erreur=True)
-        raise ErreurProbleme(f"{campagne} : la campagne fusionnée aurait des erreurs ; rien n'a été écrit")
-    if essai:
-        annoncer(
-            f"{campagne} : {nombre} réponse{pluriel} changerai{'en' if nombre > 1 else ''}t (essai : rien n'a été écrit)"
-        )
+    if not nombre:
+        annoncer(ecrit.fin_fusion(campagne, nombre, essai=essai))
         return
-    ecrire_atomique(campagne, preparation.texte, force=True)
-    chacune = "chacune suivie" if nombre > 1 else "suivie"
-    annoncer(f"{campagne} : {nombre} réponse{pluriel} fusionnée{pluriel}, {chacune} du nom de sa source")
+    for changement in preparation.changements:
+        annoncer(ecrit.changement_fusion(changement))
+    if preparation.erreurs_apres:
+        for diagnostic, venue in preparation.erreurs_apres:
+            annoncer(ecrit.erreur_apres_fusion(campagne, diagnostic, venue), erreur=True)
+        raise ErreurProbleme(f"{campagne} : la campagne fusionnée aurait des erreurs ; rien n'a été écrit")
+    if not essai:
+        ecrire_atomique(campagne, preparation.texte, force=True)
+    annoncer(ecrit.fin_fusion(campagne, nombre, essai=essai))

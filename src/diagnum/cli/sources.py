@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from diagnum.fichiers import Lu
     from diagnum.referentiel import Referentiel
     from diagnum.sources.estimation import Periode, Regles
-    from diagnum.sources.importation import Bilan
 
 sources = typer.Typer(
     help=(
@@ -38,14 +37,7 @@ class Sorte(StrEnum):
     ent = "ent"
 
 
-#: Un effectif plus petit, dans un détail affiché, pourrait désigner une personne : écrit « moins de 5 ».
-PETIT_EFFECTIF = 5
 _ERREURS_AFFICHEES = 30
-
-
-def effectif_affiche(nombre: int) -> str:
-    """Un effectif d'un détail affiché : « moins de 5 » en dessous de 5, sinon le nombre."""
-    return f"moins de {PETIT_EFFECTIF}" if 0 < nombre < PETIT_EFFECTIF else str(nombre)
 
 
 def _date_option(texte: str | None, option: str) -> dt.date | None:
@@ -63,12 +55,12 @@ def _date_option(texte: str | None, option: str) -> dt.date | None:
 
 def _signaler(constats: list[Constat], campagne: Path | None = None) -> None:
     from diagnum.erreurs import SORTIE_PROBLEMES
+    from diagnum.sorties.texte import autres_erreurs
 
     for constat in constats[:_ERREURS_AFFICHEES]:
         annoncer(str(constat), erreur=True)
     if len(constats) > _ERREURS_AFFICHEES:
-        reste = len(constats) - _ERREURS_AFFICHEES
-        afficher_erreur(f"… et {reste} autre{'s' if reste > 1 else ''} erreur{'s' if reste > 1 else ''}")
+        afficher_erreur(autres_erreurs(len(constats) - _ERREURS_AFFICHEES))
     afficher_erreur(f"{campagne} : rien n'a été écrit" if campagne else "rien n'a été écrit")
     raise typer.Exit(SORTIE_PROBLEMES)
 
@@ -214,15 +206,15 @@ def _importer(
     from diagnum.enquetes.lecture import lire_export
     from diagnum.fichiers import ecrire_atomique, lire_octets
     from diagnum.lecture_yaml import TAILLE_MAX
+    from diagnum.sorties import tableau
+    from diagnum.sorties import texte as ecrit
     from diagnum.sources import correspondance as corr
     from diagnum.sources.estimation import estimer
     from diagnum.sources.importation import preparer_estimation
     from diagnum.sources.lecture import LIMITES_SOURCES, lire_lignes, reconnaitre
 
     feuille = lire_export(export, LIMITES_SOURCES)
-    annoncer(
-        f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne{'s' if len(feuille.lignes) > 1 else ''}"
-    )
+    annoncer(ecrit.export_lu(feuille))
     reconnues, erreurs = reconnaitre(feuille, nom_sorte, nommees)
     if reconnues is None:
         _signaler(erreurs, campagne)
@@ -245,113 +237,14 @@ def _importer(
         _signaler(erreurs, campagne)
     estimation = estimer(lignes, referentiel, table, regles, periode, feuille.chemin)
     bilan = preparer_estimation(contenu, str(campagne), estimation, feuille.chemin, remplacer=remplacer)
-    _afficher(bilan, regles, lignes.refusees)
+    for ligne, erreur in ecrit.entete_estimation(bilan, regles, lignes.refusees):
+        annoncer(ligne, erreur=erreur)
+    tableau.estimation_sources(bilan)
+    for ligne in ecrit.regles_estimation(bilan):
+        annoncer(ligne)
     if bilan.erreurs:
         _signaler(bilan.erreurs, campagne)
-    if bilan.texte is None:
-        annoncer(f"{campagne} : déjà à jour, rien à changer.")
-        return
-    nombre = len(bilan.changements)
-    if essai:
-        verbe = "changeraient" if nombre > 1 else "changerait"
-        annoncer(f"{campagne} : essai, rien n'a été écrit ({nombre} réponse{'s' if nombre > 1 else ''} {verbe}).")
-        return
-    # Entre la lecture et ici, quelqu'un a pu enregistrer la campagne : rien n'est écrasé dans ce cas.
-    ecrire_atomique(campagne, bilan.texte, force=True, attendu=lu)
-    annoncer(
-        f"{campagne} : {nombre} réponse{'s mises' if nombre > 1 else ' mise'} à jour, estimation"
-        f"{'s' if len(bilan.estimation.items) > 1 else ''} enregistrée{'s' if len(bilan.estimation.items) > 1 else ''} "
-        "dans « sources: »."
-    )
-
-
-def _afficher(bilan: Bilan, regles: object, refusees: int) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from diagnum.affichage import ABSENT
-    from diagnum.echappement import echapper_terminal
-    from diagnum.referentiel import MODALITES
-    from diagnum.sorties.tableau import console_rich
-    from diagnum.sources.importation import phrase_periode
-
-    estimation = bilan.estimation
-    unites = f" ({estimation.unites})" if estimation.unites else ""
-    annoncer(f"Source : {estimation.outil} ; période : {phrase_periode(estimation)}{unites}.")
-    if estimation.sorte == "emploi_du_temps":
-        annoncer(
-            "Règle : un cours chaque semaine dans une salle retenue = régulièrement ; jamais = le nombre de "
-            "référence moins ceux qui sont vus (un emploi du temps ne dit pas « occasionnellement »)."
-        )
-    else:
-        quoi = "des mois d'activité" if estimation.sorte == "ent" else "des semaines de cours"
-        unite = "connexion" if estimation.sorte == "ent" else "réservation"
-        annoncer(
-            f"Seuils : régulièrement = au moins {regles.regulier} % {quoi}, occasionnellement = au moins "
-            f"{regles.minimum} {unite}{'s' if regles.minimum > 1 else ''}, jamais = le nombre de référence moins "
-            "ceux qui sont vus (--regulier, --minimum, --semaines pour les changer)."
-        )
-    for avertissement in bilan.avertissements:
-        annoncer(f"attention : {avertissement}", erreur=True)
-    if estimation.hors_periode:
-        annoncer(f"{effectif_affiche(estimation.hors_periode)} ligne(s) hors de la période, ignorée(s).")
-    if refusees:
-        annoncer(f"{effectif_affiche(refusees)} demande(s) refusée(s) (colonne « Modération » de GRR), ignorée(s).")
-    console = console_rich()
-    if estimation.details:
-        titre = {"ent": "Profils trouvés", "emploi_du_temps": "Salles trouvées"}.get(
-            estimation.sorte, "Ressources trouvées"
-        )
-        tableau = Table(title=titre, title_justify="left")
-        tableau.add_column("ressource" if estimation.sorte != "ent" else "profil")
-        tableau.add_column("lignes", justify="right")
-        tableau.add_column("compte pour")
-        for detail in estimation.details:
-            tableau.add_row(
-                Text(echapper_terminal(detail.nom) or "(sans nom)"),
-                effectif_affiche(detail.lignes),
-                ", ".join(detail.items) if detail.items else "non comptée",
-            )
-        console.print(tableau)
-    if estimation.items:
-        tableau = Table(
-            title="Réponses estimées",
-            title_justify="left",
-            caption=(
-                f"Répartitions : {' / '.join(MODALITES)}. vus : personnes, classes ou comptes trouvés dans l'export."
-                + (
-                    "\n* : une autre réponse est déjà écrite ; remplacée seulement avec --remplacer."
-                    if bilan.conflits
-                    else ""
-                )
-            ),
-            caption_justify="left",
-        )
-        tableau.add_column("item", no_wrap=True)
-        tableau.add_column("avant", no_wrap=True)
-        tableau.add_column("estimation", no_wrap=True)
-        tableau.add_column("vus / référence", justify="right")
-        changes = {c.item: c for c in bilan.changements}
-        for estime in estimation.items:
-            reference, vus = bilan.references.get(estime.item, (None, estime.vus))
-            change = changes.get(estime.item)
-            tableau.add_row(
-                f"{estime.item}{' *' if change and change.conflit else ''}",
-                _valeur(change.avant) if change else "inchangée",
-                _valeur(change.apres) if change else "—",
-                f"{vus} / {ABSENT if reference is None else reference}",
-            )
-        console.print(tableau)
-        for estime in estimation.items:
-            annoncer(f"{estime.item} : {estime.regle}.")
-
-
-def _valeur(valeur: object) -> str:
-    from diagnum.affichage import ABSENT
-    from diagnum.referentiel import MODALITES
-
-    if valeur is None:
-        return ABSENT
-    if isinstance(valeur, dict):
-        return "/".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
-    return str(valeur)
+    if bilan.texte is not None and not essai:
+        # Entre la lecture et ici, quelqu'un a pu enregistrer la campagne : rien n'est écrasé dans ce cas.
+        ecrire_atomique(campagne, bilan.texte, force=True, attendu=lu)
+    annoncer(ecrit.fin_estimation(campagne, bilan, essai=essai))

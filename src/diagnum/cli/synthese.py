@@ -130,25 +130,10 @@ def synthese(
 
 def _afficher_manquants(bilan) -> None:
     """La liste des établissements attendus sans campagne utilisable, sur la sortie standard."""
-    from diagnum.echappement import echapper_terminal
+    from diagnum.sorties.texte import manquants_synthese
 
-    n, total, campagne = len(bilan.manquants), bilan.attendus, bilan.campagne_attendue
-    if not n:
-        campagne = echapper_terminal(campagne)
-        print(
-            f"Les {total} établissements attendus ont leur campagne {campagne}."
-            if total > 1
-            else f"L'établissement attendu a sa campagne {campagne}."
-        )
-        return
-    print(
-        f"{n} établissement{'s' if n > 1 else ''} attendu{'s' if n > 1 else ''} sur {total} sans campagne "
-        f"{echapper_terminal(campagne)} utilisable :"
-    )
-    for m in bilan.manquants:
-        qui = " ".join(p for p in (m.uai, m.nom, f"({m.commune})" if m.commune else None) if p)
-        fichier = f" : {m.fichier}" if m.fichier else ""
-        print(echapper_terminal(f"  {qui} : {m.etat}{fichier} : {m.raison}"))
+    for ligne in manquants_synthese(bilan):
+        print(ligne)
 
 
 def _avec_barre(chemins: list[Path], dossier: Path, options: dict):

@@ -1,5 +1,5 @@
 """Les tableaux Rich à l'écran : le profil de ``score``, le référentiel de ``referentiel VERSION``, les
-changements d'une enquête importée.
+changements d'une enquête importée, les estimations de ``sources importer``.
 
 Rich est importé dans chaque fonction (30 à 50 ms) ; sans couleur ni gras avec NO_COLOR ou hors
 d'un terminal (``console_rich``). Ces écrivains affichent eux-mêmes et ne rendent rien.
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from diagnum.calculs.scores import Profil
     from diagnum.enquetes.importation import Bilan
     from diagnum.referentiel import Item, Notation, Referentiel
+    from diagnum.sources.importation import Bilan as BilanSources
     from diagnum.territoire.repere import Repere
 
 
@@ -189,3 +190,74 @@ def changements_enquete(bilan: Bilan) -> None:
         repondu = str(d.reponses_par_item.get(c.item, 0))
         tableau.add_row(f"{c.item}{' *' if c.conflit else ''}", _valeur(item, c.avant), _valeur(item, c.apres), repondu)
     console_rich().print(tableau)
+
+
+def estimation_sources(bilan: BilanSources) -> None:
+    """Les tableaux de ``sources importer`` : ressources (salles, profils) trouvées et ce qu'elles comptent,
+    puis les réponses estimées (avant, estimation, vus / référence)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from diagnum.affichage import ABSENT, modalite
+    from diagnum.echappement import echapper_terminal
+    from diagnum.referentiel import MODALITES
+    from diagnum.sorties.texte import effectif_affiche
+
+    estimation = bilan.estimation
+    console = console_rich()
+    if estimation.details:
+        titre = {"ent": "Profils trouvés", "emploi_du_temps": "Salles trouvées"}.get(
+            estimation.sorte, "Ressources trouvées"
+        )
+        tableau = Table(title=titre, title_justify="left")
+        tableau.add_column("ressource" if estimation.sorte != "ent" else "profil")
+        tableau.add_column("lignes", justify="right")
+        tableau.add_column("compte pour")
+        for detail in estimation.details:
+            tableau.add_row(
+                Text(echapper_terminal(detail.nom) or "(sans nom)"),
+                effectif_affiche(detail.lignes),
+                ", ".join(detail.items) if detail.items else "non comptée",
+            )
+        console.print(tableau)
+    if estimation.items:
+        tableau = Table(
+            title="Réponses estimées",
+            title_justify="left",
+            caption=(
+                f"Répartitions : {' / '.join(modalite(m) for m in MODALITES)}. Vus : personnes, classes ou comptes "
+                "trouvés dans l'export."
+                + (
+                    "\n* : une autre réponse est déjà écrite ; remplacée seulement avec --remplacer."
+                    if bilan.conflits
+                    else ""
+                )
+            ),
+            caption_justify="left",
+        )
+        tableau.add_column("item", no_wrap=True)
+        tableau.add_column("avant", no_wrap=True)
+        tableau.add_column("estimation", no_wrap=True)
+        tableau.add_column("vus / référence", justify="right")
+        changes = {c.item: c for c in bilan.changements}
+        for estime in estimation.items:
+            reference, vus = bilan.references.get(estime.item, (None, estime.vus))
+            change = changes.get(estime.item)
+            tableau.add_row(
+                f"{estime.item}{' *' if change and change.conflit else ''}",
+                _valeur_estimee(change.avant) if change else "inchangée",
+                _valeur_estimee(change.apres) if change else "—",
+                f"{vus} / {ABSENT if reference is None else reference}",
+            )
+        console.print(tableau)
+
+
+def _valeur_estimee(valeur: object) -> str:
+    from diagnum.affichage import ABSENT
+    from diagnum.referentiel import MODALITES
+
+    if valeur is None:
+        return ABSENT
+    if isinstance(valeur, dict):
+        return "/".join(str(valeur.get(m, ABSENT)) for m in MODALITES)
+    return str(valeur)

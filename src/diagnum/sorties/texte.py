@@ -20,6 +20,11 @@ from diagnum.echappement import echapper_lignes, echapper_terminal
 
 if TYPE_CHECKING:
     from diagnum.calculs.comparaison import Comparaison, Evolution
+    from diagnum.classeurs.fusion import Changement, Conflit
+    from diagnum.enquetes.importation import Bilan as BilanEnquete
+    from diagnum.enquetes.lecture import Feuille
+    from diagnum.sources.estimation import Regles
+    from diagnum.sources.importation import Bilan as BilanSources
 
 FichierConstats = tuple[str, Sequence[Diagnostic]]
 
@@ -354,3 +359,217 @@ def versions(versions: Sequence[tuple[str, str]], recente: str) -> str:
     largeur = max(len(v) for v, _ in versions)
     lignes = [f"{v:<{largeur}}  {t}" for v, t in versions]
     return "\n".join([*lignes, "", f"Pour le détail d'une version : diagnum referentiel {recente}"]) + "\n"
+
+
+# --------------------------------------------------------------------------
+# ``sources importer`` : les phrases autour des tableaux (les tableaux sont dans ``sorties.tableau``)
+
+#: Un effectif plus petit, dans un détail affiché, pourrait désigner une personne : écrit « moins de 5 ».
+PETIT_EFFECTIF = 5
+
+
+def effectif_affiche(nombre: int) -> str:
+    """Un effectif d'un détail affiché : « moins de 5 » en dessous de 5, sinon le nombre."""
+    return f"moins de {PETIT_EFFECTIF}" if 0 < nombre < PETIT_EFFECTIF else str(nombre)
+
+
+def export_lu(feuille: Feuille) -> str:
+    """La première ligne de ``sources importer`` : le fichier lu, son format, son nombre de lignes."""
+    return f"{feuille.chemin} : {feuille.format}, {len(feuille.lignes)} ligne{'s' if len(feuille.lignes) > 1 else ''}"
+
+
+def autres_erreurs(reste: int) -> str:
+    """Ce qui dit combien d'erreurs ne sont pas montrées."""
+    return f"… et {reste} autre{'s' if reste > 1 else ''} erreur{'s' if reste > 1 else ''}"
+
+
+def entete_estimation(bilan: BilanSources, regles: Regles, refusees: int) -> list[tuple[str, bool]]:
+    """Ce qui précède les tableaux d'une estimation : source, période, règle ou seuils, avertissements
+    et lignes ignorées ; chaque ligne avec ``True`` si elle va sur la sortie d'erreur."""
+    from diagnum.sources.importation import phrase_periode
+
+    estimation = bilan.estimation
+    unites = f" ({estimation.unites})" if estimation.unites else ""
+    lignes = [(f"Source : {estimation.outil} ; période : {phrase_periode(estimation)}{unites}.", False)]
+    if estimation.sorte == "emploi_du_temps":
+        lignes.append(
+            (
+                "Règle : un cours chaque semaine dans une salle retenue = régulièrement ; jamais = le nombre de "
+                "référence moins ceux qui sont vus (un emploi du temps ne dit pas « occasionnellement »).",
+                False,
+            )
+        )
+    else:
+        quoi = "des mois d'activité" if estimation.sorte == "ent" else "des semaines de cours"
+        unite = "connexion" if estimation.sorte == "ent" else "réservation"
+        lignes.append(
+            (
+                f"Seuils : régulièrement = au moins {regles.regulier} % {quoi}, occasionnellement = au moins "
+                f"{regles.minimum} {unite}{'s' if regles.minimum > 1 else ''}, jamais = le nombre de référence "
+                "moins ceux qui sont vus (--regulier, --minimum, --semaines pour les changer).",
+                False,
+            )
+        )
+    lignes += [(f"attention : {avertissement}", True) for avertissement in bilan.avertissements]
+    if estimation.hors_periode:
+        lignes.append((f"{effectif_affiche(estimation.hors_periode)} ligne(s) hors de la période, ignorée(s).", False))
+    if refusees:
+        lignes.append(
+            (f"{effectif_affiche(refusees)} demande(s) refusée(s) (colonne « Modération » de GRR), ignorée(s).", False)
+        )
+    return lignes
+
+
+def regles_estimation(bilan: BilanSources) -> list[str]:
+    """Après les tableaux : la règle suivie pour chaque item estimé."""
+    return [f"{estime.item} : {estime.regle}." for estime in bilan.estimation.items]
+
+
+def fin_estimation(campagne: object, bilan: BilanSources, *, essai: bool) -> str:
+    """La dernière ligne de ``sources importer`` : déjà à jour, essai, ou réponses mises à jour."""
+    nombre = len(bilan.changements)
+    if bilan.texte is None:
+        return f"{campagne} : déjà à jour, rien à changer."
+    if essai:
+        verbe = "changeraient" if nombre > 1 else "changerait"
+        return f"{campagne} : essai, rien n'a été écrit ({nombre} réponse{'s' if nombre > 1 else ''} {verbe})."
+    items = len(bilan.estimation.items)
+    return (
+        f"{campagne} : {nombre} réponse{'s mises' if nombre > 1 else ' mise'} à jour, estimation"
+        f"{'s' if items > 1 else ''} enregistrée{'s' if items > 1 else ''} dans « sources: »."
+    )
+
+
+# --------------------------------------------------------------------------
+# ``classeur`` et ``fusionner`` : réponses, conflits et changements dans les messages
+
+
+def classeur_ecrit(sortie: object, campagne: object, feuilles: Sequence[str]) -> str:
+    """Ce que ``classeur`` dit après l'écriture : ses feuilles à remplir, et comment le faire revenir."""
+    noms = ", ".join(f"« {nom} »" for nom in feuilles)
+    return f"{sortie} : classeur écrit ({noms}). Une fois rempli : diagnum fusionner {campagne} {sortie}"
+
+
+def reponse_fusion(valeur: object) -> str:
+    """Une réponse dans un message : « oui », 12, « jamais 1, occasionnellement 2, régulièrement 3 »."""
+    import datetime as dt
+
+    from diagnum.affichage import abreger, modalite
+
+    if valeur is None:
+        return "(vide)"
+    if isinstance(valeur, dict):
+        return ", ".join(f"{modalite(k)} {v}" for k, v in valeur.items())
+    if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
+        return str(int(valeur)) if float(valeur).is_integer() else str(valeur)
+    if isinstance(valeur, dt.date):
+        return valeur.isoformat()
+    return f"« {abreger(' '.join(str(valeur).split()))} »"
+
+
+def conflit_fusion(c: Conflit) -> str:
+    """Un conflit : les deux réponses et leur place."""
+    from diagnum.classeurs.reponses import libelle_chemin
+
+    return (
+        f"conflit sur {libelle_chemin(c.chemin)} entre "
+        f"{'la campagne et une source' if c.dans_campagne else 'deux sources'} : {reponse_fusion(c.premiere.valeur)} "
+        f"({c.premiere.place}) et {reponse_fusion(c.seconde.valeur)} ({c.seconde.place})"
+    )
+
+
+def changement_fusion(c: Changement) -> str:
+    """Une réponse changée : « chemin : avant → après (place) »."""
+    from diagnum.classeurs.reponses import libelle_chemin
+
+    return f"{libelle_chemin(c.chemin)} : {reponse_fusion(c.avant)} → {reponse_fusion(c.apres)} ({c.place})"
+
+
+def erreur_apres_fusion(campagne: object, d: Diagnostic, venue: str | None) -> str:
+    """Une erreur que seule la campagne fusionnée fait voir, renvoyée à la cellule d'où vient la réponse."""
+    return f"{campagne} (après fusion):{d.ligne}:{d.colonne}: [erreur] {d.message} ({d.code})" + (
+        f" ; réponse venue de {venue}" if venue is not None else ""
+    )
+
+
+def conflits_fusion(nombre: int) -> str:
+    """Pourquoi rien n'a été écrit, et comment trancher."""
+    return (
+        f"{nombre} conflit{'s' if nombre > 1 else ''} : rien n'a été écrit ; choisissez la réponse dans une source "
+        "et relancez, ou tranchez avec --retenir SOURCE (cette source l'emporte) ou --remplacer (les sources "
+        "l'emportent sur la campagne)"
+    )
+
+
+def fin_fusion(campagne: object, nombre: int, *, essai: bool) -> str:
+    """La dernière ligne de ``fusionner`` : rien à changer, essai, ou réponses fusionnées."""
+    if not nombre:
+        return f"{campagne} : rien à changer, les sources n'apportent aucune réponse nouvelle"
+    pluriel = "s" if nombre > 1 else ""
+    if essai:
+        return f"{campagne} : {nombre} réponse{pluriel} changerai{'en' if nombre > 1 else ''}t (essai : rien n'a été écrit)"
+    chacune = "chacune suivie" if nombre > 1 else "suivie"
+    return f"{campagne} : {nombre} réponse{pluriel} fusionnée{pluriel}, {chacune} du nom de sa source"
+
+
+# --------------------------------------------------------------------------
+# ``enquete importer`` : autour du tableau des changements (``sorties.tableau.changements_enquete``)
+
+
+def entete_enquete(bilan: BilanEnquete) -> list[tuple[str, bool]]:
+    """Avertissements, colonnes, lignes et questions laissées de côté ; chaque ligne avec ``True`` si elle
+    va sur la sortie d'erreur."""
+    d = bilan.depouillement
+    lignes = [(f"attention : {avertissement}", True) for avertissement in bilan.avertissements]
+    ignorees = sorted({entete for _, entete in d.ignorees})
+    if ignorees:
+        lignes.append((f"Colonnes ignorées (pas des questions) : {', '.join(ignorees)}", False))
+    if d.lignes_vides:
+        lignes.append(
+            (f"Lignes sans aucune réponse, ignorées (questionnaire ouvert puis abandonné) : {d.lignes_vides}", False)
+        )
+    if d.absentes:
+        lignes.append((f"Questions absentes des exports : {', '.join(q.code for q in d.absentes)}", False))
+    if d.sans_reponse:
+        lignes.append(
+            (
+                "Questions sans aucune réponse (laissées telles quelles) : "
+                f"{', '.join(q.code for q in d.sans_reponse)}",
+                False,
+            )
+        )
+    return lignes
+
+
+def repondants_enquete(bilan: BilanEnquete) -> str:
+    """Combien ont répondu (et quelle part du nombre de référence)."""
+    n = bilan.depouillement.repondants
+    if bilan.reference:
+        taux = f"{100 * n / bilan.reference:.0f}"
+        return f"{n} {bilan.public} sur {bilan.reference} ont répondu ({taux} %)"
+    return f"{n} {bilan.public} ont répondu"
+
+
+# --------------------------------------------------------------------------
+# ``synthese --attendus`` : les établissements attendus sans campagne utilisable
+
+
+def manquants_synthese(bilan: object) -> list[str]:
+    """Les lignes (échappées pour le terminal) qui disent quels établissements attendus manquent."""
+    n, total, campagne = len(bilan.manquants), bilan.attendus, bilan.campagne_attendue
+    if not n:
+        campagne = echapper_terminal(campagne)
+        return [
+            f"Les {total} établissements attendus ont leur campagne {campagne}."
+            if total > 1
+            else f"L'établissement attendu a sa campagne {campagne}."
+        ]
+    lignes = [
+        f"{n} établissement{'s' if n > 1 else ''} attendu{'s' if n > 1 else ''} sur {total} sans campagne "
+        f"{echapper_terminal(campagne)} utilisable :"
+    ]
+    for m in bilan.manquants:
+        qui = " ".join(p for p in (m.uai, m.nom, f"({m.commune})" if m.commune else None) if p)
+        fichier = f" : {m.fichier}" if m.fichier else ""
+        lignes.append(echapper_terminal(f"  {qui} : {m.etat}{fichier} : {m.raison}"))
+    return lignes
