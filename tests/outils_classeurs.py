@@ -149,3 +149,41 @@ def verifier_validations(chemin: Path, modele: Classeur) -> None:
     comptes = validations_xlsx(chemin) if chemin.suffix == ".xlsx" else validations_ods(chemin)
     assert listes(comptes) == attendues
     assert comptes["protegees"] == len(modele.feuilles)
+
+
+def en_pourcentage(chemin: Path, valeur: float) -> Path:
+    """Le classeur tel que l'enregistre un tableur où « 89 % » a été saisi : la cellule qui vaut ``valeur``
+    (une seule) devient une valeur de type pourcentage (ODS) ou porte le format intégré « 0% » (XLSX)."""
+    with zipfile.ZipFile(chemin) as source:
+        parties = {info.filename: source.read(info) for info in source.infolist()}
+    remplacees = 0
+    if "content.xml" in parties:
+        texte, remplacees = re.subn(
+            rf'office:value-type="float" office:value="{valeur!r}"><text:p>[^<]*</text:p>',
+            f'office:value-type="percentage" office:value="{valeur!r}"><text:p>{valeur * 100:g} %</text:p>',
+            parties["content.xml"].decode("utf-8"),
+        )
+        parties["content.xml"] = texte.encode("utf-8")
+    else:
+        styles = parties["xl/styles.xml"].decode("utf-8")
+        xfs = re.search(r'<cellXfs count="(\d+)">', styles)
+        rang = int(xfs.group(1))
+        pourcent = (
+            '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+            'applyProtection="1"><protection locked="0"/></xf></cellXfs>'
+        )
+        styles = styles.replace(xfs.group(0), f'<cellXfs count="{rang + 1}">').replace("</cellXfs>", pourcent)
+        parties["xl/styles.xml"] = styles.encode("utf-8")
+        for nom in [n for n in parties if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]:
+            texte, n = re.subn(
+                rf'<c r="([A-Z]+[0-9]+)"(?: s="[0-9]+")?><v>{valeur!r}</v>',
+                rf'<c r="\1" s="{rang}"><v>{valeur!r}</v>',
+                parties[nom].decode("utf-8"),
+            )
+            parties[nom] = texte.encode("utf-8")
+            remplacees += n
+    assert remplacees == 1, remplacees
+    with zipfile.ZipFile(chemin, "w") as cible:
+        for nom, contenu in parties.items():
+            cible.writestr(nom, contenu, zipfile.ZIP_STORED if nom == "mimetype" else zipfile.ZIP_DEFLATED)
+    return chemin

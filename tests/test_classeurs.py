@@ -629,3 +629,136 @@ def test_un_classeur_aux_feuilles_demesurees_est_refuse_sans_que_le_lecteur_avor
     assert f"{hostile}:Présentation!A1: [erreur] fichier trop gros pour un classeur de campagne" in resultat.stderr
     assert "(classeur-trop-gros)" in resultat.stderr and "rien n'a été fusionné" in resultat.stderr
     assert campagne.read_bytes() == avant
+
+
+# -- « 89 % » saisi dans un tableur ---------------------------------------------------------------------------
+
+POURCENTAGE = ("reponses", "travail_hors_classe", "familles_ordinateur_internet")
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_pourcentage_saisi_avec_le_signe_est_relu_comme_le_membre_l_a_vu(tmp_path, extension):
+    """« 89 % » tapé dans un tableur est enregistré 0,89 au format pourcentage : la campagne reçoit 89."""
+    from outils_classeurs import en_pourcentage
+
+    neuve = init_meme_etablissement(EXEMPLE, tmp_path / "neuve.yaml")
+    classeur = en_pourcentage(ecrire_classeur(tmp_path / f"membre{extension}", EXEMPLE, {POURCENTAGE: 0.89}), 0.89)
+    essai = diagnum("fusionner", neuve, classeur, "--essai")
+    assert essai.exit_code == 0 and essai.stderr == "", essai.output
+    place = f"membre{extension}:Usages 3.6.3!D19"
+    assert f"travail_hors_classe.familles_ordinateur_internet : (vide) → 89 ({place})" in essai.stdout
+    resultat = diagnum("fusionner", neuve, classeur)
+    assert resultat.exit_code == 0 and resultat.stderr == "", resultat.output
+    assert f"{neuve.name} : " in resultat.stdout
+    donnees, _ = charger_campagne(neuve)
+    assert donnees.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == 89
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_nombre_ordinaire_n_est_pas_multiplie(tmp_path, extension):
+    """Sans le format pourcentage, 0,89 reste 0,89 : seule la marque du tableur déclenche la conversion."""
+    from diagnum.classeurs.sources import charger_classeur
+
+    classeur = ecrire_classeur(tmp_path / f"membre{extension}", EXEMPLE, {POURCENTAGE: 0.89})
+    lu = charger_classeur(classeur)
+    assert lu.erreurs == []
+    assert lu.campagne.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == 0.89
+
+
+def _archive(parties: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w") as archive:
+        for nom, texte in parties.items():
+            archive.writestr(nom, texte)
+    return tampon.getvalue()
+
+
+def test_les_pourcentages_d_un_ods_sont_situes_malgre_les_repetitions():
+    from diagnum.classeurs.pourcentages import cellules_pourcentage
+
+    ns = (
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    )
+    pct = 'office:value-type="percentage" office:value="0.5"'
+    contenu = (
+        f'<office:document-content {ns}><office:body><office:spreadsheet><table:table table:name="A">'
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="3"/><table:table-cell {pct}/>'
+        "</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="2"><table:covered-table-cell/>'
+        f'<table:table-cell table:number-columns-repeated="2" {pct}/></table:table-row>'
+        '</table:table><table:table table:name="B"><table:table-row>'
+        f'<table:table-cell office:value-type="float" office:value="0.5"/><table:table-cell {pct}/>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    trouvees = cellules_pourcentage(_archive({"content.xml": contenu}))
+    assert trouvees == {("A", 4, 3), ("A", 5, 1), ("A", 5, 2), ("A", 6, 1), ("A", 6, 2), ("B", 1, 1)}
+
+
+def test_les_pourcentages_d_un_xlsx_suivent_le_format_de_nombre_de_leur_style():
+    """Format intégré 10 (« 0.00% ») ou propre contenant « % » : pourcentage ; « % » entre guillemets : non."""
+    from diagnum.classeurs.pourcentages import cellules_pourcentage
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    parties = {
+        "xl/workbook.xml": f'<workbook {main} {rel}><sheets><sheet name="Feuille" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/styles.xml": f'<styleSheet {main}><numFmts><numFmt numFmtId="164" formatCode="0.0%"/>'
+        '<numFmt numFmtId="165" formatCode="0&quot;%&quot;"/></numFmts>'
+        '<cellStyleXfs><xf numFmtId="9"/></cellStyleXfs>'
+        '<cellXfs><xf numFmtId="0"/><xf numFmtId="10"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs>'
+        "</styleSheet>",
+        "xl/worksheets/sheet1.xml": f'<worksheet {main}><sheetData><row r="2">'
+        '<c r="A2" s="0"><v>0.5</v></c><c r="B2" s="1"><v>0.5</v></c><c r="C2" s="2"><v>0.5</v></c>'
+        '<c r="D2" s="3"><v>50</v></c><c r="E2" s="1" t="s"><v>0</v></c></row>'
+        '<row><c s="1"><v>0.5</v></c></row></sheetData></worksheet>',
+    }
+    assert cellules_pourcentage(_archive(parties)) == {("Feuille", 2, 1), ("Feuille", 2, 2), ("Feuille", 3, 0)}
+
+
+def test_tout_pourcentage_a_deux_decimales_saisi_avec_le_signe_revient_tel_quel(tmp_path):
+    """De 0 % à 100 %, au centième : la valeur enregistrée par le tableur (p / 100) revient exactement p."""
+    import copy
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    feuilles = _feuilles(tmp_path)
+    place = ("Usages 3.6.3", 19, 3)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(min_value=0, max_value=10_000))
+    def verifier(centiemes):
+        saisi = centiemes / 100
+        lues = copy.deepcopy(feuilles)
+        lues[place[0]][place[1] - 1][place[2]] = saisi / 100
+        lu = lire_feuilles("x.ods", lues, {place})
+        assert [d for d in lu.resultat.diagnostics if d.est_erreur] == []
+        assert lu.resultat.campagne.reponses["travail_hors_classe"]["familles_ordinateur_internet"] == saisi
+
+    verifier()
+
+
+@pytest.mark.parametrize("extension", FORMATS)
+def test_un_pourcentage_tape_dans_une_case_d_effectif_est_refuse_tel_que_le_membre_l_a_ecrit(tmp_path, extension):
+    """« 12 % » tapé là où un effectif est attendu : refusé à sa cellule, « 12 % » cité, pas un 0,12 jamais vu."""
+    from outils_classeurs import en_pourcentage
+
+    campagne = copie(tmp_path, EXEMPLE)
+    avant = campagne.read_bytes()
+    chemin = ("reponses", "enseignant_en_classe", "salles_tni")
+    classeur = en_pourcentage(ecrire_classeur(tmp_path / f"membre{extension}", EXEMPLE, {chemin: 0.12}), 0.12)
+    resultat = diagnum("fusionner", campagne, classeur)
+    assert resultat.exit_code == 1 and resultat.stdout == ""
+    assert resultat.stderr == (
+        f"{classeur}:Usages 3.6.1!D13: [erreur] salles_tni : un nombre entier est attendu, trouvé « 12 % » "
+        "(écrivez seulement le nombre : 12) (type)\ndiagnum : sources refusées : rien n'a été fusionné\n"
+    )
+    assert campagne.read_bytes() == avant

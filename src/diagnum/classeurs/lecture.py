@@ -33,6 +33,7 @@ from diagnum.classeurs.modele import (
     parties_connues,
     reference_cellule,
 )
+from diagnum.classeurs.pourcentages import cellules_pourcentage
 from diagnum.erreurs import ErreurProbleme
 from diagnum.fichiers import lire_octets
 from diagnum.lecture_yaml import Cle, Scalaire, Tableau
@@ -179,14 +180,28 @@ def lire_classeur(chemin: Path) -> ClasseurLu:
 
         livre = CalamineWorkbook.from_filelike(io.BytesIO(contenu))
         feuilles = {n: livre.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in livre.sheet_names}
-    except Exception:  # calamine : zip ou XML abîmé, chiffré, autre format
+        pourcentages = cellules_pourcentage(contenu)
+    except Exception:  # calamine ou expat : zip ou XML abîmé, chiffré, autre format
         message = _ILLISIBLE
         raise ClasseurIllisible(nom, [Alteration(Cellule(PRESENTATION, "A1"), "classeur-illisible", message)]) from None
-    return lire_feuilles(nom, feuilles)
+    return lire_feuilles(nom, feuilles, pourcentages)
 
 
-def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> ClasseurLu:
-    """Les feuilles lues (valeurs des cellules, ligne par ligne) → réponses validées, ou ``ClasseurIllisible``."""
+def _en_pourcents(valeur: object) -> object:
+    """« 89 % » saisi dans un tableur, enregistré 0,89 au format pourcentage : ce qu'a vu le membre, 89."""
+    if isinstance(valeur, (int, float)) and not isinstance(valeur, bool):
+        # Arrondi : 0,89 × 100 vaut 89,00000000000001 en virgule flottante.
+        return round(valeur * 100, 9)
+    return valeur
+
+
+def lire_feuilles(
+    nom: str, feuilles: dict[str, list[list[object]]], pourcentages: set[tuple[str, int, int]] | None = None
+) -> ClasseurLu:
+    """Les feuilles lues (valeurs des cellules, ligne par ligne) → réponses validées, ou ``ClasseurIllisible``.
+
+    ``pourcentages`` : les cellules (feuille, ligne, colonne depuis 0) que le tableur a enregistrées comme
+    pourcentages ; dans une case de pourcentage, leur valeur est relue comme le membre l'a vue (0,89 → 89)."""
     from diagnum.referentiel import versions_disponibles
 
     presentation = feuilles.get(PRESENTATION)
@@ -253,6 +268,12 @@ def lire_feuilles(nom: str, feuilles: dict[str, list[list[object]]]) -> Classeur
                 valeur = valeurs[3 + indice] if len(valeurs) > 3 + indice else None
                 if _vide(valeur):
                     continue
+                if (nom_feuille, numero, 3 + indice) in (pourcentages or ()):
+                    valeur = _en_pourcents(valeur)
+                    if saisie.genre != "pourcentage" and isinstance(valeur, (int, float)):
+                        # « 12 % » tapé là où un effectif est attendu : refusé par la validation, avec ce
+                        # que le membre a écrit plutôt qu'un 0,12 qu'il n'a jamais vu.
+                        valeur = f"{_texte(valeur)} %"
                 places.append(reference_cellule(nom_feuille, numero, COLONNES_SAISIE[indice]))
                 cellules[saisie.chemin] = (valeur, Position(len(places), 1), saisie.genre == "texte")
     if constats:

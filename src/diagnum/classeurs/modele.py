@@ -186,7 +186,7 @@ class _Construction:
         if item.nature == "affirmation":
             return "Oui, non ou sans objet." if item.sans_objet else "Oui ou non."
         if item.nature == "proportion":
-            return "Un pourcentage de 0 à 100."
+            return "Un pourcentage de 0 à 100 : 89 pour 89 %, sans le signe %."
         if item.nature == "repartition":
             return f"Trois effectifs : jamais (D), occasionnellement (E), régulièrement (F){borne}."
         if item.nature == "matrice":
@@ -225,7 +225,7 @@ class _Construction:
                     "pourcentage",
                     maximum=100,
                     titre_aide="Pourcentage",
-                    aide="Un pourcentage de 0 à 100, sans « % ».",
+                    aide="Un pourcentage de 0 à 100 : écrivez 89 pour 89 %, sans le signe %.",
                     valeur=self.valeur(chemin),
                 ),
             )

@@ -97,7 +97,7 @@ def _erreur(saisie: Saisie) -> str:
     return {
         "liste": "Choisissez une réponse de la liste.",
         "entier": f"Un nombre entier de 0 à {saisie.maximum} est attendu.",
-        "pourcentage": "Un pourcentage de 0 à 100 est attendu.",
+        "pourcentage": "Un pourcentage de 0 à 100 est attendu : 89 pour 89 %, sans le signe %.",
         "texte": f"Texte trop long ({saisie.maximum} caractères au plus).",
     }.get(saisie.genre, "")
 
@@ -123,6 +123,9 @@ def _validation(nom: str, saisie: Saisie) -> str:
 
 
 def _cellule_saisie(saisie: Saisie, validation: str) -> str:
+    # Aucun format de nombre propre, exprès, même pour un pourcentage : « 89 % » tapé dans une cellule au
+    # format standard est enregistré 0,89 au format pourcentage, ce que relit la fusion (89) ; dans une cellule
+    # au format « 0.## », LibreOffice garderait 0,89 sans marque (tests/test_classeurs_libreoffice.py).
     debut = f'<table:table-cell table:style-name="saisie" table:content-validation-name="{validation}"'
     valeur = saisie.valeur
     if valeur is None or valeur == "":

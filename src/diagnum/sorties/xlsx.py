@@ -53,7 +53,7 @@ def _validation(saisie: Saisie) -> dict:
             "criteria": "between",
             "minimum": 0,
             "maximum": 100,
-            "error_message": "Un pourcentage de 0 à 100 est attendu.",
+            "error_message": "Un pourcentage de 0 à 100 est attendu : 89 pour 89 %, sans le signe %.",
         }
     elif saisie.genre == "texte":
         options |= {
@@ -81,6 +81,7 @@ def classeur_xlsx(classeur: Classeur) -> bytes:
         "texte": livre.add_format({"text_wrap": True, "valign": "top"}),
         "ident": livre.add_format({"text_wrap": True, "valign": "top", "font_color": "#666666", "font_size": 8}),
         "retrait": livre.add_format({"text_wrap": True, "valign": "top", "indent": 2, "italic": True}),
+        # Format de nombre standard, exprès : voir ``sorties.ods._cellule_saisie`` (« 89 % » tapé).
         "saisie": livre.add_format(
             {
                 "locked": False,
