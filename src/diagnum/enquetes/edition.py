@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from diagnum.campagne.diagnostics import Position
 from diagnum.campagne.modele import Enquete
 from diagnum.erreurs import ErreurProbleme
 from diagnum.lecture_yaml import Liste, Noeud, Scalaire, Tableau
 from diagnum.referentiel import MODALITES, Referentiel
+
+if TYPE_CHECKING:
+    from diagnum.campagne.validation import Resultat
 
 _COMMENTAIRE = re.compile(r"\s+#.*$")
 # La marque qu'écrit « diagnum init --depuis … --reprendre » (campagne/gabarit.py) après une réponse reprise de
@@ -362,3 +365,20 @@ def lire_enquete(racine: Tableau, public: str) -> Enquete | None:
         date.valeur,
         tuple(str(s.valeur) for s in sources.elements if isinstance(s, Scalaire)),
     )
+
+
+def campagne_a_modifier(contenu: bytes, chemin: str) -> tuple[Resultat, str, Tableau]:
+    """La campagne qu'un import va modifier : validée (une erreur l'arrête, à sa ligne et sa colonne), son
+    texte et son arbre positionné. Commun à ``enquete importer`` et ``sources importer``."""
+    from diagnum.campagne.chargement import valider_texte
+    from diagnum.lecture_yaml import decoder, lire_yaml
+
+    resultat = valider_texte(contenu, chemin)
+    if resultat.campagne is None or resultat.referentiel is None:
+        premiere = next((d for d in resultat.diagnostics if d.est_erreur), None)
+        detail = f"{chemin}:{premiere.ligne}:{premiere.colonne}: {premiere.message}" if premiere else chemin
+        raise ErreurProbleme(f"{detail} ; corrigez la campagne (diagnum valider {chemin}), puis importez")
+    texte = decoder(contenu)
+    racine, _ = lire_yaml(texte)
+    assert isinstance(racine, Tableau)
+    return resultat, texte, racine

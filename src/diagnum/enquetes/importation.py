@@ -73,21 +73,14 @@ def preparer_import(
 ) -> Bilan:
     """Dépouille les feuilles et prépare le nouveau texte de la campagne (sans rien écrire)."""
     from diagnum.calculs.regles import condition_remplie
-    from diagnum.campagne.chargement import valider_texte
     from diagnum.campagne.validation import enumerer
+    from diagnum.enquetes.edition import campagne_a_modifier
     from diagnum.erreurs import ErreurDiagnum, ErreurProbleme
-    from diagnum.lecture_yaml import Tableau, decoder, lire_yaml
+    from diagnum.lecture_yaml import Tableau
 
-    resultat = valider_texte(contenu, chemin)
-    if resultat.campagne is None or resultat.referentiel is None:
-        premiere = next((d for d in resultat.diagnostics if d.est_erreur), None)
-        detail = f"{chemin}:{premiere.ligne}:{premiere.colonne}: {premiere.message}" if premiere else chemin
-        raise ErreurProbleme(f"{detail} ; corrigez la campagne (diagnum valider {chemin}), puis importez")
+    resultat, texte, racine = campagne_a_modifier(contenu, chemin)
     referentiel = resultat.referentiel
     campagne = resultat.campagne
-    texte = decoder(contenu)
-    racine, _ = lire_yaml(texte)
-    assert isinstance(racine, Tableau)
     if referentiel.public(public) is None:
         publics = enumerer([p.id for p in referentiel.publics], "ou")
         raise ErreurDiagnum(f"public « {public} » inconnu : {publics}")

@@ -71,20 +71,12 @@ def preparer_estimation(
 ) -> Bilan:
     """Le bilan et le nouveau texte de la campagne (sans rien écrire)."""
     from diagnum.calculs.regles import condition_remplie
-    from diagnum.campagne.chargement import valider_texte
+    from diagnum.enquetes.edition import campagne_a_modifier
     from diagnum.erreurs import ErreurProbleme
-    from diagnum.lecture_yaml import Tableau, decoder, lire_yaml
 
-    resultat = valider_texte(contenu, chemin)
-    if resultat.campagne is None or resultat.referentiel is None:
-        premiere = next((d for d in resultat.diagnostics if d.est_erreur), None)
-        detail = f"{chemin}:{premiere.ligne}:{premiere.colonne}: {premiere.message}" if premiere else chemin
-        raise ErreurProbleme(f"{detail} ; corrigez la campagne (diagnum valider {chemin}), puis importez")
+    resultat, texte, racine = campagne_a_modifier(contenu, chemin)
     referentiel = resultat.referentiel
     campagne = resultat.campagne
-    texte = decoder(contenu)
-    racine, _ = lire_yaml(texte)
-    assert isinstance(racine, Tableau)
     erreurs = list(estimation.erreurs)
     avertissements = list(estimation.avertissements)
     fichier = Path(export).name
